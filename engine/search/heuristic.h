@@ -1,0 +1,39 @@
+// The one interface between the search and the heuristics.
+//
+// A heuristic estimates the cost from a state to the goal. The search hands it the unpacked state
+// (one value per variable of the task the heuristic was built for) and, when it wants preferred
+// operators, a vector to fill.
+//
+// Contract:
+//   - `evaluate` returns a value >= 0, or kInfinity when the state is a proven dead end (no plan
+//     exists from it). It must be deterministic: the same state gives the same value and the same
+//     preferred operators, in the same order.
+//   - When `preferred` is non-null the heuristic clears it and writes the operators it prefers
+//     (each applicable in `state`); heuristics without preferred operators just clear it.
+//   - `admissible()` is true when the value never exceeds the optimal cost from the state; A*
+//     returns optimal plans only with such a heuristic.
+// Ownership: a heuristic is built for one task (it keeps `const Task&`), is not thread-safe, and
+// keeps its scratch buffers between calls so that evaluating allocates nothing after warm-up.
+// Use one heuristic object per concurrent search.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string_view>
+#include <vector>
+
+#include "ground/task.h"
+
+namespace goap::search {
+
+class Heuristic {
+ public:
+  static constexpr int kInfinity = std::numeric_limits<int>::max();
+
+  virtual ~Heuristic();
+  virtual int evaluate(const std::uint32_t* state, std::vector<ground::OpId>* preferred) = 0;
+  [[nodiscard]] virtual bool admissible() const = 0;
+  [[nodiscard]] virtual std::string_view name() const = 0;
+};
+
+}  // namespace goap::search

@@ -1,0 +1,58 @@
+// The open list of the best-first search: a binary min-heap of (f, h, sequence) -> state.
+//
+// Ties on f go to the smaller h (closer to the goal), then to the earlier insertion, so the order
+// of expansions, and therefore the plan, depends only on the task and the configuration.
+// Entries are never updated in place: when a state gets a better key the search pushes it again
+// and drops the stale entry when it surfaces (lazy deletion). `clear()` keeps capacity.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "search/state_registry.h"
+
+namespace goap::search {
+
+class OpenList {
+ public:
+  struct Entry {
+    std::int64_t f;
+    std::uint64_t seq;
+    int h;
+    StateId id;
+  };
+
+  void push(std::int64_t f, int h, StateId id) {
+    heap_.push_back(Entry{f, next_seq_++, h, id});
+    std::push_heap(heap_.begin(), heap_.end(), Later{});
+  }
+  // Precondition: !empty().
+  Entry pop() {
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
+    const Entry e = heap_.back();
+    heap_.pop_back();
+    return e;
+  }
+  [[nodiscard]] bool empty() const { return heap_.empty(); }
+  [[nodiscard]] std::size_t size() const { return heap_.size(); }
+  void clear() {
+    heap_.clear();
+    next_seq_ = 0;
+  }
+  [[nodiscard]] std::size_t memory_bytes() const { return heap_.capacity() * sizeof(Entry); }
+
+ private:
+  // std heap functions build a max-heap; "a is later than b" puts the best entry on top.
+  struct Later {
+    bool operator()(const Entry& a, const Entry& b) const {
+      if (a.f != b.f) return a.f > b.f;
+      if (a.h != b.h) return a.h > b.h;
+      return a.seq > b.seq;
+    }
+  };
+  std::vector<Entry> heap_;
+  std::uint64_t next_seq_ = 0;
+};
+
+}  // namespace goap::search

@@ -1,0 +1,237 @@
+#include "search/search.h"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+namespace goap::search {
+
+namespace {
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::string_view to_string(SearchStatus s) {
+  switch (s) {
+    case SearchStatus::solved: return "solved";
+    case SearchStatus::unsolvable: return "unsolvable";
+    case SearchStatus::limit: return "limit";
+  }
+  return "?";
+}
+
+std::string_view to_string(LimitKind k) {
+  switch (k) {
+    case LimitKind::none: return "none";
+    case LimitKind::expansions: return "expansions";
+    case LimitKind::time: return "time";
+    case LimitKind::memory: return "memory";
+  }
+  return "?";
+}
+
+std::string_view to_string(SearchKind k) {
+  switch (k) {
+    case SearchKind::astar: return "astar";
+    case SearchKind::weighted_astar: return "weighted_astar";
+    case SearchKind::greedy: return "greedy";
+  }
+  return "?";
+}
+
+Searcher::Searcher(const ground::Task& task)
+    : task_(task),
+      successors_(task),
+      registry_(task),
+      state_(task.variables.size()),
+      child_(task.variables.size()),
+      packed_(registry_.words_per_state()),
+      child_packed_(registry_.words_per_state()),
+      is_preferred_(task.operators.size(), 0) {}
+
+int Searcher::evaluate(Heuristic& heuristic, const std::uint32_t* state,
+                       std::vector<ground::OpId>* preferred) {
+  ++result_.stats.evaluated;
+  const int h = heuristic.evaluate(state, preferred);
+  if (h < 0) {
+    throw std::logic_error("heuristic " + std::string(heuristic.name()) +
+                           " returned a negative value");
+  }
+  return h;
+}
+
+int Searcher::next_queue() {
+  const bool regular = !open_[0].empty();
+  const bool preferred = !open_[1].empty();
+  if (!regular && !preferred) return -1;
+  // The lower priority goes first, ties to the regular list; each turn costs one point.
+  const int q = !preferred ? 0 : !regular ? 1 : (priority_[1] < priority_[0] ? 1 : 0);
+  ++priority_[q];
+  return q;
+}
+
+std::size_t Searcher::memory_bytes() const {
+  return registry_.memory_bytes() + nodes_.capacity() * sizeof(Node) + open_[0].memory_bytes() +
+         open_[1].memory_bytes();
+}
+
+void Searcher::extract_plan(StateId goal) {
+  Plan& plan = result_.plan;
+  plan.steps.clear();
+  plan.cost = 0;
+  for (StateId id = goal; nodes_[id.index()].parent.valid(); id = nodes_[id.index()].parent) {
+    const ground::OpId op = nodes_[id.index()].op;
+    plan.steps.push_back(op);
+    plan.cost += task_.operators[op.index()].cost;
+  }
+  std::reverse(plan.steps.begin(), plan.steps.end());
+}
+
+const SearchResult& Searcher::finish(SearchStatus status, LimitKind limit) {
+  result_.status = status;
+  result_.limit = limit;
+  SearchStats& s = result_.stats;
+  s.states = registry_.size();
+  s.bytes_per_state = registry_.bytes_per_state();
+  s.memory_bytes = memory_bytes();
+  s.elapsed_ms = static_cast<double>(now_ns() - start_ns_) / 1e6;
+  return result_;
+}
+
+const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& config,
+                                    const SearchLimits& limits) {
+  if (config.kind == SearchKind::astar && config.use_preferred_operators)
+    throw std::invalid_argument("preferred operators need greedy or weighted A*, not A*");
+  if (config.kind == SearchKind::weighted_astar && config.weight < 1)
+    throw std::invalid_argument("weighted A* needs a weight >= 1");
+  if (task_.initial.size() != task_.variables.size())
+    throw std::invalid_argument("the initial state has the wrong number of values");
+
+  start_ns_ = now_ns();
+  result_.plan.steps.clear();
+  result_.plan.cost = 0;
+  result_.stats = SearchStats{};
+  registry_.clear();
+  nodes_.clear();
+  open_[0].clear();
+  open_[1].clear();
+  priority_[0] = priority_[1] = 0;
+
+  const std::int64_t g_weight = config.kind == SearchKind::greedy ? 0 : 1;
+  const std::int64_t h_weight = config.kind == SearchKind::weighted_astar ? config.weight : 1;
+  const bool reopen = config.kind != SearchKind::greedy;
+  const bool use_preferred = config.use_preferred_operators;
+  const StatePacker& packer = registry_.packer();
+  const std::size_t nvars = state_.size();
+  const std::size_t words = packed_.size();
+  SearchStats& stats = result_.stats;
+
+  auto push = [&](StateId id, std::int64_t g, int h, bool preferred) {
+    const std::int64_t f = g_weight * g + h_weight * h;
+    open_[0].push(f, h, id);
+    if (preferred) open_[1].push(f, h, id);
+  };
+
+  // The initial state.
+  std::copy(task_.initial.begin(), task_.initial.end(), state_.begin());
+  packer.pack(state_.data(), packed_.data());
+  const StateId init = registry_.insert_or_get(packed_.data()).id;
+  const int h0 = evaluate(heuristic, state_.data(), nullptr);
+  stats.initial_h = h0;
+  if (h0 == Heuristic::kInfinity) return finish(SearchStatus::unsolvable, LimitKind::none);
+  nodes_.push_back(Node{0, h0, StateId::invalid(), ground::OpId::invalid(), Status::open});
+  push(init, 0, h0, use_preferred);
+  int best_h = h0;
+
+  for (;;) {
+    if (memory_bytes() > limits.max_memory_bytes)
+      return finish(SearchStatus::limit, LimitKind::memory);
+    const int q = next_queue();
+    if (q < 0) return finish(SearchStatus::unsolvable, LimitKind::none);
+    const OpenList::Entry entry = open_[q].pop();
+    {
+      const Node& n = nodes_[entry.id.index()];
+      if (n.status != Status::open || g_weight * n.g + h_weight * n.h != entry.f) continue;  // stale
+    }
+
+    std::copy_n(registry_.packed(entry.id), words, packed_.data());
+    packer.unpack(packed_.data(), state_.data());
+    if (task_.is_goal(state_.data())) {
+      extract_plan(entry.id);
+      return finish(SearchStatus::solved, LimitKind::none);
+    }
+    if (stats.expanded >= limits.max_expansions)
+      return finish(SearchStatus::limit, LimitKind::expansions);
+    if (stats.expanded != 0 && stats.expanded % 1024 == 0 &&
+        static_cast<double>(now_ns() - start_ns_) / 1e6 > limits.max_ms)
+      return finish(SearchStatus::limit, LimitKind::time);
+
+    nodes_[entry.id.index()].status = Status::closed;
+    const std::int64_t g = nodes_[entry.id.index()].g;
+    ++stats.expanded;
+
+    if (use_preferred) {
+      evaluate(heuristic, state_.data(), &preferred_);
+      for (ground::OpId op : preferred_) is_preferred_[op.index()] = 1;
+    }
+    successors_.generate(state_.data(), applicable_);
+    for (const ground::OpId op_id : applicable_) {
+      ++stats.generated;
+      const ground::Operator& op = task_.operators[op_id.index()];
+      std::copy_n(state_.data(), nvars, child_.data());
+      std::copy_n(packed_.data(), words, child_packed_.data());
+      for (const ground::VarVal& e : op.eff) {
+        child_[e.var] = e.value;
+        packer.set(child_packed_.data(), e.var, e.value);
+      }
+      const std::int64_t child_g = g + op.cost;
+      const bool preferred = use_preferred && is_preferred_[op_id.index()] != 0;
+      const auto [child, inserted] = registry_.insert_or_get(child_packed_.data());
+
+      if (inserted) {
+        const int h = evaluate(heuristic, child_.data(), nullptr);
+        const bool dead = h == Heuristic::kInfinity;
+        nodes_.push_back(
+            Node{child_g, h, entry.id, op_id, dead ? Status::dead_end : Status::open});
+        if (dead) continue;
+        if (h < best_h) {
+          best_h = h;
+          if (use_preferred) priority_[1] -= config.preferred_boost;
+        }
+        push(child, child_g, h, preferred);
+        continue;
+      }
+
+      Node& c = nodes_[child.index()];
+      if (c.status == Status::dead_end || child_g >= c.g) continue;
+      const bool was_closed = c.status == Status::closed;
+      c.g = child_g;
+      c.parent = entry.id;
+      c.op = op_id;
+      if (was_closed && !reopen) continue;  // greedy: a better parent, but no second expansion
+      if (was_closed) {
+        c.status = Status::open;
+        ++stats.reopened;
+      }
+      // Greedy's f ignores g: an open state's entry is still current, pushing again would only
+      // duplicate it.
+      if (was_closed || g_weight != 0) push(child, child_g, c.h, preferred);
+    }
+    if (use_preferred)
+      for (ground::OpId op : preferred_) is_preferred_[op.index()] = 0;
+  }
+}
+
+SearchResult search(const ground::Task& task, Heuristic& heuristic, const SearchConfig& config,
+                    const SearchLimits& limits) {
+  Searcher searcher(task);
+  return searcher.solve(heuristic, config, limits);
+}
+
+}  // namespace goap::search

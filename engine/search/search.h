@@ -1,0 +1,146 @@
+// The best-first search: one eager loop, configured as A*, weighted A* or greedy best-first.
+//
+//   priority f = g_weight * g + h_weight * h      A*: (1, 1)   weighted A*: (1, w)   greedy: (0, 1)
+//
+// The loop pops the best open state (ties: smaller h, then earlier insertion), tests the goal on
+// expansion (so A* with an admissible heuristic returns an optimal plan), generates successors with
+// the SuccessorGenerator, evaluates each new state once, and keeps duplicates out through the
+// StateRegistry. When a cheaper path reaches a state already seen, A* and weighted A* reopen it,
+// even when closed: that keeps A* optimal with admissible but inconsistent heuristics (LM-cut) and
+// with zero-cost operators. Greedy only re-points the parent (its f ignores g). A heuristic value
+// of Heuristic::kInfinity marks a dead end, which is never queued.
+//
+// With `use_preferred_operators` (greedy and weighted A* only) successors reached by an operator
+// the heuristic prefers also go to a second open list; the loop alternates between the two and
+// gives the preferred list `preferred_boost` extra turns each time a new best h is found (Fast
+// Downward's boosted alternation).
+//
+// Data layout: per-state data (g, h, parent, creating operator, status) is a side table indexed by
+// StateId; states themselves live packed in the registry. Stale open-list entries (a state pushed
+// again with a better f, or already closed) are skipped when popped.
+//
+// Ownership and reuse: a `Searcher` is bound to one task (it keeps `const Task&` and builds the
+// successor generator once). Each `solve` reads `task.initial` and `task.goal` afresh, so a caller
+// may change the initial state between solves; the operators and variables must not change. The
+// searcher keeps every buffer between solves: after the first solve of a given size, solving again
+// allocates nothing (the heuristic must keep that promise too). Not thread-safe; run independent
+// searches on independent Searchers. Deterministic: same task and config, same plan, byte for byte.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string_view>
+#include <vector>
+
+#include "ground/task.h"
+#include "search/heuristic.h"
+#include "search/open_list.h"
+#include "search/plan.h"
+#include "search/state_registry.h"
+#include "search/successor_generator.h"
+
+namespace goap::search {
+
+enum class SearchKind { astar, weighted_astar, greedy };
+
+struct SearchConfig {
+  SearchKind kind = SearchKind::astar;
+  int weight = 1;                        // weighted_astar only: f = g + weight * h, weight >= 1
+  bool use_preferred_operators = false;  // greedy and weighted_astar only
+  int preferred_boost = 1000;            // extra turns for the preferred list on progress
+
+  static SearchConfig astar() { return {}; }
+  static SearchConfig weighted_astar(int w, bool preferred = false) {
+    return {SearchKind::weighted_astar, w, preferred};
+  }
+  static SearchConfig greedy(bool preferred = false) {
+    return {SearchKind::greedy, 1, preferred};
+  }
+};
+
+// Every limit defaults to "none".
+struct SearchLimits {
+  std::uint64_t max_expansions = std::numeric_limits<std::uint64_t>::max();
+  double max_ms = std::numeric_limits<double>::infinity();  // checked every 1024 expansions
+  std::size_t max_memory_bytes = std::numeric_limits<std::size_t>::max();
+};
+
+enum class SearchStatus { solved, unsolvable, limit };
+enum class LimitKind { none, expansions, time, memory };
+
+struct SearchStats {
+  std::uint64_t expanded = 0;   // states whose successors were generated
+  std::uint64_t generated = 0;  // successor states produced (duplicates included)
+  std::uint64_t evaluated = 0;  // heuristic calls
+  std::uint64_t reopened = 0;   // closed states put back on the open list by a cheaper path
+  std::size_t states = 0;       // distinct states stored
+  std::size_t bytes_per_state = 0;  // packed state size
+  std::size_t memory_bytes = 0;     // registry + side tables + open lists, as checked by the limit
+  double elapsed_ms = 0;
+  int initial_h = 0;  // Heuristic::kInfinity when the initial state is a dead end
+};
+
+struct SearchResult {
+  SearchStatus status = SearchStatus::unsolvable;
+  LimitKind limit = LimitKind::none;  // which limit stopped the search when status == limit
+  Plan plan;                          // the plan when status == solved, else empty
+  SearchStats stats;
+};
+
+[[nodiscard]] std::string_view to_string(SearchStatus s);
+[[nodiscard]] std::string_view to_string(LimitKind k);
+[[nodiscard]] std::string_view to_string(SearchKind k);
+
+class Searcher {
+ public:
+  explicit Searcher(const ground::Task& task);
+
+  // Runs one search from task.initial. The returned reference stays valid until the next solve or
+  // the Searcher's destruction. Throws std::invalid_argument for a contradictory config
+  // (preferred operators with A*, weight < 1) or an initial state of the wrong size.
+  const SearchResult& solve(Heuristic& heuristic, const SearchConfig& config = {},
+                            const SearchLimits& limits = {});
+
+  [[nodiscard]] const SearchResult& result() const { return result_; }
+  [[nodiscard]] const ground::Task& task() const { return task_; }
+
+ private:
+  enum class Status : std::uint8_t { open, closed, dead_end };
+  struct Node {
+    std::int64_t g;
+    int h;
+    StateId parent;  // invalid for the initial state
+    ground::OpId op; // the operator from parent; invalid for the initial state
+    Status status;
+  };
+
+  int evaluate(Heuristic& heuristic, const std::uint32_t* state,
+               std::vector<ground::OpId>* preferred);
+  int next_queue();  // 0 regular, 1 preferred, -1 both empty
+  void extract_plan(StateId goal);
+  [[nodiscard]] std::size_t memory_bytes() const;
+  const SearchResult& finish(SearchStatus status, LimitKind limit);
+
+  const ground::Task& task_;
+  SuccessorGenerator successors_;
+  StateRegistry registry_;
+  std::vector<Node> nodes_;  // indexed by StateId
+  OpenList open_[2];         // [0] every state, [1] states reached by a preferred operator
+  int priority_[2] = {0, 0};
+
+  // Scratch, kept between solves.
+  std::vector<std::uint32_t> state_, child_;
+  std::vector<std::uint64_t> packed_, child_packed_;
+  std::vector<ground::OpId> applicable_, preferred_;
+  std::vector<std::uint8_t> is_preferred_;  // by operator index
+
+  std::int64_t start_ns_ = 0;
+  SearchResult result_;
+};
+
+// One-shot convenience: builds a Searcher, solves, returns a copy of the result.
+[[nodiscard]] SearchResult search(const ground::Task& task, Heuristic& heuristic,
+                                  const SearchConfig& config = {},
+                                  const SearchLimits& limits = {});
+
+}  // namespace goap::search

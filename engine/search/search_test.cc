@@ -1,0 +1,323 @@
+#include "search/search.h"
+
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "search/test_alloc_counter.h"
+#include "search/test_tasks.h"
+
+namespace goap::search {
+namespace {
+
+// Heuristics that live only in these tests (the real ones are in engine/heuristics, which depends
+// on search, not the other way round).
+class ZeroHeuristic final : public Heuristic {
+ public:
+  int evaluate(const std::uint32_t*, std::vector<ground::OpId>* preferred) override {
+    if (preferred) preferred->clear();
+    return 0;
+  }
+  bool admissible() const override { return true; }
+  std::string_view name() const override { return "zero"; }
+};
+
+class FunctionHeuristic final : public Heuristic {
+ public:
+  using Fn = std::function<int(const std::uint32_t*)>;
+  explicit FunctionHeuristic(Fn fn, bool admissible = true) : fn_(std::move(fn)), adm_(admissible) {}
+  int evaluate(const std::uint32_t* s, std::vector<ground::OpId>* preferred) override {
+    if (preferred) preferred->clear();
+    return fn_(s);
+  }
+  bool admissible() const override { return adm_; }
+  std::string_view name() const override { return "function"; }
+
+ private:
+  Fn fn_;
+  bool adm_;
+};
+
+// Number of unsatisfied goal conditions: inadmissible in general, but a fine greedy guide.
+class GoalCount final : public Heuristic {
+ public:
+  explicit GoalCount(const ground::Task& t) : task_(t) {}
+  int evaluate(const std::uint32_t* s, std::vector<ground::OpId>* preferred) override {
+    if (preferred) preferred->clear();
+    int n = 0;
+    for (const auto& g : task_.goal) {
+      bool ok = false;
+      for (auto v : g.values) ok = ok || s[g.var] == v;
+      n += ok ? 0 : 1;
+    }
+    return n;
+  }
+  bool admissible() const override { return false; }
+  std::string_view name() const override { return "goal-count"; }
+
+ private:
+  const ground::Task& task_;
+};
+
+std::vector<std::string> names(const ground::Task& task, const Plan& plan) {
+  std::vector<std::string> out;
+  for (ground::OpId op : plan.steps) out.push_back(task.operators[op.index()].name);
+  return out;
+}
+
+TEST_CASE("A* solves the GOAP soldier with cost 4 and avoids the suicidal bomb") {
+  const ground::Task task = testing::soldier_task();
+  ZeroHeuristic h;
+  Searcher searcher(task);
+  const SearchResult& r = searcher.solve(h);
+  REQUIRE(r.status == SearchStatus::solved);
+  CHECK(r.plan.cost == 4);
+  CHECK(validate_plan(task, r.plan) == "");
+  CHECK(names(task, r.plan) == std::vector<std::string>{"scout", "load", "aim", "shoot"});
+  CHECK(r.stats.initial_h == 0);
+  CHECK(r.stats.bytes_per_state == 8);
+  CHECK(r.stats.states == r.stats.evaluated);
+  CHECK(r.stats.expanded > 0);
+  CHECK(r.stats.generated >= r.stats.states - 1);
+}
+
+TEST_CASE("the same task gives the same plan, byte for byte, with one searcher or two") {
+  for (std::uint64_t seed = 1; seed <= 50; ++seed) {
+    const ground::Task task = testing::random_task(seed);
+    ZeroHeuristic h;
+    GoalCount gc(task);
+    Searcher a(task), b(task);
+    for (const SearchConfig& config : {SearchConfig::astar(), SearchConfig::greedy()}) {
+      Heuristic& heur = config.kind == SearchKind::greedy ? static_cast<Heuristic&>(gc) : h;
+      const SearchResult first = a.solve(heur, config);
+      const SearchResult& again = a.solve(heur, config);
+      const SearchResult& other = b.solve(heur, config);
+      REQUIRE(first.status == again.status);
+      REQUIRE(first.plan.steps == again.plan.steps);
+      REQUIRE(first.plan.steps == other.plan.steps);
+      REQUIRE(first.stats.expanded == other.stats.expanded);
+    }
+  }
+}
+
+TEST_CASE("a multi-valued variable: the counter climbs one step at a time") {
+  const ground::Task task = testing::counter_task(9);
+  ZeroHeuristic h;
+  const SearchResult r = search(task, h);
+  REQUIRE(r.status == SearchStatus::solved);
+  CHECK(r.plan.cost == 9);
+  CHECK(r.plan.steps.size() == 9);
+  CHECK(validate_plan(task, r.plan) == "");
+}
+
+TEST_CASE("zero-cost operators: A* still finds the cheapest plan") {
+  testing::TaskBuilder b;
+  const auto x = b.var("x", 4, 0);
+  const auto y = b.var("y", 2, 0);
+  b.op("expensive", {{x, 0}}, {{x, 3}}, 5);
+  b.op("free-1", {{x, 0}}, {{x, 1}}, 0);
+  b.op("free-2", {{x, 1}}, {{x, 2}}, 0);
+  b.op("free-back", {{x, 2}}, {{x, 0}}, 0);  // a zero-cost cycle
+  b.op("cheap", {{x, 2}}, {{x, 3}, {y, 1}}, 1);
+  b.goal(x, {3});
+  const ground::Task task = b.build();
+  ZeroHeuristic h;
+  const SearchResult r = search(task, h);
+  REQUIRE(r.status == SearchStatus::solved);
+  CHECK(r.plan.cost == 1);
+  CHECK(names(task, r.plan) == std::vector<std::string>{"free-1", "free-2", "cheap"});
+  CHECK(validate_plan(task, r.plan) == "");
+}
+
+TEST_CASE("a plan of cost 0 through zero-cost operators only") {
+  testing::TaskBuilder b;
+  const auto x = b.var("x", 3, 0);
+  b.op("a", {{x, 0}}, {{x, 1}}, 0);
+  b.op("b", {{x, 1}}, {{x, 2}}, 0);
+  b.goal(x, {2});
+  const ground::Task task = b.build();
+  ZeroHeuristic h;
+  const SearchResult r = search(task, h);
+  REQUIRE(r.status == SearchStatus::solved);
+  CHECK(r.plan.cost == 0);
+  CHECK(r.plan.steps.size() == 2);
+}
+
+TEST_CASE("a goal already true: the empty plan") {
+  const ground::Task task = testing::counter_task(0);
+  ZeroHeuristic h;
+  const SearchResult r = search(task, h);
+  REQUIRE(r.status == SearchStatus::solved);
+  CHECK(r.plan.steps.empty());
+  CHECK(r.plan.cost == 0);
+  CHECK(r.stats.expanded == 0);
+}
+
+TEST_CASE("a goal with several allowed values takes the cheapest") {
+  testing::TaskBuilder b;
+  const auto x = b.var("x", 4, 0);
+  b.op("to1", {{x, 0}}, {{x, 1}}, 5);
+  b.op("to2", {{x, 0}}, {{x, 2}}, 3);
+  b.op("to3", {{x, 0}}, {{x, 3}}, 1);
+  b.goal(x, {1, 2});
+  const ground::Task task = b.build();
+  ZeroHeuristic h;
+  const SearchResult r = search(task, h);
+  REQUIRE(r.status == SearchStatus::solved);
+  CHECK(names(task, r.plan) == std::vector<std::string>{"to2"});
+  CHECK(r.plan.cost == 3);
+}
+
+TEST_CASE("unsolvable: the open list runs dry, or the initial state is a dead end") {
+  testing::TaskBuilder b;
+  const auto x = b.var("x", 3, 0);
+  b.op("a", {{x, 0}}, {{x, 1}});
+  b.op("b", {{x, 1}}, {{x, 0}});
+  b.goal(x, {2});
+  const ground::Task task = b.build();
+  ZeroHeuristic zero;
+  const SearchResult r = search(task, zero);
+  CHECK(r.status == SearchStatus::unsolvable);
+  CHECK(r.limit == LimitKind::none);
+  CHECK(r.plan.steps.empty());
+  CHECK(r.stats.expanded == 2);
+
+  FunctionHeuristic dead([](const std::uint32_t*) { return Heuristic::kInfinity; });
+  const SearchResult d = search(task, dead);
+  CHECK(d.status == SearchStatus::unsolvable);
+  CHECK(d.stats.initial_h == Heuristic::kInfinity);
+  CHECK(d.stats.expanded == 0);
+}
+
+TEST_CASE("dead-end successors are never expanded") {
+  const ground::Task task = testing::soldier_task();
+  // Claims every state where the soldier is dead is a dead end (true: nothing revives him).
+  FunctionHeuristic h([](const std::uint32_t* s) { return s[7] == 0 ? Heuristic::kInfinity : 0; });
+  const SearchResult r = search(task, h);
+  REQUIRE(r.status == SearchStatus::solved);
+  CHECK(r.plan.cost == 4);
+}
+
+TEST_CASE("A* reopens a closed state when an inconsistent heuristic hid a cheaper path") {
+  // loc: 0 S, 1 A, 2 B, 3 G. S->A 4, S->B 1, B->A 1, A->G 5. h = {0, 0, 6, 0} is admissible
+  // (h* = {7, 5, 6, 0}) but not consistent, so A is closed at g 4 before B finds g 2.
+  testing::TaskBuilder b;
+  const auto loc = b.var("loc", 4, 0);
+  b.op("S-A", {{loc, 0}}, {{loc, 1}}, 4);
+  b.op("S-B", {{loc, 0}}, {{loc, 2}}, 1);
+  b.op("B-A", {{loc, 2}}, {{loc, 1}}, 1);
+  b.op("A-G", {{loc, 1}}, {{loc, 3}}, 5);
+  b.goal(loc, {3});
+  const ground::Task task = b.build();
+  FunctionHeuristic h([](const std::uint32_t* s) { return std::vector<int>{0, 0, 6, 0}[s[0]]; });
+  const SearchResult r = search(task, h);
+  REQUIRE(r.status == SearchStatus::solved);
+  CHECK(r.plan.cost == 7);
+  CHECK(names(task, r.plan) == std::vector<std::string>{"S-B", "B-A", "A-G"});
+  CHECK(r.stats.reopened == 1);
+  CHECK(validate_plan(task, r.plan) == "");
+}
+
+TEST_CASE("weighted A* and greedy return valid plans no cheaper than optimal") {
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    const ground::Task task = testing::random_task(seed);
+    const long long best = testing::optimal_cost(task);
+    GoalCount gc(task);
+    Searcher searcher(task);
+    for (const SearchConfig& config :
+         {SearchConfig::weighted_astar(3), SearchConfig::greedy(), SearchConfig::greedy(true),
+          SearchConfig::weighted_astar(2, true)}) {
+      const SearchResult& r = searcher.solve(gc, config);
+      if (best < 0) {
+        REQUIRE(r.status == SearchStatus::unsolvable);
+        continue;
+      }
+      REQUIRE(r.status == SearchStatus::solved);
+      REQUIRE(validate_plan(task, r.plan) == "");
+      REQUIRE(r.plan.cost >= best);
+    }
+  }
+}
+
+TEST_CASE("A* with the zero heuristic matches uniform-cost search on random tasks") {
+  for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+    const ground::Task task = testing::random_task(seed);
+    const long long best = testing::optimal_cost(task);
+    ZeroHeuristic h;
+    const SearchResult r = search(task, h);
+    if (best < 0) {
+      REQUIRE(r.status == SearchStatus::unsolvable);
+    } else {
+      REQUIRE(r.status == SearchStatus::solved);
+      REQUIRE(r.plan.cost == best);
+      REQUIRE(validate_plan(task, r.plan) == "");
+    }
+  }
+}
+
+TEST_CASE("limits stop the search with status limit and the stats so far") {
+  const ground::Task task = testing::switches_task(12);  // 4096 states
+  ZeroHeuristic h;
+  Searcher searcher(task);
+
+  SearchLimits expansions;
+  expansions.max_expansions = 10;
+  const SearchResult& r = searcher.solve(h, SearchConfig::astar(), expansions);
+  CHECK(r.status == SearchStatus::limit);
+  CHECK(r.limit == LimitKind::expansions);
+  CHECK(r.stats.expanded == 10);
+  CHECK(r.plan.steps.empty());
+
+  SearchLimits memory;
+  memory.max_memory_bytes = 1;
+  CHECK(searcher.solve(h, SearchConfig::astar(), memory).limit == LimitKind::memory);
+
+  SearchLimits time;
+  time.max_ms = 0;  // checked after 1024 expansions; this task needs about 4000
+  const SearchResult& t = searcher.solve(h, SearchConfig::astar(), time);
+  CHECK(t.status == SearchStatus::limit);
+  CHECK(t.limit == LimitKind::time);
+  CHECK(t.stats.expanded == 1024);
+
+  // After hitting limits the same searcher still solves.
+  const SearchResult& ok = searcher.solve(h);
+  REQUIRE(ok.status == SearchStatus::solved);
+  CHECK(ok.plan.cost == 12);
+}
+
+TEST_CASE("contradictory configurations are refused") {
+  const ground::Task task = testing::soldier_task();
+  ZeroHeuristic h;
+  Searcher searcher(task);
+  SearchConfig astar_pref = SearchConfig::astar();
+  astar_pref.use_preferred_operators = true;
+  CHECK_THROWS_AS(searcher.solve(h, astar_pref), std::invalid_argument);
+  CHECK_THROWS_AS(searcher.solve(h, SearchConfig::weighted_astar(0)), std::invalid_argument);
+}
+
+TEST_CASE("the initial state is read at every solve") {
+  ground::Task task = testing::soldier_task();
+  ZeroHeuristic h;
+  Searcher searcher(task);
+  CHECK(searcher.solve(h).plan.cost == 4);
+  task.initial[2] = 1;  // weapon already loaded
+  CHECK(searcher.solve(h).plan.cost == 3);
+  task.initial[4] = 0;  // enemy already dead
+  CHECK(searcher.solve(h).plan.cost == 0);
+}
+
+TEST_CASE("a warmed-up searcher solves again without allocating") {
+  const ground::Task task = testing::soldier_task();
+  ZeroHeuristic h;
+  Searcher searcher(task);
+  searcher.solve(h);  // warm-up: buffers grow to their working size
+  testing::AllocationCounter counter;
+  for (int i = 0; i < 10; ++i) REQUIRE(searcher.solve(h).plan.cost == 4);
+  CHECK(counter.count() == 0);
+}
+
+}  // namespace
+}  // namespace goap::search

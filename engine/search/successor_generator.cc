@@ -1,0 +1,89 @@
+#include "search/successor_generator.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace goap::search {
+
+SuccessorGenerator::SuccessorGenerator(const ground::Task& task) {
+  std::vector<Pending> all;
+  all.reserve(task.operators.size());
+  for (std::size_t i = 0; i < task.operators.size(); ++i)
+    all.push_back(Pending{static_cast<std::uint32_t>(i), 0});
+  build(task, std::move(all));
+}
+
+std::uint32_t SuccessorGenerator::build(const ground::Task& task, std::vector<Pending> pending) {
+  const auto self = static_cast<std::uint32_t>(nodes_.size());
+  nodes_.emplace_back();
+
+  // Operators with nothing left to test apply at this node.
+  const auto ops_begin = static_cast<std::uint32_t>(ops_.size());
+  std::uint32_t var = kNone;
+  for (const Pending& p : pending) {
+    const auto& pre = task.operators[p.op].pre;
+    if (p.pos == pre.size()) ops_.push_back(ground::OpId(p.op));
+    else var = std::min(var, pre[p.pos].var);
+  }
+  nodes_[self].ops_begin = ops_begin;
+  nodes_[self].ops_end = static_cast<std::uint32_t>(ops_.size());
+  if (var == kNone) return self;
+
+  // Switch on the smallest variable still to be tested.
+  const std::uint32_t domain = task.variables[var].domain;
+  std::vector<std::vector<Pending>> by_value(domain);
+  std::vector<Pending> dont_care;
+  for (const Pending& p : pending) {
+    const auto& pre = task.operators[p.op].pre;
+    if (p.pos == pre.size()) continue;
+    if (pre[p.pos].var == var) by_value[pre[p.pos].value].push_back(Pending{p.op, p.pos + 1});
+    else dont_care.push_back(p);
+  }
+  pending.clear();
+  pending.shrink_to_fit();  // the recursion below can be deep on big tasks
+
+  const auto children = static_cast<std::uint32_t>(children_.size());
+  children_.resize(children_.size() + domain, kNone);
+  nodes_[self].var = var;
+  nodes_[self].children = children;
+  for (std::uint32_t v = 0; v < domain; ++v) {
+    if (by_value[v].empty()) continue;
+    const std::uint32_t child = build(task, std::move(by_value[v]));
+    children_[children + v] = child;
+  }
+  if (!dont_care.empty()) {
+    const std::uint32_t child = build(task, std::move(dont_care));
+    nodes_[self].dont_care = child;
+  }
+  return self;
+}
+
+void SuccessorGenerator::visit(std::uint32_t node, const std::uint32_t* state,
+                               std::vector<ground::OpId>& out) const {
+  // Loop on the don't-care chain, recurse only into the value child: the depth stays at most the
+  // number of switch variables on one path.
+  while (node != kNone) {
+    const Node& n = nodes_[node];
+    out.insert(out.end(), ops_.begin() + n.ops_begin, ops_.begin() + n.ops_end);
+    if (n.var == kNone) return;
+    const std::uint32_t child = children_[n.children + state[n.var]];
+    if (child != kNone) visit(child, state, out);
+    node = n.dont_care;
+  }
+}
+
+void SuccessorGenerator::generate(const std::uint32_t* state,
+                                  std::vector<ground::OpId>& out) const {
+  out.clear();
+  visit(0, state, out);
+  std::sort(out.begin(), out.end());
+}
+
+void applicable_by_scan(const ground::Task& task, const std::uint32_t* state,
+                        std::vector<ground::OpId>& out) {
+  out.clear();
+  for (std::size_t i = 0; i < task.operators.size(); ++i)
+    if (task.applicable(task.operators[i], state)) out.push_back(ground::OpId::from(i));
+}
+
+}  // namespace goap::search

@@ -1,0 +1,32 @@
+#include "search/test_alloc_counter.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+namespace {
+std::atomic<int> g_active{0};
+std::atomic<std::size_t> g_count{0};
+}  // namespace
+
+void* operator new(std::size_t size) {
+  if (g_active.load(std::memory_order_relaxed) > 0) g_count.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t size) { return ::operator new(size); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+namespace goap::search::testing {
+
+AllocationCounter::AllocationCounter() {
+  g_count.store(0);
+  g_active.fetch_add(1);
+}
+AllocationCounter::~AllocationCounter() { g_active.fetch_sub(1); }
+std::size_t AllocationCounter::count() const { return g_count.load(); }
+
+}  // namespace goap::search::testing
