@@ -1,0 +1,196 @@
+#include "heuristics/lmcut.h"
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+#include <stdexcept>
+
+#include "heuristics/relaxed_exploration.h"
+
+namespace goap::heuristics {
+
+namespace {
+constexpr std::int64_t kUnreachedCost = std::numeric_limits<std::int64_t>::max();
+constexpr auto kLater = std::greater<std::pair<std::int64_t, std::uint32_t>>{};
+}  // namespace
+
+LMCutHeuristic::LMCutHeuristic(const ground::Task& task)
+    : relaxed_(task),
+      cost_(relaxed_.num_atoms(), kUnreachedCost),
+      status_(relaxed_.num_atoms(), kUnreached),
+      op_cost_(relaxed_.num_ops(), 0),
+      unsatisfied_(relaxed_.num_ops(), 0),
+      supporter_(relaxed_.num_ops(), RelaxedTask::kNoOp),
+      supporter_cost_(relaxed_.num_ops(), 0) {
+  std::size_t effects = 0;
+  for (std::uint32_t o = 0; o < relaxed_.num_ops(); ++o) effects += relaxed_.eff(o).size();
+  heap_.reserve(relaxed_.num_atoms() + effects);
+  stack_.reserve(relaxed_.num_atoms());
+  cut_.reserve(relaxed_.num_ops());
+  state_atoms_.reserve(task.variables.size() + 1);
+}
+
+void LMCutHeuristic::push(std::int64_t cost, std::uint32_t atom) {
+  heap_.push_back({cost, atom});
+  std::push_heap(heap_.begin(), heap_.end(), kLater);
+}
+
+LMCutHeuristic::Entry LMCutHeuristic::pop() {
+  std::pop_heap(heap_.begin(), heap_.end(), kLater);
+  const Entry e = heap_.back();
+  heap_.pop_back();
+  return e;
+}
+
+// h_max from scratch with the current op_cost_. The precondition choice of an operator is the
+// precondition settled last, which has the maximal cost (ties: the later-settled atom).
+void LMCutHeuristic::full_hmax() {
+  std::fill(cost_.begin(), cost_.end(), kUnreachedCost);
+  std::fill(status_.begin(), status_.end(), kUnreached);
+  std::fill(supporter_.begin(), supporter_.end(), RelaxedTask::kNoOp);
+  for (std::uint32_t o = 0; o < relaxed_.num_ops(); ++o)
+    unsatisfied_[o] = static_cast<std::uint32_t>(relaxed_.pre(o).size());
+  heap_.clear();
+  for (std::uint32_t a : state_atoms_) {
+    cost_[a] = 0;
+    push(0, a);
+  }
+  while (!heap_.empty()) {
+    const auto [c, a] = pop();
+    if (c > cost_[a] || status_[a] == kReached) continue;
+    status_[a] = kReached;
+    for (std::uint32_t o : relaxed_.precondition_of(a)) {
+      if (--unsatisfied_[o] != 0) continue;
+      supporter_[o] = a;
+      supporter_cost_[o] = c;
+      const std::int64_t target = c + op_cost_[o];
+      for (std::uint32_t e : relaxed_.eff(o)) {
+        if (target < cost_[e]) {
+          cost_[e] = target;
+          push(target, e);
+        }
+      }
+    }
+  }
+}
+
+void LMCutHeuristic::update_supporter(std::uint32_t op) {
+  std::uint32_t best = supporter_[op];
+  for (std::uint32_t p : relaxed_.pre(op))
+    if (cost_[p] > cost_[best]) best = p;
+  supporter_[op] = best;
+  supporter_cost_[op] = cost_[best];
+}
+
+// Repairs h_max after the cut operators got cheaper. Costs only go down, so it is enough to
+// propagate decreases, Dijkstra-style, from the cut operators' effects; an operator is revisited
+// only when its precondition choice got cheaper (a cheaper non-maximal precondition changes
+// nothing).
+void LMCutHeuristic::incremental_hmax() {
+  heap_.clear();
+  for (std::uint32_t o : cut_) {
+    const std::int64_t target = supporter_cost_[o] + op_cost_[o];
+    for (std::uint32_t e : relaxed_.eff(o)) {
+      if (target < cost_[e]) {
+        cost_[e] = target;
+        push(target, e);
+      }
+    }
+  }
+  while (!heap_.empty()) {
+    const auto [c, a] = pop();
+    if (c > cost_[a]) continue;
+    for (std::uint32_t o : relaxed_.precondition_of(a)) {
+      if (supporter_[o] != a || supporter_cost_[o] <= c) continue;
+      const std::int64_t old_cost = supporter_cost_[o];
+      update_supporter(o);
+      if (supporter_cost_[o] == old_cost) continue;
+      const std::int64_t target = supporter_cost_[o] + op_cost_[o];
+      for (std::uint32_t e : relaxed_.eff(o)) {
+        if (target < cost_[e]) {
+          cost_[e] = target;
+          push(target, e);
+        }
+      }
+    }
+  }
+}
+
+// Atoms from which the goal is reached through zero-cost precondition-choice edges.
+void LMCutHeuristic::mark_goal_zone() {
+  stack_.clear();
+  stack_.push_back(relaxed_.goal_atom());
+  status_[relaxed_.goal_atom()] = kGoalZone;
+  while (!stack_.empty()) {
+    const std::uint32_t a = stack_.back();
+    stack_.pop_back();
+    for (std::uint32_t o : relaxed_.achievers(a)) {
+      if (op_cost_[o] != 0) continue;
+      const std::uint32_t s = supporter_[o];
+      // An unreached zero-cost achiever has no supporter (possible with zero-cost operators).
+      if (s == RelaxedTask::kNoOp || status_[s] == kGoalZone) continue;
+      status_[s] = kGoalZone;
+      stack_.push_back(s);
+    }
+  }
+}
+
+// Forward from the state along precondition-choice edges, stopping at the goal zone; operators
+// with an effect in the goal zone form the cut.
+void LMCutHeuristic::find_cut() {
+  cut_.clear();
+  stack_.clear();
+  for (std::uint32_t a : state_atoms_) {
+    status_[a] = kBeforeGoalZone;
+    stack_.push_back(a);
+  }
+  while (!stack_.empty()) {
+    const std::uint32_t a = stack_.back();
+    stack_.pop_back();
+    for (std::uint32_t o : relaxed_.precondition_of(a)) {
+      if (supporter_[o] != a) continue;
+      bool crosses = false;
+      for (std::uint32_t e : relaxed_.eff(o)) crosses = crosses || status_[e] == kGoalZone;
+      if (crosses) {
+        cut_.push_back(o);
+        continue;
+      }
+      for (std::uint32_t e : relaxed_.eff(o)) {
+        if (status_[e] == kBeforeGoalZone) continue;
+        status_[e] = kBeforeGoalZone;
+        stack_.push_back(e);
+      }
+    }
+  }
+}
+
+int LMCutHeuristic::evaluate(const std::uint32_t* state, std::vector<ground::OpId>* preferred) {
+  if (preferred) preferred->clear();
+  last_landmarks_ = 0;
+  for (std::uint32_t o = 0; o < relaxed_.num_ops(); ++o) op_cost_[o] = relaxed_.op(o).cost;
+  relaxed_.state_atoms(state, state_atoms_);
+  full_hmax();
+  const std::uint32_t goal = relaxed_.goal_atom();
+  if (cost_[goal] == kUnreachedCost) return kInfinity;
+
+  std::int64_t h = 0;
+  while (cost_[goal] != 0) {
+    mark_goal_zone();
+    find_cut();
+    // A positive h_max goal cost guarantees a non-empty cut of positive-cost operators; anything
+    // else is a bug here, and looping on it would never end.
+    if (cut_.empty()) throw std::logic_error("lmcut: empty cut");
+    int cut_cost = std::numeric_limits<int>::max();
+    for (std::uint32_t o : cut_) cut_cost = std::min(cut_cost, op_cost_[o]);
+    if (cut_cost <= 0) throw std::logic_error("lmcut: zero-cost cut");
+    for (std::uint32_t o : cut_) op_cost_[o] -= cut_cost;
+    h += cut_cost;
+    ++last_landmarks_;
+    incremental_hmax();
+    for (std::uint8_t& s : status_)
+      if (s == kGoalZone || s == kBeforeGoalZone) s = kReached;
+  }
+  return RelaxedExploration::to_heuristic(h);
+}
+
+}  // namespace goap::heuristics

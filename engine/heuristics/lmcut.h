@@ -1,0 +1,71 @@
+// LM-cut (Helmert & Domshlak 2009): the sum of the costs of disjunctive action landmarks found by
+// repeated cuts in the h_max justification graph.
+//
+// One evaluation:
+//   1. h_max from the state; every operator records its precondition choice (the precondition
+//      settled last, i.e. of maximal h_max cost) and every atom its h_max cost. Goal unreached:
+//      dead end (kInfinity).
+//   2. While h_max(goal) > 0:
+//      a. the goal zone: atoms from which the goal atom is reached through zero-cost operators
+//         along precondition-choice edges;
+//      b. forward from the state along precondition-choice edges without entering the goal zone;
+//         the operators that cross into it form the cut (a landmark: every relaxed plan uses one);
+//      c. h += the cut's cheapest remaining cost, which is subtracted from every cut operator;
+//      d. h_max is repaired incrementally: only costs that the cheaper cut operators lower are
+//         propagated (Fast Downward's incremental exploration), not recomputed from scratch.
+// Admissible; zero-cost operators are fine (they sit inside goal zones, never in a cut). The
+// relaxed task's artificial goal operators make "var in {values}" goals admissible.
+//
+// Ownership: owns its RelaxedTask and per-evaluation scratch (sized once: evaluating allocates
+// nothing); keeps a pointer to the Task. Not thread-safe. Preferred operators: none.
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "heuristics/relaxed_task.h"
+#include "search/heuristic.h"
+
+namespace goap::heuristics {
+
+class LMCutHeuristic final : public search::Heuristic {
+ public:
+  explicit LMCutHeuristic(const ground::Task& task);
+  int evaluate(const std::uint32_t* state, std::vector<ground::OpId>* preferred) override;
+  [[nodiscard]] bool admissible() const override { return true; }
+  [[nodiscard]] std::string_view name() const override { return "lmcut"; }
+
+  // Number of cuts (landmarks) the last evaluation found; for tests and statistics.
+  [[nodiscard]] int last_num_landmarks() const { return last_landmarks_; }
+
+ private:
+  enum Status : std::uint8_t { kUnreached, kReached, kBeforeGoalZone, kGoalZone };
+  using Entry = std::pair<std::int64_t, std::uint32_t>;
+
+  void full_hmax();
+  void incremental_hmax();
+  void mark_goal_zone();
+  void find_cut();
+  void update_supporter(std::uint32_t op);
+  void push(std::int64_t cost, std::uint32_t atom);
+  Entry pop();
+
+  RelaxedTask relaxed_;
+  // Per atom.
+  std::vector<std::int64_t> cost_;
+  std::vector<std::uint8_t> status_;
+  // Per operator.
+  std::vector<int> op_cost_;                 // remaining cost after the cuts so far
+  std::vector<std::uint32_t> unsatisfied_;   // during full_hmax
+  std::vector<std::uint32_t> supporter_;     // precondition choice (an atom), or kNoOp
+  std::vector<std::int64_t> supporter_cost_;
+  // Scratch.
+  std::vector<std::uint32_t> state_atoms_;
+  std::vector<std::uint32_t> stack_;
+  std::vector<std::uint32_t> cut_;
+  std::vector<Entry> heap_;
+  int last_landmarks_ = 0;
+};
+
+}  // namespace goap::heuristics

@@ -1,0 +1,80 @@
+// The property test: on many random small tasks, A* with every admissible heuristic returns
+// exactly the optimal cost found by uniform-cost search over the explicit state space (written in
+// search/test_tasks.h, independent of the search code), every plan replays, and unsolvable tasks
+// are recognised as such by all of them.
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string_view>
+
+#include "heuristics/factory.h"
+#include "search/search.h"
+#include "search/test_tasks.h"
+
+namespace goap::heuristics {
+namespace {
+
+constexpr std::uint64_t kTasks = 300;
+
+TEST_CASE("A* with blind, hmax and lmcut finds exactly the optimal cost on random tasks") {
+  int solvable = 0, unsolvable = 0, zero_cost_plans = 0;
+  for (std::uint64_t seed = 1; seed <= kTasks; ++seed) {
+    const ground::Task task = search::testing::random_task(seed);
+    REQUIRE(task.validate() == "");
+    const long long best = search::testing::optimal_cost(task);
+    (best < 0 ? unsolvable : solvable) += 1;
+    search::Searcher searcher(task);
+    for (std::string_view name : {"blind", "hmax", "lmcut"}) {
+      CAPTURE(seed);
+      CAPTURE(name);
+      const auto h = make_heuristic(name, task);
+      const search::SearchResult& r = searcher.solve(*h);
+      if (best < 0) {
+        REQUIRE(r.status == search::SearchStatus::unsolvable);
+        continue;
+      }
+      REQUIRE(r.status == search::SearchStatus::solved);
+      REQUIRE(search::validate_plan(task, r.plan) == "");
+      REQUIRE(r.plan.cost == best);
+      REQUIRE(r.stats.initial_h <= best);
+      zero_cost_plans += (best == 0 && !r.plan.steps.empty()) ? 1 : 0;
+    }
+  }
+  // The generator must exercise both outcomes and zero-cost operators, or the test proves little.
+  CHECK(solvable > kTasks / 3);
+  CHECK(unsolvable > 10);
+  CHECK(zero_cost_plans > 0);
+}
+
+TEST_CASE("satisficing configurations return valid plans on random tasks") {
+  for (std::uint64_t seed = 1; seed <= kTasks; ++seed) {
+    const ground::Task task = search::testing::random_task(seed);
+    const long long best = search::testing::optimal_cost(task);
+    search::Searcher searcher(task);
+    const auto ff = make_heuristic("ff", task);
+    const auto add = make_heuristic("add", task);
+    const struct {
+      search::Heuristic* h;
+      search::SearchConfig config;
+    } runs[] = {{ff.get(), search::SearchConfig::greedy(true)},
+                {ff.get(), search::SearchConfig::greedy(false)},
+                {add.get(), search::SearchConfig::greedy(true)},
+                {ff.get(), search::SearchConfig::weighted_astar(5, true)},
+                {add.get(), search::SearchConfig::weighted_astar(2)}};
+    for (const auto& run : runs) {
+      CAPTURE(seed);
+      CAPTURE(run.h->name());
+      const search::SearchResult& r = searcher.solve(*run.h, run.config);
+      if (best < 0) {
+        REQUIRE(r.status == search::SearchStatus::unsolvable);
+        continue;
+      }
+      REQUIRE(r.status == search::SearchStatus::solved);
+      REQUIRE(search::validate_plan(task, r.plan) == "");
+      REQUIRE(r.plan.cost >= best);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace goap::heuristics
