@@ -13,6 +13,7 @@ namespace goap::heuristics {
 class BlindHeuristic final : public search::Heuristic {
  public:
   explicit BlindHeuristic(const ground::Task& task);
+  explicit BlindHeuristic(ground::Task&&) = delete;  // keeps a reference: no temporaries
   int evaluate(const std::uint32_t* state, std::vector<ground::OpId>* preferred) override;
   [[nodiscard]] bool admissible() const override { return true; }
   [[nodiscard]] std::string_view name() const override { return "blind"; }

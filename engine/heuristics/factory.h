@@ -21,6 +21,7 @@ namespace goap::heuristics {
 // Throws std::invalid_argument naming the valid names when `name` is not one of them.
 [[nodiscard]] std::unique_ptr<search::Heuristic> make_heuristic(std::string_view name,
                                                                 const ground::Task& task);
+std::unique_ptr<search::Heuristic> make_heuristic(std::string_view, ground::Task&&) = delete;
 
 // The valid names, in the order above.
 [[nodiscard]] std::span<const std::string_view> heuristic_names();

@@ -14,6 +14,7 @@ namespace goap::heuristics {
 class HAddHeuristic final : public search::Heuristic {
  public:
   explicit HAddHeuristic(const ground::Task& task);
+  explicit HAddHeuristic(ground::Task&&) = delete;  // keeps a reference: no temporaries
   int evaluate(const std::uint32_t* state, std::vector<ground::OpId>* preferred) override;
   [[nodiscard]] bool admissible() const override { return false; }
   [[nodiscard]] std::string_view name() const override { return "add"; }

@@ -19,6 +19,7 @@ namespace goap::heuristics {
 class FFHeuristic final : public search::Heuristic {
  public:
   explicit FFHeuristic(const ground::Task& task);
+  explicit FFHeuristic(ground::Task&&) = delete;  // keeps a reference: no temporaries
   int evaluate(const std::uint32_t* state, std::vector<ground::OpId>* preferred) override;
   [[nodiscard]] bool admissible() const override { return false; }
   [[nodiscard]] std::string_view name() const override { return "ff"; }

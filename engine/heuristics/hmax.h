@@ -14,6 +14,7 @@ namespace goap::heuristics {
 class HMaxHeuristic final : public search::Heuristic {
  public:
   explicit HMaxHeuristic(const ground::Task& task);
+  explicit HMaxHeuristic(ground::Task&&) = delete;  // keeps a reference: no temporaries
   int evaluate(const std::uint32_t* state, std::vector<ground::OpId>* preferred) override;
   [[nodiscard]] bool admissible() const override { return true; }
   [[nodiscard]] std::string_view name() const override { return "hmax"; }

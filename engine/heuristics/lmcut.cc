@@ -1,7 +1,6 @@
 #include "heuristics/lmcut.h"
 
 #include <algorithm>
-#include <functional>
 #include <limits>
 #include <stdexcept>
 
@@ -11,7 +10,6 @@ namespace goap::heuristics {
 
 namespace {
 constexpr std::int64_t kUnreachedCost = std::numeric_limits<std::int64_t>::max();
-constexpr auto kLater = std::greater<std::pair<std::int64_t, std::uint32_t>>{};
 }  // namespace
 
 LMCutHeuristic::LMCutHeuristic(const ground::Task& task)
@@ -22,24 +20,9 @@ LMCutHeuristic::LMCutHeuristic(const ground::Task& task)
       unsatisfied_(relaxed_.num_ops(), 0),
       supporter_(relaxed_.num_ops(), RelaxedTask::kNoOp),
       supporter_cost_(relaxed_.num_ops(), 0) {
-  std::size_t effects = 0;
-  for (std::uint32_t o = 0; o < relaxed_.num_ops(); ++o) effects += relaxed_.eff(o).size();
-  heap_.reserve(relaxed_.num_atoms() + effects);
   stack_.reserve(relaxed_.num_atoms());
   cut_.reserve(relaxed_.num_ops());
   state_atoms_.reserve(task.variables.size() + 1);
-}
-
-void LMCutHeuristic::push(std::int64_t cost, std::uint32_t atom) {
-  heap_.push_back({cost, atom});
-  std::push_heap(heap_.begin(), heap_.end(), kLater);
-}
-
-LMCutHeuristic::Entry LMCutHeuristic::pop() {
-  std::pop_heap(heap_.begin(), heap_.end(), kLater);
-  const Entry e = heap_.back();
-  heap_.pop_back();
-  return e;
 }
 
 // h_max from scratch with the current op_cost_. The precondition choice of an operator is the
@@ -50,13 +33,13 @@ void LMCutHeuristic::full_hmax() {
   std::fill(supporter_.begin(), supporter_.end(), RelaxedTask::kNoOp);
   for (std::uint32_t o = 0; o < relaxed_.num_ops(); ++o)
     unsatisfied_[o] = static_cast<std::uint32_t>(relaxed_.pre(o).size());
-  heap_.clear();
+  queue_.clear();
   for (std::uint32_t a : state_atoms_) {
     cost_[a] = 0;
-    push(0, a);
+    queue_.push(0, a);
   }
-  while (!heap_.empty()) {
-    const auto [c, a] = pop();
+  while (!queue_.empty()) {
+    const auto [c, a] = queue_.pop();
     if (c > cost_[a] || status_[a] == kReached) continue;
     status_[a] = kReached;
     for (std::uint32_t o : relaxed_.precondition_of(a)) {
@@ -67,7 +50,7 @@ void LMCutHeuristic::full_hmax() {
       for (std::uint32_t e : relaxed_.eff(o)) {
         if (target < cost_[e]) {
           cost_[e] = target;
-          push(target, e);
+          queue_.push(target, e);
         }
       }
     }
@@ -87,18 +70,18 @@ void LMCutHeuristic::update_supporter(std::uint32_t op) {
 // only when its precondition choice got cheaper (a cheaper non-maximal precondition changes
 // nothing).
 void LMCutHeuristic::incremental_hmax() {
-  heap_.clear();
+  queue_.clear();
   for (std::uint32_t o : cut_) {
     const std::int64_t target = supporter_cost_[o] + op_cost_[o];
     for (std::uint32_t e : relaxed_.eff(o)) {
       if (target < cost_[e]) {
         cost_[e] = target;
-        push(target, e);
+        queue_.push(target, e);
       }
     }
   }
-  while (!heap_.empty()) {
-    const auto [c, a] = pop();
+  while (!queue_.empty()) {
+    const auto [c, a] = queue_.pop();
     if (c > cost_[a]) continue;
     for (std::uint32_t o : relaxed_.precondition_of(a)) {
       if (supporter_[o] != a || supporter_cost_[o] <= c) continue;
@@ -109,7 +92,7 @@ void LMCutHeuristic::incremental_hmax() {
       for (std::uint32_t e : relaxed_.eff(o)) {
         if (target < cost_[e]) {
           cost_[e] = target;
-          push(target, e);
+          queue_.push(target, e);
         }
       }
     }

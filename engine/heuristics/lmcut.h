@@ -16,14 +16,14 @@
 // Admissible; zero-cost operators are fine (they sit inside goal zones, never in a cut). The
 // relaxed task's artificial goal operators make "var in {values}" goals admissible.
 //
-// Ownership: owns its RelaxedTask and per-evaluation scratch (sized once: evaluating allocates
-// nothing); keeps a pointer to the Task. Not thread-safe. Preferred operators: none.
+// Ownership: owns its RelaxedTask and per-evaluation scratch (kept between calls: after warm-up
+// evaluating allocates nothing); keeps a pointer to the Task. Not thread-safe. Preferred operators: none.
 #pragma once
 
 #include <cstdint>
-#include <utility>
 #include <vector>
 
+#include "heuristics/bucket_queue.h"
 #include "heuristics/relaxed_task.h"
 #include "search/heuristic.h"
 
@@ -32,6 +32,7 @@ namespace goap::heuristics {
 class LMCutHeuristic final : public search::Heuristic {
  public:
   explicit LMCutHeuristic(const ground::Task& task);
+  explicit LMCutHeuristic(ground::Task&&) = delete;  // keeps a reference: no temporaries
   int evaluate(const std::uint32_t* state, std::vector<ground::OpId>* preferred) override;
   [[nodiscard]] bool admissible() const override { return true; }
   [[nodiscard]] std::string_view name() const override { return "lmcut"; }
@@ -41,15 +42,11 @@ class LMCutHeuristic final : public search::Heuristic {
 
  private:
   enum Status : std::uint8_t { kUnreached, kReached, kBeforeGoalZone, kGoalZone };
-  using Entry = std::pair<std::int64_t, std::uint32_t>;
-
   void full_hmax();
   void incremental_hmax();
   void mark_goal_zone();
   void find_cut();
   void update_supporter(std::uint32_t op);
-  void push(std::int64_t cost, std::uint32_t atom);
-  Entry pop();
 
   RelaxedTask relaxed_;
   // Per atom.
@@ -64,7 +61,7 @@ class LMCutHeuristic final : public search::Heuristic {
   std::vector<std::uint32_t> state_atoms_;
   std::vector<std::uint32_t> stack_;
   std::vector<std::uint32_t> cut_;
-  std::vector<Entry> heap_;
+  BucketQueue queue_;
   int last_landmarks_ = 0;
 };
 

@@ -1,7 +1,6 @@
 #include "heuristics/relaxed_exploration.h"
 
 #include <algorithm>
-#include <functional>
 
 #include "search/heuristic.h"
 
@@ -17,11 +16,6 @@ RelaxedExploration::RelaxedExploration(const RelaxedTask& relaxed)
   for (std::uint32_t o = 0; o < relaxed.num_ops(); ++o)
     initial_unsatisfied_[o] = static_cast<std::uint32_t>(relaxed.pre(o).size());
   state_atoms_.reserve(relaxed.task().variables.size() + 1);
-  // Each atom enters the heap at most once per improvement; reserving one entry per atom and per
-  // effect covers the worst case, so run() never reallocates.
-  std::size_t effects = 0;
-  for (std::uint32_t o = 0; o < relaxed.num_ops(); ++o) effects += relaxed.eff(o).size();
-  heap_.reserve(relaxed.num_atoms() + effects);
 }
 
 int RelaxedExploration::to_heuristic(std::int64_t goal_cost) {
@@ -34,22 +28,16 @@ std::int64_t RelaxedExploration::run(const std::uint32_t* state, Combine combine
   std::fill(supporter_.begin(), supporter_.end(), RelaxedTask::kNoOp);
   std::copy(initial_unsatisfied_.begin(), initial_unsatisfied_.end(), unsatisfied_.begin());
   std::fill(op_cost_.begin(), op_cost_.end(), 0);
-  heap_.clear();
-
-  using Entry = std::pair<std::int64_t, std::uint32_t>;
-  const auto later = std::greater<Entry>{};  // min-heap on (cost, atom)
+  queue_.clear();
   relaxed_.state_atoms(state, state_atoms_);
   for (std::uint32_t a : state_atoms_) {
     atom_cost_[a] = 0;
-    heap_.push_back({0, a});
+    queue_.push(0, a);
   }
-  std::make_heap(heap_.begin(), heap_.end(), later);
 
   const std::uint32_t goal = relaxed_.goal_atom();
-  while (!heap_.empty()) {
-    std::pop_heap(heap_.begin(), heap_.end(), later);
-    const auto [c, a] = heap_.back();
-    heap_.pop_back();
+  while (!queue_.empty()) {
+    const auto [c, a] = queue_.pop();
     if (c > atom_cost_[a]) continue;  // stale
     if (a == goal) break;
     for (std::uint32_t o : relaxed_.precondition_of(a)) {
@@ -61,8 +49,7 @@ std::int64_t RelaxedExploration::run(const std::uint32_t* state, Combine combine
         if (target < atom_cost_[e]) {
           atom_cost_[e] = target;
           supporter_[e] = o;
-          heap_.push_back({target, e});
-          std::push_heap(heap_.begin(), heap_.end(), later);
+          queue_.push(target, e);
         }
       }
     }

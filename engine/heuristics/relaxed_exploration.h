@@ -2,8 +2,8 @@
 //
 // `run(state, combine)` computes, for every atom, the cost of reaching it in the delete relaxation
 // from `state`, where an operator costs its own cost plus the max (h_max) or the sum (h_add) of its
-// preconditions' costs. It is Dijkstra over atoms (a binary heap with lazy deletion, ties by atom
-// index): an operator fires when its last precondition is settled, and the search stops once the
+// preconditions' costs. It is Dijkstra over atoms (a BucketQueue with lazy deletion): an operator
+// fires when its last precondition is settled, and the search stops once the
 // goal atom is settled. Each reached atom remembers the operator that first gave it its final cost
 // (its best supporter), which h_FF follows back to extract a relaxed plan; atoms of the state have
 // no supporter.
@@ -11,15 +11,15 @@
 // Costs are 64-bit and saturate at kSaturated so that h_add's double counting cannot overflow; an
 // unreached atom costs kUnreached.
 //
-// Ownership: keeps a reference to the RelaxedTask and all scratch (costs, counters, heap), sized
-// once at construction: `run` allocates nothing. Not thread-safe.
+// Ownership: keeps a reference to the RelaxedTask and all scratch (costs, counters, queue); after
+// the first run, `run` allocates nothing. Not thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <limits>
-#include <utility>
 #include <vector>
 
+#include "heuristics/bucket_queue.h"
 #include "heuristics/relaxed_task.h"
 
 namespace goap::heuristics {
@@ -52,7 +52,7 @@ class RelaxedExploration {
   std::vector<std::int64_t> op_cost_;       // per operator: max or sum of settled preconditions
   std::vector<std::uint32_t> initial_unsatisfied_;
   std::vector<std::uint32_t> state_atoms_;
-  std::vector<std::pair<std::int64_t, std::uint32_t>> heap_;
+  BucketQueue queue_;
 };
 
 }  // namespace goap::heuristics

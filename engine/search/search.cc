@@ -184,17 +184,16 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
     for (const ground::OpId op_id : applicable_) {
       ++stats.generated;
       const ground::Operator& op = task_.operators[op_id.index()];
-      std::copy_n(state_.data(), nvars, child_.data());
       std::copy_n(packed_.data(), words, child_packed_.data());
-      for (const ground::VarVal& e : op.eff) {
-        child_[e.var] = e.value;
-        packer.set(child_packed_.data(), e.var, e.value);
-      }
+      for (const ground::VarVal& e : op.eff) packer.set(child_packed_.data(), e.var, e.value);
       const std::int64_t child_g = g + op.cost;
       const bool preferred = use_preferred && is_preferred_[op_id.index()] != 0;
       const auto [child, inserted] = registry_.insert_or_get(child_packed_.data());
 
       if (inserted) {
+        // Only a new state needs its values spelled out, for the heuristic.
+        std::copy_n(state_.data(), nvars, child_.data());
+        for (const ground::VarVal& e : op.eff) child_[e.var] = e.value;
         const int h = evaluate(heuristic, child_.data(), nullptr);
         const bool dead = h == Heuristic::kInfinity;
         nodes_.push_back(

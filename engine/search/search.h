@@ -94,6 +94,7 @@ struct SearchResult {
 class Searcher {
  public:
   explicit Searcher(const ground::Task& task);
+  explicit Searcher(ground::Task&&) = delete;  // it keeps a reference: no temporaries
 
   // Runs one search from task.initial. The returned reference stays valid until the next solve or
   // the Searcher's destruction. Throws std::invalid_argument for a contradictory config

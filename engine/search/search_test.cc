@@ -146,6 +146,15 @@ TEST_CASE("a plan of cost 0 through zero-cost operators only") {
   CHECK(r.plan.steps.size() == 2);
 }
 
+TEST_CASE("a task without variables: the empty goal holds at once") {
+  const ground::Task task;
+  ZeroHeuristic h;
+  const SearchResult r = search(task, h);
+  REQUIRE(r.status == SearchStatus::solved);
+  CHECK(r.plan.steps.empty());
+  CHECK(r.stats.states == 1);
+}
+
 TEST_CASE("a goal already true: the empty plan") {
   const ground::Task task = testing::counter_task(0);
   ZeroHeuristic h;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstring>
 #include <functional>
 #include <stdexcept>
 
@@ -111,7 +110,11 @@ std::uint64_t StateRegistry::hash(const std::uint64_t* packed) const {
 }
 
 bool StateRegistry::equal(std::uint32_t id, const std::uint64_t* packed) const {
-  return std::memcmp(this->packed(StateId(id)), packed, bytes_per_state()) == 0;
+  // A plain loop: states are a word or two, where a memcmp call costs more than the compare.
+  const std::uint64_t* stored = this->packed(StateId(id));
+  for (std::size_t w = 0; w < packer_.words_per_state(); ++w)
+    if (stored[w] != packed[w]) return false;
+  return true;
 }
 
 StateId StateRegistry::lookup(const std::uint64_t* packed) const {
