@@ -12,9 +12,10 @@
 //     (each applicable in `state`); heuristics without preferred operators just clear it.
 //   - `admissible()` is true when the value never exceeds the optimal cost from the state; A*
 //     returns optimal plans only with such a heuristic.
-// Ownership: a heuristic is built for one task (it keeps `const Task&`), is not thread-safe, and
-// keeps its scratch buffers between calls so that evaluating allocates nothing after warm-up.
-// Use one heuristic object per concurrent search.
+// Ownership: a heuristic is built for one task (it keeps `const Task&` and may compile the task's
+// operators and goal in at construction, so only the state varies between calls). It is not
+// thread-safe and keeps its scratch buffers between calls, so that evaluating allocates nothing
+// after warm-up. Use one heuristic object per concurrent search.
 #pragma once
 
 #include <cstdint>

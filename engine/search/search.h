@@ -15,13 +15,18 @@
 // gives the preferred list `preferred_boost` extra turns each time a new best h is found (Fast
 // Downward's boosted alternation).
 //
+// Not offered: lazy (deferred-evaluation) greedy search. It queues successors with the parent's h
+// and evaluates on pop, a different loop shape; this file keeps exactly one loop.
+//
 // Data layout: per-state data (g, h, parent, creating operator, status) is a side table indexed by
 // StateId; states themselves live packed in the registry. Stale open-list entries (a state pushed
 // again with a better f, or already closed) are skipped when popped.
 //
 // Ownership and reuse: a `Searcher` is bound to one task (it keeps `const Task&` and builds the
 // successor generator once). Each `solve` reads `task.initial` and `task.goal` afresh, so a caller
-// may change the initial state between solves; the operators and variables must not change. The
+// may change the initial state between solves (a GOAP agent replanning from a new world state);
+// the operators and variables must not change, and since the relaxation heuristics compile the
+// goal in at construction, a new goal wants a new heuristic (blind reads it live). The
 // searcher keeps every buffer between solves: after the first solve of a given size, solving again
 // allocates nothing (the heuristic must keep that promise too). Not thread-safe; run independent
 // searches on independent Searchers. Deterministic: same task and config, same plan, byte for byte.
