@@ -1,0 +1,45 @@
+// Loading goap YAML files into the model (the public face of engine/load).
+//
+// A world file pulls in action and goal files through `uses:` (paths and globs relative to the
+// file that names them; cycles, missing files and globs that match nothing are errors). Every
+// diagnostic of the whole load is collected; the World is returned only when there was no error.
+// All file text is kept in the caller's SourceManager so diagnostics can be rendered later.
+//
+// Input limits (documented in README "Limits"): 4 MiB per file, 64 levels of nesting, one YAML
+// document per file, no alias expansion beyond 4 nodes per input byte, UTF-8 text only.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diag.h"
+#include "model/world.h"
+
+namespace goap::load {
+
+// Loads a world and everything it uses.
+std::optional<model::World> load_world(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags);
+
+// Same, from text already in memory (tests, fuzzing); `uses:` resolve relative to `path`'s folder.
+std::optional<model::World> load_world_text(const std::string& path, std::string text, core::SourceManager& sm,
+                                            core::Diagnostics& diags);
+
+// A `kind: state` document (YAML, or JSON, which is YAML) resolved against `world`.
+std::optional<std::vector<model::StateLine>> load_state_text(const std::string& display_name, std::string text,
+                                                             const model::World& world, core::SourceManager& sm,
+                                                             core::Diagnostics& diags);
+
+// One state line such as `ollama_restarts = 2` or `not disk_ok(hermes-vps)` (the CLI's --set).
+std::optional<model::StateLine> parse_state_line(const std::string& display_name, const std::string& line,
+                                                 const model::World& world, core::SourceManager& sm,
+                                                 core::Diagnostics& diags);
+
+// Applies state lines over a state (later lines win).
+void apply_state_lines(const model::World& world, const std::vector<model::StateLine>& lines, model::State& state);
+
+// `goap check FILE`: a world is loaded fully (plus its uses); an actions, goals or state file
+// on its own is checked for structure and expression syntax only. Returns the world if FILE is one.
+std::optional<model::World> check_file(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags);
+
+}  // namespace goap::load

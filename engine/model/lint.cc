@@ -1,0 +1,92 @@
+#include "model/lint.h"
+
+#include <vector>
+
+namespace goap::model {
+
+namespace {
+
+// producible[f][v]: some ground instance of fact f can have value v.
+using Producible = std::vector<std::vector<bool>>;
+
+bool satisfiable(const Condition& c, const Producible& p) {
+  const auto& vals = p[c.term.fact.index()];
+  for (std::size_t v = 0; v < vals.size(); ++v)
+    if (vals[v] && c.holds(static_cast<int>(v))) return true;
+  return false;
+}
+
+const Condition* first_unsatisfiable(const std::vector<Condition>& cs, const Producible& p) {
+  for (const Condition& c : cs)
+    if (!satisfiable(c, p)) return &c;
+  return nullptr;
+}
+
+std::string why_not(const World& w, const Condition& c, const std::vector<Param>& params, const Producible& p) {
+  const FactDecl& d = w.fact(c.term.fact);
+  std::string have;
+  const auto& vals = p[c.term.fact.index()];
+  for (std::size_t v = 0; v < vals.size(); ++v)
+    if (vals[v]) have += (have.empty() ? "" : ", ") + d.value_name(static_cast<int>(v));
+  return "nothing makes '" + w.condition_text(c, params) + "' hold: '" + d.name + "' can only be " + have;
+}
+
+}  // namespace
+
+void lint_world(const World& w, core::Diagnostics& diags) {
+  std::vector<bool> read(w.facts.size()), written(w.facts.size());
+  for (const Action& a : w.actions) {
+    for (const Condition& c : a.pre) read[c.term.fact.index()] = true;
+    for (const Effect& e : a.eff) written[e.term.fact.index()] = true;
+  }
+  for (const Goal& g : w.goals) {
+    for (const Condition& c : g.want) read[c.term.fact.index()] = true;
+    for (const Condition& c : g.when) read[c.term.fact.index()] = true;
+  }
+  for (std::size_t f = 0; f < w.facts.size(); ++f)
+    if (!read[f] && !written[f])
+      diags.warning(w.facts[f].loc, "fact '" + w.facts[f].name + "' is never read or written")
+          .hint("no condition, goal or effect mentions it; remove it or use it");
+
+  Producible p(w.facts.size());
+  for (std::size_t f = 0; f < w.facts.size(); ++f) {
+    p[f].assign(w.facts[f].domain_size(), false);
+    p[f][static_cast<std::size_t>(w.facts[f].default_index)] = true;
+    // The environment may put an external fact in any state; sensing will report it.
+    if (w.facts[f].external) p[f].assign(p[f].size(), true);
+  }
+  for (const StateLine& l : w.state_lines) p[l.term.fact.index()][static_cast<std::size_t>(l.value)] = true;
+
+  std::vector<bool> applied(w.actions.size());
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::size_t i = 0; i < w.actions.size(); ++i) {
+      const Action& a = w.actions[i];
+      if (applied[i] || first_unsatisfiable(a.pre, p) != nullptr) continue;
+      applied[i] = true;
+      changed = true;
+      for (const Effect& e : a.eff) {
+        auto& vals = p[e.term.fact.index()];
+        if (e.op == EffOp::add) {
+          vals.assign(vals.size(), true);  // some sequence of changes may reach any value
+        } else {
+          vals[static_cast<std::size_t>(e.value)] = true;
+        }
+      }
+    }
+  }
+  for (std::size_t i = 0; i < w.actions.size(); ++i) {
+    if (applied[i]) continue;
+    const Action& a = w.actions[i];
+    const Condition* c = first_unsatisfiable(a.pre, p);
+    diags.warning(c->loc, "action '" + a.name + "' can never apply")
+        .hint(why_not(w, *c, a.params, p) + " (neither the state nor any action that can apply)");
+  }
+  for (const Goal& g : w.goals) {
+    if (const Condition* c = first_unsatisfiable(g.want, p))
+      diags.warning(c->loc, "goal '" + g.name + "' can never be reached")
+          .hint(why_not(w, *c, g.forall, p) + " (neither the state nor any action that can apply)");
+  }
+}
+
+}  // namespace goap::model

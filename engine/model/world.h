@@ -1,0 +1,216 @@
+// The lifted planning model: what the YAML (and later PDDL) front ends produce.
+//
+//   World
+//   ├─ types      Type{name, parent}            `vps: {is: host}`; every type descends from `object`
+//   ├─ objects    Object{name, type, attributes} `hermes-vps: {type: vps, address: ...}`
+//   ├─ facts      FactDecl{name, params, kind}   `reachable(host): bool`, `n: int[0..3]`, enum[...]
+//   ├─ actions    Action{params, pre, eff, cost, run, approval}
+//   ├─ goals      Goal{priority, forall, when, want}
+//   └─ state      the current state: the facts' values where they differ from their default
+//
+// Values. Every fact has a finite domain and a value is stored as its *domain index*:
+// bool 0 = false / 1 = true; enum: position of the value in the declaration; int[lo..hi]: v - lo.
+// Conditions and effects keep their operand in that same index space (`n < 3` with lo = 0 stores 3;
+// `n += 1` stores 1), so grounding never needs to know the kind of a fact.
+//
+// Ownership: the World owns everything; ids are indices into its vectors and stay valid for the
+// World's lifetime. Every declaration keeps the SourceLoc it came from for diagnostics.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "core/diag.h"
+#include "core/ids.h"
+
+namespace goap::model {
+
+using TypeId = core::StrongId<struct TypeTag>;
+using ObjectId = core::StrongId<struct ObjectTag>;
+using FactId = core::StrongId<struct FactTag>;
+using ActionId = core::StrongId<struct ActionTag>;
+using GoalId = core::StrongId<struct GoalTag>;
+
+struct Type {
+  std::string name;
+  TypeId parent;  // invalid only for the root type `object`
+  core::SourceLoc loc;
+};
+
+struct Object {
+  std::string name;
+  TypeId type;
+  std::vector<std::pair<std::string, std::string>> attributes;  // in file order
+  core::SourceLoc loc;
+  [[nodiscard]] const std::string* attribute(std::string_view key) const;
+};
+
+enum class ValueKind { boolean, enumeration, integer };
+
+struct FactDecl {
+  std::string name;
+  std::vector<TypeId> params;
+  ValueKind kind = ValueKind::boolean;
+  std::vector<std::string> enum_values;  // enumeration only
+  int lo = 0, hi = 1;                    // integer only (bool: 0..1, enum: 0..n-1 as indices)
+  int default_index = 0;                 // bool false, first enum value, lower bound
+  bool external = false;                 // changed by the environment (an outage), not only by actions
+  core::SourceLoc loc;
+
+  [[nodiscard]] std::uint32_t domain_size() const;
+  // The display form of a domain index: "true", "kimi", "3".
+  [[nodiscard]] std::string value_name(int index) const;
+};
+
+// An argument of a fact term: an object, or a parameter of the enclosing action / forall goal.
+struct Arg {
+  enum class Kind : std::uint8_t { object, param } kind = Kind::object;
+  std::uint32_t index = 0;  // ObjectId value or parameter position
+  friend bool operator==(const Arg&, const Arg&) = default;
+};
+
+struct Term {
+  FactId fact;
+  std::vector<Arg> args;
+  friend bool operator==(const Term&, const Term&) = default;
+};
+
+enum class Cmp : std::uint8_t { eq, ne, lt, le, gt, ge };
+
+// `f(a)` is {eq, 1}; `not f(a)` is {eq, 0}; `n < 3` is {lt, 3 - lo}.
+struct Condition {
+  Term term;
+  Cmp op = Cmp::eq;
+  int value = 1;  // domain index (may lie outside the domain for < <= > >=)
+  core::SourceLoc loc;
+  [[nodiscard]] bool holds(int index) const;
+};
+
+enum class EffOp : std::uint8_t { assign, add };
+
+// `f(a)` is {assign, 1}; `not f(a)` {assign, 0}; `n += 2` {add, 2}; `n -= 1` {add, -1}.
+struct Effect {
+  Term term;
+  EffOp op = EffOp::assign;
+  int value = 1;
+  core::SourceLoc loc;
+};
+
+struct Param {
+  std::string name;
+  TypeId type;
+  core::SourceLoc loc;
+};
+
+// One `with:` entry: a string, or a list of strings (an argv); `${param}` templates kept verbatim.
+struct WithValue {
+  std::vector<std::string> items;
+  bool is_list = false;
+  core::SourceLoc loc;
+};
+
+struct RunSpec {
+  std::string plugin;
+  std::vector<std::pair<std::string, WithValue>> with;  // in file order
+  core::SourceLoc loc;
+};
+
+struct Action {
+  std::string name;
+  std::string doc;
+  std::vector<Param> params;
+  std::vector<Condition> pre;
+  std::vector<Effect> eff;
+  int cost = 1;
+  std::optional<RunSpec> run;
+  bool approval = false;
+  core::SourceLoc loc;
+};
+
+struct Goal {
+  std::string name;
+  std::string doc;
+  int priority = 0;
+  std::vector<Param> forall;
+  std::vector<Condition> when;  // empty and !has_when: relevant while `want` is unmet
+  bool has_when = false;
+  std::vector<Condition> want;
+  core::SourceLoc loc;
+};
+
+// A fact term with every argument an object: one cell of the world state.
+struct GroundTerm {
+  FactId fact;
+  std::vector<ObjectId> args;
+  friend bool operator==(const GroundTerm&, const GroundTerm&) = default;
+};
+
+struct GroundTermHash {
+  std::size_t operator()(const GroundTerm& t) const noexcept;
+};
+
+// A full world state: each ground fact's value, stored only where it differs from the default.
+class State {
+ public:
+  [[nodiscard]] int value(const GroundTerm& t, const FactDecl& decl) const;
+  void set(const GroundTerm& t, int index, const FactDecl& decl);
+  [[nodiscard]] const std::unordered_map<GroundTerm, int, GroundTermHash>& cells() const { return cells_; }
+
+ private:
+  std::unordered_map<GroundTerm, int, GroundTermHash> cells_;
+};
+
+// One line of a `state:` list, resolved: which cell, which value, where it was written.
+struct StateLine {
+  GroundTerm term;
+  int value = 0;
+  core::SourceLoc loc;
+};
+
+struct World {
+  std::string name;
+  core::SourceLoc loc;
+  std::vector<Type> types;  // types[0] is the root `object`
+  std::vector<Object> objects;
+  std::vector<FactDecl> facts;
+  std::vector<Action> actions;
+  std::vector<Goal> goals;
+  std::vector<StateLine> state_lines;  // as written in the world; see initial_state()
+  std::vector<std::string> files;      // every file loaded, world first
+
+  std::unordered_map<std::string, TypeId> type_index;
+  std::unordered_map<std::string, ObjectId> object_index;
+  std::unordered_map<std::string, FactId> fact_index;
+  std::unordered_map<std::string, ActionId> action_index;
+  std::unordered_map<std::string, GoalId> goal_index;
+
+  [[nodiscard]] const Type& type(TypeId id) const { return types[id.index()]; }
+  [[nodiscard]] const Object& object(ObjectId id) const { return objects[id.index()]; }
+  [[nodiscard]] const FactDecl& fact(FactId id) const { return facts[id.index()]; }
+  [[nodiscard]] const Action& action(ActionId id) const { return actions[id.index()]; }
+  [[nodiscard]] const Goal& goal(GoalId id) const { return goals[id.index()]; }
+
+  [[nodiscard]] bool is_subtype(TypeId sub, TypeId super) const;
+  // Objects whose type is `t` or a subtype of it, in declaration order.
+  [[nodiscard]] std::vector<ObjectId> objects_of(TypeId t) const;
+  // The world's own state (state_lines applied over the defaults).
+  [[nodiscard]] State initial_state() const;
+
+  // Display helpers: "reachable(hermes-vps)", "n < 3", "n += 1", "restart-ollama(hermes-vps)".
+  [[nodiscard]] std::string term_name(const GroundTerm& t) const;
+  [[nodiscard]] std::string term_text(const Term& t, const std::vector<Param>& params) const;
+  [[nodiscard]] std::string condition_text(const Condition& c, const std::vector<Param>& params) const;
+  [[nodiscard]] std::string effect_text(const Effect& e, const std::vector<Param>& params) const;
+  [[nodiscard]] std::string state_line_text(const GroundTerm& t, int value) const;
+};
+
+// Binds a term's parameter arguments; `binding[i]` is the object for parameter i.
+GroundTerm bind(const Term& t, const std::vector<ObjectId>& binding);
+
+const char* cmp_text(Cmp op);
+
+}  // namespace goap::model
