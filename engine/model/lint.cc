@@ -24,10 +24,13 @@ const Condition* first_unsatisfiable(const std::vector<Condition>& cs, const Pro
 
 std::string why_not(const World& w, const Condition& c, const std::vector<Param>& params, const Producible& p) {
   const FactDecl& d = w.fact(c.term.fact);
-  std::string have;
+  std::vector<std::string> have_values;
   const auto& vals = p[c.term.fact.index()];
   for (std::size_t v = 0; v < vals.size(); ++v)
-    if (vals[v]) have += (have.empty() ? "" : ", ") + d.value_name(static_cast<int>(v));
+    if (vals[v]) have_values.push_back(d.value_name(static_cast<int>(v)));
+  std::string have;  // "a", "a or b", "a, b or c"
+  for (std::size_t i = 0; i < have_values.size(); ++i)
+    have += (i == 0 ? "" : i + 1 == have_values.size() ? " or " : ", ") + have_values[i];
   return "nothing makes '" + w.condition_text(c, params) + "' hold: '" + d.name + "' can only be " + have;
 }
 

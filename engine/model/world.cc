@@ -78,7 +78,7 @@ State World::initial_state() const {
   return s;
 }
 
-GroundTerm bind(const Term& t, const std::vector<ObjectId>& binding) {
+GroundTerm bind_term(const Term& t, const std::vector<ObjectId>& binding) {
   GroundTerm g{t.fact, {}};
   g.args.reserve(t.args.size());
   for (const Arg& a : t.args) {

@@ -209,7 +209,7 @@ struct World {
 };
 
 // Binds a term's parameter arguments; `binding[i]` is the object for parameter i.
-GroundTerm bind(const Term& t, const std::vector<ObjectId>& binding);
+GroundTerm bind_term(const Term& t, const std::vector<ObjectId>& binding);
 
 const char* cmp_text(Cmp op);
 

@@ -1,0 +1,53 @@
+// `goap check FILES...`: authoring errors and warnings, nothing else.
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/diag.h"
+#include "core/json_escape.h"
+#include "model/lint.h"
+#include "load/loader.h"
+
+namespace goap::cli {
+
+int run_check(const CheckOptions& o, const CommonOptions& common) {
+  core::SourceManager sm;
+  core::Diagnostics diags;
+  for (const std::string& f : o.files) {
+    core::Diagnostics one;
+    auto world = load::check_file(f, sm, one);
+    if (world) model::lint_world(*world, one);
+    one.sort();
+    diags.append(one);
+  }
+  const std::size_t errors = diags.error_count(), warnings = diags.warning_count();
+  if (o.json) {
+    std::string out = "{\"format_version\": 1, \"errors\": " + std::to_string(errors) +
+                      ", \"warnings\": " + std::to_string(warnings) + ", \"diagnostics\": [";
+    bool first = true;
+    for (const core::Diagnostic& d : diags.all()) {
+      out += first ? "\n  " : ",\n  ";
+      first = false;
+      out += "{\"severity\": " + core::json_quote(d.severity == core::Severity::error ? "error" : "warning");
+      out += ", \"file\": " + core::json_quote(d.loc.known() ? sm.path(d.loc.file) : "");
+      out += ", \"line\": " + std::to_string(d.loc.line) + ", \"col\": " + std::to_string(d.loc.col);
+      out += ", \"message\": " + core::json_quote(d.message);
+      out += ", \"hints\": [";
+      for (std::size_t i = 0; i < d.hints.size(); ++i) out += (i ? ", " : "") + core::json_quote(d.hints[i]);
+      out += "]}";
+    }
+    out += first ? "]}\n" : "\n]}\n";
+    std::fputs(out.c_str(), stdout);
+  } else {
+    std::fputs(core::render_all(diags, sm, core::RenderOptions{common.color}).c_str(), stderr);
+    if (errors + warnings > 0)
+      std::fprintf(stderr, "%zu error%s, %zu warning%s\n", errors, errors == 1 ? "" : "s", warnings,
+                   warnings == 1 ? "" : "s");
+    else
+      std::fprintf(stdout, "ok: %zu file%s checked, no problems\n", o.files.size(), o.files.size() == 1 ? "" : "s");
+  }
+  if (errors > 0 || (o.warnings_as_errors && warnings > 0)) return kInvalidInput;
+  return kOk;
+}
+
+}  // namespace goap::cli

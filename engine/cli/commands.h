@@ -1,0 +1,61 @@
+// The subcommands, one file each, wired together by main.cc (the only file that knows CLI11).
+//
+// Each `run_*` returns the process exit code of FORMAT.md section 5; nothing below the CLI exits.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace goap::cli {
+
+enum ExitCode : int {
+  kOk = 0,
+  kInternal = 1,
+  kUsage = 2,
+  kInvalidInput = 3,
+  kNoPlan = 10,
+  kLimit = 11,
+  kRunFailed = 20,
+  kNeedsApproval = 21,
+};
+
+struct CommonOptions {
+  int verbosity = 0;
+  bool log_json = false;
+  bool color = false;  // diagnostics in colour (stderr is a terminal and NO_COLOR unset)
+};
+
+struct CheckOptions {
+  std::vector<std::string> files;
+  bool json = false;
+  bool warnings_as_errors = false;
+};
+int run_check(const CheckOptions& o, const CommonOptions& common);
+
+struct PlanOptions {
+  std::string world;
+  std::string goal;                 // empty: choose as `next` does
+  std::string state_file;           // "-" for stdin
+  std::vector<std::string> set_lines;
+  std::string format = "text";      // text | json
+  std::string search = "astar";     // astar | wastar | gbfs
+  int weight = 2;                   // for wastar
+  std::string heuristic;            // empty: lmcut for astar, ff otherwise
+  int threads = 0;                  // 0: all cores
+  long long max_expansions = 5'000'000;
+  double max_ms = 60'000;
+  long long max_memory_mb = 2048;
+  bool is_next = false;             // `goap next`: JSON, the one action to do now
+};
+int run_plan(const PlanOptions& o, const CommonOptions& common);
+
+struct ValidateOptions {
+  std::string world;
+  std::string plan_file;
+  std::string state_file;
+  std::vector<std::string> set_lines;
+  std::string goal;
+};
+int run_validate(const ValidateOptions& o, const CommonOptions& common);
+
+}  // namespace goap::cli

@@ -1,0 +1,26 @@
+// Reading what plan, next and validate share: the world, then the state overrides
+// (--state FILE|-, then each --set line, later ones winning). Diagnostics are printed here.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "model/world.h"
+
+namespace goap::cli {
+
+struct Input {
+  model::World world;
+  model::State state;
+};
+
+// nullopt: errors were printed; the exit code is kInvalidInput.
+std::optional<Input> read_input(const std::string& world_path, const std::string& state_file,
+                                const std::vector<std::string>& set_lines, const CommonOptions& common);
+
+// The whole of a file, or of stdin for "-". nullopt when it can't be read (message printed).
+std::optional<std::string> read_text(const std::string& path);
+
+}  // namespace goap::cli

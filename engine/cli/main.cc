@@ -1,0 +1,102 @@
+// goap: the whole command line on one screen. Parses arguments (CLI11), sets up logging, and
+// hands each subcommand to its run_* function (cmd_*.cc). Exit codes: FORMAT.md section 5.
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/log.h"
+
+namespace {
+
+void add_common(CLI::App& app, goap::cli::CommonOptions& common) {
+  app.add_flag("-v,--verbose", common.verbosity, "More detail on stderr (-v info, -vv debug, -vvv trace)");
+  app.add_flag("--log-json", common.log_json, "Log as JSON lines on stderr");
+}
+
+void add_state_options(CLI::App& cmd, std::string& state_file, std::vector<std::string>& set_lines) {
+  cmd.add_option("--state", state_file, "A 'kind: state' file (YAML or JSON) overriding the world's state; '-' reads stdin");
+  cmd.add_option("--set", set_lines, "A state line such as 'disk_ok(hermes-vps)' or 'ollama_restarts = 2' (repeatable)")
+      ->take_last()
+      ->allow_extra_args(false);
+}
+
+void add_search_options(CLI::App& cmd, goap::cli::PlanOptions& o) {
+  cmd.add_option("--search", o.search, "astar (optimal, default) | wastar | gbfs (satisficing)")
+      ->check(CLI::IsMember({"astar", "wastar", "gbfs"}));
+  cmd.add_option("--weight", o.weight, "Heuristic weight for --search wastar")->check(CLI::Range(1, 100));
+  cmd.add_option("--heuristic", o.heuristic, "lmcut (default for astar) | hmax | blind | ff | add")
+      ->check(CLI::IsMember({"lmcut", "hmax", "blind", "ff", "add"}));
+  cmd.add_option("--threads", o.threads, "Worker threads for planning goals at once (0: all cores)")->check(CLI::Range(0, 1024));
+  cmd.add_option("--max-expansions", o.max_expansions, "Search limit: expanded states per goal")->check(CLI::PositiveNumber);
+  cmd.add_option("--max-ms", o.max_ms, "Search limit: milliseconds per goal")->check(CLI::PositiveNumber);
+  cmd.add_option("--max-memory-mb", o.max_memory_mb, "Search limit: MiB of search memory per goal")->check(CLI::PositiveNumber);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace goap::cli;
+  CLI::App app{"goap: goal-oriented action planning for operators and agents"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "goap 0.1.0");
+  CommonOptions common;
+  add_common(app, common);
+
+  CheckOptions check;
+  auto* c = app.add_subcommand("check", "Report authoring errors and warnings in goap files");
+  c->add_option("files", check.files, "World, actions, goals or state files")->required()->check(CLI::ExistingFile);
+  c->add_flag("--json", check.json, "Print the diagnostics as one JSON document on stdout");
+  c->add_flag("--werror", check.warnings_as_errors, "Exit 3 on warnings too");
+
+  PlanOptions plan;
+  auto* p = app.add_subcommand("plan", "Plan toward a goal (the highest-priority relevant one by default)");
+  p->add_option("world", plan.world, "The world file")->required();
+  p->add_option("--goal", plan.goal, "Plan for this goal, whatever its 'when' says");
+  add_state_options(*p, plan.state_file, plan.set_lines);
+  p->add_option("--format", plan.format, "text | json")->check(CLI::IsMember({"text", "json"}));
+  p->add_flag_callback("--json", [&plan] { plan.format = "json"; }, "Short for --format json");
+  add_search_options(*p, plan);
+
+  PlanOptions next;
+  next.is_next = true;
+  next.format = "json";
+  auto* n = app.add_subcommand("next", "JSON: the one action to do now toward the most important goal, and why");
+  n->add_option("world", next.world, "The world file")->required();
+  add_state_options(*n, next.state_file, next.set_lines);
+  n->add_flag_callback("--json", [] {}, "Accepted for symmetry: next always prints JSON");
+  add_search_options(*n, next);
+
+  ValidateOptions validate;
+  auto* v = app.add_subcommand("validate", "Replay a plan (JSON from 'goap plan --json') and check it step by step");
+  v->add_option("world", validate.world, "The world file")->required();
+  v->add_option("plan", validate.plan_file, "The plan: JSON output of 'goap plan --json', or '-' for stdin")->required();
+  v->add_option("--goal", validate.goal, "Check this goal instead of the plan's own");
+  add_state_options(*v, validate.state_file, validate.set_lines);
+
+  for (auto* sub : {c, p, n, v}) add_common(*sub, common);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kOk : kUsage;
+  }
+  common.color = isatty(STDERR_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+  goap::core::log::init(common.verbosity, common.log_json);
+
+  try {
+    if (*c) return run_check(check, common);
+    if (*p) return run_plan(plan, common);
+    if (*n) return run_plan(next, common);
+    if (*v) return run_validate(validate, common);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "goap: internal error: %s\n", e.what());
+    return kInternal;
+  }
+  return kUsage;
+}

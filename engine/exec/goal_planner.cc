@@ -1,0 +1,156 @@
+#include "exec/goal_planner.h"
+
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+
+#include "core/log.h"
+#include "heuristics/factory.h"
+#include "search/search.h"
+
+namespace goap::exec {
+
+const char* to_string(GoalStatus s) {
+  switch (s) {
+    case GoalStatus::inactive: return "inactive";
+    case GoalStatus::satisfied: return "satisfied";
+    case GoalStatus::plan: return "plan";
+    case GoalStatus::unsolvable: return "unsolvable";
+    case GoalStatus::limit: return "limit";
+  }
+  return "?";
+}
+
+namespace {
+
+search::SearchConfig config_for(const PlannerOptions& o) {
+  switch (o.algorithm) {
+    case SearchAlgorithm::astar: return search::SearchConfig::astar();
+    case SearchAlgorithm::weighted_astar: return search::SearchConfig::weighted_astar(o.weight, true);
+    case SearchAlgorithm::greedy: return search::SearchConfig::greedy(true);
+  }
+  return search::SearchConfig::astar();
+}
+
+void plan_one(const model::World& world, const ground::Domain& domain, const ground::GoalInstance& gi,
+              const PlannerOptions& o, const std::string& heuristic, GoalOutcome& out) {
+  ground::GoalTask gt = ground::make_goal_task(world, domain, gi);
+  if (gt.statically_unsolvable) {
+    out.status = GoalStatus::unsolvable;
+    out.reason = gt.unsolvable_reason;
+    return;
+  }
+  auto h = heuristics::make_heuristic(heuristic, gt.task);
+  search::Searcher searcher(gt.task);
+  search::SearchLimits limits;
+  limits.max_expansions = o.max_expansions;
+  limits.max_ms = o.max_ms;
+  limits.max_memory_bytes = o.max_memory_bytes;
+  const search::SearchResult& r = searcher.solve(*h, config_for(o), limits);
+  out.expanded = r.stats.expanded;
+  out.generated = r.stats.generated;
+  out.states = r.stats.states;
+  out.bytes_per_state = r.stats.bytes_per_state;
+  out.search_ms = r.stats.elapsed_ms;
+  out.initial_h = r.stats.initial_h;
+  switch (r.status) {
+    case search::SearchStatus::solved:
+      out.status = GoalStatus::plan;
+      out.cost = r.plan.cost;
+      for (ground::OpId id : r.plan.steps) {
+        const ground::Operator& op = gt.task.operators[id.index()];
+        out.plan.push_back(PlanStep{op.action, op.args, op.name, op.cost});
+      }
+      break;
+    case search::SearchStatus::unsolvable:
+      out.status = GoalStatus::unsolvable;
+      out.reason = r.stats.initial_h == search::Heuristic::kInfinity
+                       ? "the wanted facts are unreachable even ignoring delete effects"
+                       : "every reachable state was explored (" + std::to_string(r.stats.expanded) + " expanded)";
+      break;
+    case search::SearchStatus::limit:
+      out.status = GoalStatus::limit;
+      out.reason = std::string(search::to_string(r.limit)) + " limit hit after " + std::to_string(r.stats.expanded) +
+                   " expansions";
+      break;
+  }
+}
+
+}  // namespace
+
+std::optional<Decision> decide(const model::World& world, const model::State& state, const PlannerOptions& o,
+                               PlanningError* error) {
+  const auto start = std::chrono::steady_clock::now();
+  Decision d;
+  d.algorithm = o.algorithm == SearchAlgorithm::astar ? "astar" : o.algorithm == SearchAlgorithm::greedy ? "gbfs" : "wastar";
+  d.heuristic = !o.heuristic.empty() ? o.heuristic : (o.algorithm == SearchAlgorithm::astar ? "lmcut" : "ff");
+  d.optimal = o.algorithm == SearchAlgorithm::astar && d.heuristic != "ff" && d.heuristic != "add";
+
+  ground::GroundingError gerr;
+  auto domain = ground::ground_domain(world, state, &gerr);
+  if (!domain) {
+    if (error) error->message = gerr.message;
+    return std::nullopt;
+  }
+  d.grounding = domain->stats;
+
+  std::vector<ground::GoalInstance> instances;
+  for (std::size_t i = 0; i < world.goals.size(); ++i) {
+    const auto id = model::GoalId::from(i);
+    if (o.only_goal && *o.only_goal != id) continue;
+    instances.push_back(ground::instantiate_goal(world, id, state, o.only_goal.has_value()));
+  }
+  // Report goals most important first (ties by name): the order an operator reads them in.
+  std::stable_sort(instances.begin(), instances.end(), [&](const auto& a, const auto& b) {
+    const model::Goal& ga = world.goal(a.goal);
+    const model::Goal& gb = world.goal(b.goal);
+    return ga.priority != gb.priority ? ga.priority > gb.priority : ga.name < gb.name;
+  });
+  d.goals.resize(instances.size());
+  std::vector<std::size_t> open;
+  for (std::size_t i = 0; i < instances.size(); ++i) {
+    d.goals[i].goal = instances[i].goal;
+    if (instances[i].status == ground::GoalInstance::Status::inactive) d.goals[i].status = GoalStatus::inactive;
+    else if (instances[i].status == ground::GoalInstance::Status::satisfied) d.goals[i].status = GoalStatus::satisfied;
+    else open.push_back(i);
+  }
+  {
+    std::unique_ptr<tbb::global_control> limit;
+    if (o.threads > 0)
+      limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                     static_cast<std::size_t>(o.threads));
+    tbb::parallel_for(std::size_t{0}, open.size(), [&](std::size_t k) {
+      const std::size_t i = open[k];
+      plan_one(world, *domain, instances[i], o, d.heuristic, d.goals[i]);
+    });
+  }
+  // FORMAT.md section 4: highest priority with a plan; ties: lower cost, then name.
+  for (std::size_t i = 0; i < d.goals.size(); ++i) {
+    if (d.goals[i].status != GoalStatus::plan) continue;
+    if (d.chosen < 0) {
+      d.chosen = static_cast<int>(i);
+      continue;
+    }
+    const GoalOutcome& best = d.goals[static_cast<std::size_t>(d.chosen)];
+    const model::Goal& a = world.goal(d.goals[i].goal);
+    const model::Goal& b = world.goal(best.goal);
+    if (a.priority != b.priority ? a.priority > b.priority
+                                 : d.goals[i].cost != best.cost ? d.goals[i].cost < best.cost : a.name < b.name)
+      d.chosen = static_cast<int>(i);
+  }
+  if (d.chosen >= 0) {
+    d.status = GoalStatus::plan;
+  } else if (open.empty()) {
+    d.status = GoalStatus::satisfied;
+  } else {
+    const bool any_limit = std::any_of(open.begin(), open.end(), [&](std::size_t i) { return d.goals[i].status == GoalStatus::limit; });
+    d.status = any_limit ? GoalStatus::limit : GoalStatus::unsolvable;
+  }
+  d.total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return d;
+}
+
+}  // namespace goap::exec

@@ -1,0 +1,76 @@
+// Choosing what to do: plan every relevant goal (in parallel, on TBB workers) and pick one.
+//
+// FORMAT.md section 4: every goal whose `when` holds and whose `want` is unmet is planned; the
+// answer is the highest-priority goal that has a plan, ties to the lower cost, then the name.
+// Goals already met are `satisfied`; goals whose `when` is false are `inactive`.
+// With `only_goal` set, that goal alone is planned whatever its `when` says.
+//
+// Determinism: each goal is planned by its own searcher over its own task; threads only decide
+// *when* a goal is planned, never what its answer is, so the output is the same at any thread count.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ground/grounder.h"
+#include "model/world.h"
+
+namespace goap::exec {
+
+enum class SearchAlgorithm { astar, weighted_astar, greedy };
+
+struct PlannerOptions {
+  std::optional<model::GoalId> only_goal;
+  SearchAlgorithm algorithm = SearchAlgorithm::astar;
+  int weight = 2;           // weighted A*
+  std::string heuristic;    // empty: lmcut for A*, ff (with preferred operators) otherwise
+  int threads = 0;          // 0: TBB's default (all cores)
+  std::uint64_t max_expansions = 5'000'000;
+  double max_ms = 60'000;
+  std::size_t max_memory_bytes = std::size_t{2} << 30;
+};
+
+struct PlanStep {
+  std::uint32_t action = 0;          // model::ActionId value
+  std::vector<std::uint32_t> args;   // model::ObjectId values, in parameter order
+  std::string name;                  // "restart-ollama(hermes-vps)"
+  int cost = 0;
+};
+
+enum class GoalStatus { inactive, satisfied, plan, unsolvable, limit };
+const char* to_string(GoalStatus s);
+
+struct GoalOutcome {
+  model::GoalId goal;
+  GoalStatus status = GoalStatus::inactive;
+  std::vector<PlanStep> plan;
+  long long cost = 0;
+  std::string reason;        // why unsolvable / which limit
+  std::uint64_t expanded = 0, generated = 0;
+  std::size_t states = 0, bytes_per_state = 0;
+  double search_ms = 0;
+  int initial_h = 0;
+};
+
+struct Decision {
+  std::vector<GoalOutcome> goals;  // every goal considered, highest priority first, then by name
+  int chosen = -1;                 // index into goals, or -1
+  GoalStatus status = GoalStatus::satisfied;  // the answer's status (FORMAT.md section 5)
+  std::string heuristic;
+  std::string algorithm;
+  bool optimal = true;             // false for satisficing configurations
+  ground::GroundingStats grounding;
+  double total_ms = 0;
+};
+
+struct PlanningError {
+  std::string message;
+};
+
+// Grounds `world` for `state`, plans, decides. Errors only for a model that cannot be grounded.
+std::optional<Decision> decide(const model::World& world, const model::State& state, const PlannerOptions& options,
+                               PlanningError* error);
+
+}  // namespace goap::exec

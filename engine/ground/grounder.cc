@@ -1,0 +1,438 @@
+#include "ground/grounder.h"
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+
+#include "core/log.h"
+
+namespace goap::ground {
+namespace {
+
+using model::Action;
+using model::Condition;
+using model::Effect;
+using model::GroundTerm;
+using model::ObjectId;
+using model::World;
+
+// Values 0..domain-1 that satisfy every condition in `conds` (all on the same ground fact).
+std::vector<std::uint32_t> allowed_values(std::uint32_t domain, const std::vector<const Condition*>& conds) {
+  std::vector<std::uint32_t> out;
+  for (std::uint32_t v = 0; v < domain; ++v) {
+    bool ok = true;
+    for (const Condition* c : conds) ok = ok && c->holds(static_cast<int>(v));
+    if (ok) out.push_back(v);
+  }
+  return out;
+}
+
+int highest_param(const model::Term& t) {
+  int h = -1;
+  for (const model::Arg& a : t.args)
+    if (a.kind == model::Arg::Kind::param) h = std::max(h, static_cast<int>(a.index));
+  return h;
+}
+
+class DomainBuilder {
+ public:
+  DomainBuilder(const World& w, const model::State& s, Domain& d) : w_(w), s_(s), d_(d) {
+    fluent_.assign(w.facts.size(), false);
+    for (const Action& a : w.actions)
+      for (const Effect& e : a.eff) fluent_[e.term.fact.index()] = true;
+  }
+
+  bool build(GroundingError* error) {
+    for (std::size_t ai = 0; ai < w_.actions.size(); ++ai) {
+      const Action& a = w_.actions[ai];
+      // Static conditions, grouped by the last parameter they need bound.
+      std::vector<std::vector<const Condition*>> static_at(a.params.size() + 1);
+      for (const Condition& c : a.pre)
+        if (!fluent_[c.term.fact.index()]) static_at[static_cast<std::size_t>(highest_param(c.term) + 1)].push_back(&c);
+      std::vector<std::vector<ObjectId>> candidates;
+      for (const model::Param& p : a.params) candidates.push_back(w_.objects_of(p.type));
+      std::vector<ObjectId> binding;
+      // Conditions with no parameter at all are checked once.
+      if (!statics_hold(static_at[0], binding)) continue;
+      if (!bind(a, ai, 0, candidates, static_at, binding, error)) return false;
+    }
+    return true;
+  }
+
+ private:
+  bool statics_hold(const std::vector<const Condition*>& conds, const std::vector<ObjectId>& binding) const {
+    for (const Condition* c : conds) {
+      const GroundTerm t = model::bind_term(c->term, binding);
+      if (!c->holds(s_.value(t, w_.fact(t.fact)))) return false;
+    }
+    return true;
+  }
+
+  bool bind(const Action& a, std::size_t ai, std::size_t k, const std::vector<std::vector<ObjectId>>& candidates,
+            const std::vector<std::vector<const Condition*>>& static_at, std::vector<ObjectId>& binding,
+            GroundingError* error) {
+    if (k == a.params.size()) return instantiate(a, ai, binding, error);
+    for (ObjectId o : candidates[k]) {
+      binding.push_back(o);
+      if (statics_hold(static_at[k + 1], binding) && !bind(a, ai, k + 1, candidates, static_at, binding, error))
+        return false;
+      binding.pop_back();
+    }
+    return true;
+  }
+
+  std::uint32_t var_for(const GroundTerm& t) {
+    auto [it, fresh] = d_.var_of.emplace(t, static_cast<std::uint32_t>(d_.var_terms.size()));
+    if (fresh) {
+      const model::FactDecl& decl = w_.fact(t.fact);
+      Variable v;
+      v.name = w_.term_name(t);
+      v.domain = decl.domain_size();
+      v.value_names.reserve(v.domain);
+      for (std::uint32_t i = 0; i < v.domain; ++i) v.value_names.push_back(decl.value_name(static_cast<int>(i)));
+      d_.task.variables.push_back(std::move(v));
+      d_.task.initial.push_back(static_cast<std::uint32_t>(s_.value(t, decl)));
+      d_.var_terms.push_back(t);
+    }
+    return it->second;
+  }
+
+  bool instantiate(const Action& a, std::size_t ai, const std::vector<ObjectId>& binding, GroundingError* error) {
+    ++d_.stats.bindings;
+    // Fluent preconditions, gathered per variable.
+    std::vector<std::pair<std::uint32_t, std::vector<const Condition*>>> pre_conds;
+    for (const Condition& c : a.pre) {
+      if (!fluent_[c.term.fact.index()]) continue;
+      const std::uint32_t v = var_for(model::bind_term(c.term, binding));
+      auto it = std::find_if(pre_conds.begin(), pre_conds.end(), [&](const auto& p) { return p.first == v; });
+      if (it == pre_conds.end())
+        pre_conds.push_back({v, {&c}});
+      else
+        it->second.push_back(&c);
+    }
+    struct EffVar {
+      std::uint32_t var;
+      const Effect* eff;
+    };
+    std::vector<EffVar> effs;
+    for (const Effect& e : a.eff) {
+      const std::uint32_t v = var_for(model::bind_term(e.term, binding));
+      for (const EffVar& prev : effs) {
+        // Two effects that land on the same ground fact (f($a), f($b) with a = b): contradictory
+        // unless they agree; such a binding is not an operator.
+        if (prev.var == v && !(prev.eff->op == model::EffOp::assign && e.op == model::EffOp::assign && prev.eff->value == e.value))
+          return true;
+      }
+      effs.push_back({v, &e});
+    }
+    // The variables the operator must split over: a condition allowing several (but not all)
+    // values, or an effect that depends on the current value (`+=`).
+    struct Split {
+      std::uint32_t var;
+      std::vector<std::uint32_t> values;
+    };
+    std::vector<VarVal> fixed_pre;
+    std::vector<Split> splits;
+    for (auto& [v, conds] : pre_conds) {
+      const auto allowed = allowed_values(d_.task.variables[v].domain, conds);
+      if (allowed.empty()) return true;  // contradictory preconditions: never applicable
+      const bool has_add = std::any_of(effs.begin(), effs.end(), [&](const EffVar& e) { return e.var == v && e.eff->op == model::EffOp::add; });
+      if (allowed.size() == 1)
+        fixed_pre.push_back({v, allowed.front()});
+      else if (allowed.size() < d_.task.variables[v].domain || has_add)
+        splits.push_back({v, allowed});
+    }
+    for (const EffVar& e : effs) {
+      if (e.eff->op != model::EffOp::add) continue;
+      const bool covered = std::any_of(fixed_pre.begin(), fixed_pre.end(), [&](const VarVal& p) { return p.var == e.var; }) ||
+                           std::any_of(splits.begin(), splits.end(), [&](const Split& s) { return s.var == e.var; });
+      if (!covered) {
+        Split s{e.var, {}};
+        for (std::uint32_t x = 0; x < d_.task.variables[e.var].domain; ++x) s.values.push_back(x);
+        splits.push_back(std::move(s));
+      }
+    }
+    std::size_t combos = 1;
+    for (const Split& s : splits) {
+      combos *= s.values.size();
+      if (combos > kMaxSplitsPerBinding) {
+        if (error)
+          error->message = "action '" + a.name + "' splits into more than " + std::to_string(kMaxSplitsPerBinding) +
+                           " operators for one binding (conditions like '!=' or '<' over wide int or enum ranges multiply); "
+                           "narrow the ranges or split the action";
+        return false;
+      }
+    }
+    std::vector<std::size_t> idx(splits.size(), 0);
+    const std::string name = op_name(a, binding);
+    for (;;) {
+      Operator op;
+      op.action = static_cast<std::uint32_t>(ai);
+      op.args.reserve(binding.size());
+      for (ObjectId o : binding) op.args.push_back(o.value());
+      op.cost = a.cost;
+      op.name = name;
+      op.pre = fixed_pre;
+      for (std::size_t i = 0; i < splits.size(); ++i) op.pre.push_back({splits[i].var, splits[i].values[idx[i]]});
+      std::sort(op.pre.begin(), op.pre.end(), [](const VarVal& x, const VarVal& y) { return x.var < y.var; });
+      bool in_range = true;
+      for (const EffVar& e : effs) {
+        long long nv = e.eff->value;
+        if (e.eff->op == model::EffOp::add) {
+          auto it = std::find_if(op.pre.begin(), op.pre.end(), [&](const VarVal& p) { return p.var == e.var; });
+          nv = static_cast<long long>(it->value) + e.eff->value;
+          if (nv < 0 || nv >= static_cast<long long>(d_.task.variables[e.var].domain)) {
+            in_range = false;  // would leave the int's range: not applicable here
+            break;
+          }
+        }
+        auto it = std::find_if(op.pre.begin(), op.pre.end(), [&](const VarVal& p) { return p.var == e.var; });
+        if (it != op.pre.end() && it->value == static_cast<std::uint32_t>(nv)) continue;  // changes nothing
+        op.eff.push_back({e.var, static_cast<std::uint32_t>(nv)});
+      }
+      if (in_range && !op.eff.empty()) {
+        std::sort(op.eff.begin(), op.eff.end(), [](const VarVal& x, const VarVal& y) { return x.var < y.var; });
+        d_.task.operators.push_back(std::move(op));
+        ++d_.stats.operators_built;
+      }
+      // Next combination (odometer).
+      std::size_t i = 0;
+      while (i < idx.size() && ++idx[i] == splits[i].values.size()) idx[i++] = 0;
+      if (i == idx.size()) break;
+    }
+    return true;
+  }
+
+  std::string op_name(const Action& a, const std::vector<ObjectId>& binding) const {
+    std::string s = a.name;
+    if (!binding.empty()) {
+      s += '(';
+      for (std::size_t i = 0; i < binding.size(); ++i) s += (i ? ", " : "") + w_.object(binding[i]).name;
+      s += ')';
+    }
+    return s;
+  }
+
+  const World& w_;
+  const model::State& s_;
+  Domain& d_;
+  std::vector<bool> fluent_;
+};
+
+// Keeps the operators reachable in the delete relaxation and folds variables that can only
+// ever hold their current value.
+void prune_unreachable(Domain& d) {
+  Task& t = d.task;
+  const std::size_t nv = t.variables.size();
+  std::vector<std::size_t> offset(nv + 1, 0);
+  for (std::size_t v = 0; v < nv; ++v) offset[v + 1] = offset[v] + t.variables[v].domain;
+  std::vector<char> reached(offset[nv], 0);
+  std::vector<std::vector<std::uint32_t>> waiting(offset[nv]);  // atom -> operators needing it
+  std::vector<std::uint32_t> missing(t.operators.size());
+  std::vector<char> fired(t.operators.size(), 0);
+  std::deque<std::size_t> queue;
+  auto reach = [&](std::size_t atom) {
+    if (!reached[atom]) {
+      reached[atom] = 1;
+      queue.push_back(atom);
+    }
+  };
+  std::vector<std::uint32_t> ready;
+  for (std::uint32_t i = 0; i < t.operators.size(); ++i) {
+    missing[i] = static_cast<std::uint32_t>(t.operators[i].pre.size());
+    for (const VarVal& p : t.operators[i].pre) waiting[offset[p.var] + p.value].push_back(i);
+    if (missing[i] == 0) ready.push_back(i);
+  }
+  auto fire = [&](std::uint32_t i) {
+    if (fired[i]) return;
+    fired[i] = 1;
+    for (const VarVal& e : t.operators[i].eff) reach(offset[e.var] + e.value);
+  };
+  for (std::size_t v = 0; v < nv; ++v) reach(offset[v] + t.initial[v]);
+  for (std::uint32_t i : ready) fire(i);
+  while (!queue.empty()) {
+    const std::size_t atom = queue.front();
+    queue.pop_front();
+    for (std::uint32_t i : waiting[atom])
+      if (--missing[i] == 0) fire(i);
+  }
+  // Variables with one reachable value are constants.
+  std::vector<std::uint32_t> new_index(nv, UINT32_MAX);
+  std::vector<std::uint32_t> kept_vars;
+  for (std::size_t v = 0; v < nv; ++v) {
+    std::size_t n = 0;
+    for (std::size_t a = offset[v]; a < offset[v + 1]; ++a) n += reached[a] ? 1 : 0;
+    if (n > 1) {
+      new_index[v] = static_cast<std::uint32_t>(kept_vars.size());
+      kept_vars.push_back(static_cast<std::uint32_t>(v));
+    }
+  }
+  Task out;
+  std::vector<GroundTerm> terms;
+  for (std::uint32_t v : kept_vars) {
+    out.variables.push_back(std::move(t.variables[v]));
+    out.initial.push_back(t.initial[v]);
+    terms.push_back(d.var_terms[v]);
+  }
+  for (std::uint32_t i = 0; i < t.operators.size(); ++i) {
+    if (!fired[i]) continue;
+    Operator& op = t.operators[i];
+    auto remap = [&](std::vector<VarVal>& atoms) {
+      std::vector<VarVal> kept;
+      for (const VarVal& a : atoms)
+        if (new_index[a.var] != UINT32_MAX) kept.push_back({new_index[a.var], a.value});
+      atoms = std::move(kept);  // order preserved: renumbering is monotone
+    };
+    remap(op.pre);
+    remap(op.eff);
+    if (op.eff.empty()) continue;
+    out.operators.push_back(std::move(op));
+  }
+  d.task = std::move(out);
+  d.var_terms = std::move(terms);
+  d.var_of.clear();
+  for (std::uint32_t v = 0; v < d.var_terms.size(); ++v) d.var_of.emplace(d.var_terms[v], v);
+  d.stats.operators_kept = d.task.operators.size();
+  d.stats.variables = d.task.variables.size();
+}
+
+}  // namespace
+
+std::optional<Domain> ground_domain(const model::World& world, const model::State& state, GroundingError* error) {
+  const auto start = std::chrono::steady_clock::now();
+  Domain d;
+  d.state = state;
+  DomainBuilder b(world, state, d);
+  if (!b.build(error)) return std::nullopt;
+  prune_unreachable(d);
+  d.stats.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  core::log::debug("grounded {} bindings into {} operators, {} kept over {} variables in {:.3f} ms", d.stats.bindings,
+                   d.stats.operators_built, d.stats.operators_kept, d.stats.variables, d.stats.ms);
+  return d;
+}
+
+GoalInstance instantiate_goal(const model::World& w, model::GoalId id, const model::State& state, bool ignore_when) {
+  const model::Goal& g = w.goal(id);
+  GoalInstance gi;
+  gi.goal = id;
+  std::vector<std::vector<ObjectId>> candidates;
+  for (const model::Param& p : g.forall) candidates.push_back(w.objects_of(p.type));
+  std::vector<ObjectId> binding;
+  bool any_active = false, all_hold = true;
+  auto holds = [&](const Condition& c) {
+    const GroundTerm t = model::bind_term(c.term, binding);
+    return c.holds(state.value(t, w.fact(t.fact)));
+  };
+  auto visit = [&](auto&& self, std::size_t k) -> void {
+    if (k == g.forall.size()) {
+      bool active = true;
+      if (!ignore_when)
+        for (const Condition& c : g.when) active = active && holds(c);
+      if (!active) return;
+      any_active = true;
+      for (const Condition& c : g.want) {
+        all_hold = all_hold && holds(c);
+        GroundTerm t = model::bind_term(c.term, binding);
+        const model::FactDecl& decl = w.fact(t.fact);
+        std::vector<std::uint32_t> allowed;
+        for (std::uint32_t v = 0; v < decl.domain_size(); ++v)
+          if (c.holds(static_cast<int>(v))) allowed.push_back(v);
+        // Two wanted conditions on one fact: keep the values both allow.
+        auto it = std::find_if(gi.want.begin(), gi.want.end(), [&](const auto& p) { return p.first == t; });
+        if (it == gi.want.end()) {
+          gi.want.emplace_back(std::move(t), std::move(allowed));
+        } else {
+          std::vector<std::uint32_t> both;
+          std::set_intersection(it->second.begin(), it->second.end(), allowed.begin(), allowed.end(), std::back_inserter(both));
+          it->second = std::move(both);
+        }
+      }
+      return;
+    }
+    for (ObjectId o : candidates[k]) {
+      binding.push_back(o);
+      self(self, k + 1);
+      binding.pop_back();
+    }
+  };
+  visit(visit, 0);
+  if (!any_active)
+    gi.status = GoalInstance::Status::inactive;
+  else if (all_hold)
+    gi.status = GoalInstance::Status::satisfied;
+  else
+    gi.status = GoalInstance::Status::open;
+  return gi;
+}
+
+GoalTask make_goal_task(const model::World& w, const Domain& d, const GoalInstance& gi) {
+  GoalTask gt;
+  const Task& full = d.task;
+  std::vector<GoalCondition> goal;  // in Domain variable numbers
+  for (const auto& [term, allowed] : gi.want) {
+    const model::FactDecl& tdecl = w.fact(term.fact);
+    if (allowed.size() == tdecl.domain_size()) continue;  // wants nothing in particular
+    if (allowed.empty()) {
+      if (!gt.statically_unsolvable) {
+        gt.statically_unsolvable = true;
+        gt.unsolvable_reason = "the goal wants contradicting values of '" + w.term_name(term) + "'";
+      }
+      continue;
+    }
+    auto it = d.var_of.find(term);
+    if (it == d.var_of.end()) {
+      // Nothing can change this fact: it keeps its current value.
+      const int cur = d.state.value(term, w.fact(term.fact));
+      if (!std::binary_search(allowed.begin(), allowed.end(), static_cast<std::uint32_t>(cur)) && !gt.statically_unsolvable) {
+        gt.statically_unsolvable = true;
+        const model::FactDecl& decl = w.fact(term.fact);
+        std::string want;
+        for (std::size_t i = 0; i < allowed.size(); ++i) want += (i ? " or " : "") + decl.value_name(static_cast<int>(allowed[i]));
+        gt.unsolvable_reason = "no action that can apply changes '" + w.term_name(term) + "': it is " +
+                               decl.value_name(cur) + " and the goal wants " + want;
+      }
+      continue;
+    }
+    goal.push_back({it->second, allowed});
+  }
+  // Backward relevance: variables the goal needs, and the preconditions of operators that
+  // change them, transitively.
+  const std::size_t nv = full.variables.size();
+  std::vector<char> relevant_var(nv, 0), relevant_op(full.operators.size(), 0);
+  for (const GoalCondition& g : goal) relevant_var[g.var] = 1;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::size_t i = 0; i < full.operators.size(); ++i) {
+      if (relevant_op[i]) continue;
+      const Operator& op = full.operators[i];
+      if (std::none_of(op.eff.begin(), op.eff.end(), [&](const VarVal& e) { return relevant_var[e.var] != 0; })) continue;
+      relevant_op[i] = 1;
+      changed = true;
+      for (const VarVal& p : op.pre) relevant_var[p.var] = 1;
+    }
+  }
+  std::vector<std::uint32_t> new_index(nv, UINT32_MAX);
+  for (std::uint32_t v = 0; v < nv; ++v) {
+    if (!relevant_var[v]) continue;
+    new_index[v] = static_cast<std::uint32_t>(gt.task.variables.size());
+    gt.task.variables.push_back(full.variables[v]);
+    gt.task.initial.push_back(full.initial[v]);
+    gt.domain_var.push_back(v);
+  }
+  for (std::size_t i = 0; i < full.operators.size(); ++i) {
+    if (!relevant_op[i]) continue;
+    Operator op = full.operators[i];
+    std::vector<VarVal> eff;
+    for (const VarVal& e : op.eff)
+      if (new_index[e.var] != UINT32_MAX) eff.push_back({new_index[e.var], e.value});
+    for (VarVal& p : op.pre) p.var = new_index[p.var];
+    op.eff = std::move(eff);
+    gt.task.operators.push_back(std::move(op));
+  }
+  for (GoalCondition& g : goal) g.var = new_index[g.var];
+  std::sort(goal.begin(), goal.end(), [](const GoalCondition& a, const GoalCondition& b) { return a.var < b.var; });
+  gt.task.goal = std::move(goal);
+  return gt;
+}
+
+}  // namespace goap::ground

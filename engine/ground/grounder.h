@@ -1,0 +1,80 @@
+// Grounding: the lifted World plus one current state -> finite-domain operators (task.h).
+//
+// Pipeline (all deterministic: objects, actions and goals keep declaration order):
+//   1. A fact is *fluent* when some action effect writes it; every other fact is *static*, its
+//      value fixed by the current state.
+//   2. Each action is instantiated over every type-correct binding of its parameters (subtypes
+//      included). Static preconditions are tested as soon as their parameters are bound, so
+//      bindings that can never fire are cut early rather than enumerated.
+//   3. Each binding becomes one or more SAS+ operators: a condition such as `n < 3` or an effect
+//      `n += 1` is split over the values it allows, so every pre/eff is a plain `var = value`
+//      (an effect that would leave an int's range is simply not generated: an implicit
+//      precondition, FORMAT.md section 3).
+//   4. Relaxed reachability from the current state drops operators that can never fire; ground
+//      facts with a single reachable value are folded away as constants.
+// `Domain` is goal-independent and shared; `make_goal_task` then builds a small Task per goal,
+// keeping only operators relevant to it (backward relevance), so goals are planned independently.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ground/task.h"
+#include "model/world.h"
+
+namespace goap::ground {
+
+struct GroundingStats {
+  std::uint64_t bindings = 0;       // action bindings that passed the static checks
+  std::uint64_t operators_built = 0;
+  std::uint64_t operators_kept = 0;  // after relaxed reachability
+  std::size_t variables = 0;
+  double ms = 0;
+};
+
+// Everything grounded for one current state; shared, read-only, by every goal's task.
+struct Domain {
+  Task task;                                   // all reachable operators; goal empty
+  std::vector<model::GroundTerm> var_terms;    // variable -> ground fact
+  std::unordered_map<model::GroundTerm, std::uint32_t, model::GroundTermHash> var_of;
+  model::State state;                          // the full current state
+  GroundingStats stats;
+};
+
+// A maximum on split operators per action binding: beyond it the model is asking for a
+// combinatorial blow-up (e.g. `a != x, b != y, c < 900` on wide domains), reported as an error.
+inline constexpr std::size_t kMaxSplitsPerBinding = 4096;
+
+struct GroundingError {
+  std::string message;
+};
+
+// Grounds every action for `state`. Returns an error only for a model that cannot be grounded
+// within the documented bounds.
+std::optional<Domain> ground_domain(const model::World& world, const model::State& state, GroundingError* error);
+
+// One goal instantiated for the current state.
+struct GoalInstance {
+  model::GoalId goal;
+  enum class Status { inactive, satisfied, open } status = Status::open;
+  // The wanted conditions of the active bindings, ground: (fact, allowed values).
+  std::vector<std::pair<model::GroundTerm, std::vector<std::uint32_t>>> want;
+};
+
+// `ignore_when`: plan --goal plans for the goal whatever its `when` says.
+GoalInstance instantiate_goal(const model::World& world, model::GoalId goal, const model::State& state,
+                              bool ignore_when);
+
+struct GoalTask {
+  Task task;
+  std::vector<std::uint32_t> domain_var;  // task variable -> Domain variable
+  bool statically_unsolvable = false;      // a wanted fact nothing can change has the wrong value
+  std::string unsolvable_reason;           // in the author's terms, when statically unsolvable
+};
+
+GoalTask make_goal_task(const model::World& world, const Domain& domain, const GoalInstance& goal);
+
+}  // namespace goap::ground
