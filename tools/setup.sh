@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# tools/setup.sh: install what goap needs on Debian 12, then configure and build it.
+#
+#   tools/setup.sh              packages, then build/ (release): build/goap and the tests
+#   tools/setup.sh --sanitize   packages, then build-asan/ (debug, ASan + UBSan)
+#   tools/setup.sh --no-build   packages only
+#   tools/setup.sh --dry-run    print what would be installed and run, change nothing
+#
+# Idempotent: a package already installed is not touched, and `apt-get update` runs only when
+# something is missing. A configured build directory is reused; ninja itself re-runs meson when
+# a meson.build changed. Needs root, or sudo, only when a package is missing.
+#
+# Environment: GOAP_BUILD_DIR (default build), GOAP_ASAN_BUILD_DIR (default build-asan),
+# GOAP_JOBS (parallel compile jobs, default 2).
+set -euo pipefail
+
+# The TOOLCHAIN.md install line, plus the compilers and what the tests run (python3, git);
+# clang builds the libFuzzer targets in tools/fuzz.
+PACKAGES=(
+  meson ninja-build pkg-config
+  libboost-dev libboost-graph-dev libboost-filesystem-dev
+  libyaml-cpp-dev libtbb-dev libspdlog-dev libfmt-dev
+  doctest-dev libcli11-dev nlohmann-json3-dev graphviz
+  g++ clang python3 git
+)
+
+say() { printf 'setup: %s\n' "$*"; }
+die() {
+  printf 'setup: ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+usage() {
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+sanitize=0
+build=1
+dry_run=0
+for arg in "$@"; do
+  case "$arg" in
+    --sanitize) sanitize=1 ;;
+    --no-build) build=0 ;;
+    --dry-run) dry_run=1 ;;
+    -h | --help)
+      usage
+      exit 0
+      ;;
+    *) die "unknown option '$arg' (see --help)" ;;
+  esac
+done
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+jobs="${GOAP_JOBS:-2}"
+
+# Runs a command, or only shows it with --dry-run.
+run() {
+  if ((dry_run)); then
+    printf 'setup: would run: %s\n' "$*"
+  else
+    "$@"
+  fi
+}
+
+# ---- 1. Debian packages -------------------------------------------------------------------
+
+installed() {
+  [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
+}
+
+install_packages() {
+  if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+    die "dpkg-query/apt-get not found: this script installs packages on Debian 12 only. Install by hand: ${PACKAGES[*]}"
+  fi
+  if [[ -r /etc/os-release ]]; then
+    # shellcheck disable=SC1091
+    os_id="$(. /etc/os-release && echo "${ID:-}:${VERSION_ID:-}")"
+    [[ "$os_id" == "debian:12" ]] || say "warning: this is '$os_id', not Debian 12; package names may differ"
+  fi
+
+  local missing=() p
+  for p in "${PACKAGES[@]}"; do
+    installed "$p" || missing+=("$p")
+  done
+  if ((${#missing[@]} == 0)); then
+    say "packages: all ${#PACKAGES[@]} installed"
+    return
+  fi
+  say "packages: installing ${missing[*]}"
+
+  local sudo=()
+  if [[ "$(id -u)" != 0 ]]; then
+    command -v sudo >/dev/null 2>&1 ||
+      die "not root and sudo is not installed: run as root, or install by hand: apt-get install ${missing[*]}"
+    sudo=(sudo)
+  fi
+  # The lock timeout waits out a boot-time unattended-upgrades run instead of failing at once.
+  local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300)
+  run "${apt[@]}" update </dev/null || die "apt-get update failed (network? sources.list?)"
+  run "${apt[@]}" install "${missing[@]}" </dev/null || die "apt-get install failed for: ${missing[*]}"
+  if ((!dry_run)); then
+    for p in "${missing[@]}"; do
+      installed "$p" || die "package '$p' is still not installed after apt-get install"
+    done
+  fi
+  ((dry_run)) || say "packages: installed ${#missing[@]}"
+}
+
+install_packages
+((build)) || exit 0
+
+# ---- 2. Configure -------------------------------------------------------------------------
+
+if ((sanitize)); then
+  builddir="${GOAP_ASAN_BUILD_DIR:-build-asan}"
+  options=(-Dbuildtype=debug "-Db_sanitize=address,undefined" -Db_lundef=false)
+  want_sanitize="address,undefined"
+else
+  builddir="${GOAP_BUILD_DIR:-build}"
+  options=(-Dbuildtype=release)
+  want_sanitize=""
+fi
+
+# The b_sanitize value an existing build directory was configured with.
+configured_sanitize() {
+  python3 - "$1/meson-info/intro-buildoptions.json" <<'EOF'
+import json, sys
+try:
+    opts = json.load(open(sys.argv[1]))
+except OSError:
+    sys.exit(0)
+print(next((str(o["value"]) for o in opts if o["name"] == "b_sanitize"), ""))
+EOF
+}
+
+if [[ -f "$builddir/build.ninja" ]]; then
+  if ((sanitize)) && [[ "$(configured_sanitize "$builddir")" != "$want_sanitize" ]]; then
+    say "configure: $builddir/ lacks the sanitizers, reconfiguring"
+    run meson configure "$builddir" "${options[@]}" || die "meson configure $builddir failed"
+  else
+    say "configure: $builddir/ already configured"
+  fi
+elif [[ -f "$builddir/meson-private/coredata.dat" ]]; then
+  # An interrupted or failed configure leaves coredata behind and no build.ninja.
+  say "configure: $builddir/ half configured, reconfiguring"
+  run meson setup --reconfigure "$builddir" "${options[@]}" || die "meson setup --reconfigure $builddir failed (see $builddir/meson-logs/meson-log.txt)"
+else
+  say "configure: meson setup $builddir ${options[*]}"
+  run meson setup "$builddir" "${options[@]}" || die "meson setup $builddir failed (see $builddir/meson-logs/meson-log.txt)"
+fi
+
+# ---- 3. Build -----------------------------------------------------------------------------
+
+say "build: ninja -C $builddir -j$jobs"
+start=$SECONDS
+run ninja -C "$builddir" -j"$jobs" || die "build failed in $builddir/ (the compiler's message is above)"
+((dry_run)) || say "build: done in $((SECONDS - start)) s"
+if ((!sanitize && !dry_run)) && [[ -x "$builddir/goap" ]]; then
+  say "ready: $builddir/goap next worlds/timmy-ops.yaml"
+fi
+exit 0

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# tools/test.sh: run every test, then print one last line `N passed, N failed`.
+#
+#   tools/test.sh               meson test on build/ (run tools/setup.sh first)
+#   tools/test.sh --sanitize    builds build-asan/ (tools/setup.sh --sanitize), tests there with
+#                               ASan + UBSan, any report fatal
+#   tools/test.sh [--sanitize] NAME...   only the named meson tests (e.g. core search)
+#
+# Exit status: 0 when nothing failed, 1 otherwise (a build failure counts as one failed test).
+# Environment: GOAP_BUILD_DIR, GOAP_ASAN_BUILD_DIR, GOAP_JOBS as for tools/setup.sh.
+set -euo pipefail
+
+say() { printf 'test: %s\n' "$*"; }
+
+sanitize=0
+names=()
+for arg in "$@"; do
+  case "$arg" in
+    --sanitize) sanitize=1 ;;
+    -h | --help)
+      sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    -*)
+      printf 'test: ERROR: unknown option %s\n' "$arg" >&2
+      exit 2
+      ;;
+    *) names+=("$arg") ;;
+  esac
+done
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+jobs="${GOAP_JOBS:-2}"
+
+# The summary line is the contract; print it even when the build fails.
+summary() { printf '%d passed, %d failed\n' "$1" "$2"; }
+
+meson_args=(--print-errorlogs --num-processes "$jobs")
+if ((sanitize)); then
+  builddir="${GOAP_ASAN_BUILD_DIR:-build-asan}"
+  say "sanitizers: building $builddir/"
+  "$root/tools/setup.sh" --sanitize || {
+    say "the sanitizer build failed"
+    summary 0 1
+    exit 1
+  }
+  # Make every report fatal and loud. meson.build's default test setup sets both as well, and
+  # under `meson test` its values win; these cover a build without that setup.
+  export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=1:check_initialization_order=1"
+  # Debug code under ASan runs several times slower than release.
+  meson_args+=(--timeout-multiplier 4)
+else
+  builddir="${GOAP_BUILD_DIR:-build}"
+  if [[ ! -f "$builddir/build.ninja" ]]; then
+    say "$builddir/ is not configured; running tools/setup.sh"
+    "$root/tools/setup.sh" || {
+      say "the build failed"
+      summary 0 1
+      exit 1
+    }
+  fi
+fi
+
+# testlog.json is rewritten by every `meson test`; a stale one must not be counted.
+log="$builddir/meson-logs/testlog.json"
+rm -f "$log"
+
+say "meson test -C $builddir ${meson_args[*]} ${names[*]}"
+rc=0
+meson test -C "$builddir" "${meson_args[@]}" "${names[@]}" || rc=$?
+
+if [[ ! -s "$log" ]]; then
+  # meson rebuilds before testing; no log means the build (or meson itself) failed.
+  say "no test ran (meson test exited $rc: the build failed or no test matched)"
+  summary 0 1
+  exit 1
+fi
+
+# One JSON object per line, one per test; results: OK, FAIL, SKIP, EXPECTEDFAIL,
+# UNEXPECTEDPASS, TIMEOUT, ERROR.
+read -r passed failed skipped < <(python3 - "$log" <<'EOF'
+import json, sys
+passed = failed = skipped = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    line = line.strip()
+    if not line:
+        continue
+    result = json.loads(line).get("result", "ERROR")
+    if result in ("OK", "EXPECTEDFAIL"):
+        passed += 1
+    elif result == "SKIP":
+        skipped += 1
+    else:
+        failed += 1
+print(passed, failed, skipped)
+EOF
+)
+
+if ((rc != 0 && failed == 0)); then
+  say "meson test exited $rc although every test passed; counting that as a failure"
+  failed=1
+fi
+((skipped == 0)) || say "$skipped skipped (not counted)"
+summary "$passed" "$failed"
+((failed == 0))
