@@ -566,15 +566,44 @@ class WorldLoader {
 
   void read_facts(const YAML::Node& n, std::uint32_t file) {
     if (!expect_map(n, file, "'facts'", "{reachable(host): bool, restarts: int[0..3]}")) return;
+    // In a flow mapping `{link(a, b): bool}` YAML ends the key at the comma, giving the keys
+    // `link(a` (no value) and `b)`. As in flow lists (FORMAT.md section 3), rejoin them.
+    struct Entry {
+      SourceText key;
+      YAML::Node key_node, value;
+    };
+    std::vector<Entry> entries;
+    bool open = false;
     for (const auto& kv : n) {
-      const SourceLoc at = loc_of(kv.first, file, sm_);
       if (!kv.first.IsScalar()) {
-        diags_.error(at, "a fact is declared as 'name(type, ...): bool'");
+        diags_.error(loc_of(kv.first, file, sm_), "a fact is declared as 'name(type, ...): bool'");
+        open = false;
         continue;
       }
+      SourceText piece = scalar_text(kv.first, file, sm_);
+      if (open) {
+        SourceText& cur = entries.back().key;
+        cur.text += ", ";
+        const auto at = static_cast<std::uint32_t>(cur.text.size());
+        cur.text += piece.text;
+        for (auto p : piece.pieces) {
+          p.offset += at;
+          cur.pieces.push_back(p);
+        }
+        entries.back().value = kv.second;
+      } else {
+        entries.push_back(Entry{std::move(piece), kv.first, kv.second});
+      }
+      const std::string& k = entries.back().key.text;
+      open = n.Style() == YAML::EmitterStyle::Flow && kv.second.IsNull() &&
+             std::count(k.begin(), k.end(), '(') > std::count(k.begin(), k.end(), ')');
+    }
+    for (const Entry& e : entries) {
+      const SourceLoc at = loc_of(e.key_node, file, sm_);
+      const auto kv = std::make_pair(e.key_node, e.value);
       model::FactDecl decl;
       decl.loc = at;
-      const SourceText key = scalar_text(kv.first, file, sm_);
+      const SourceText& key = e.key;
       if (!parse_fact_key(key, decl)) continue;
       // Never assign to a YAML::Node that already refers to something: yaml-cpp would overwrite
       // the node it refers to. Pick each one at construction instead.
