@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/log.h"
 #include "load/loader.h"
 
 namespace goap::cli {
@@ -36,6 +37,9 @@ std::optional<Input> read_input(const std::string& world_path, const std::string
     std::fputs(core::render_all(diags, sm, ro).c_str(), stderr);
     return std::nullopt;
   }
+  core::log::info("loaded world '{}' from {} file{}: {} objects, {} facts, {} actions, {} goals", world->name,
+                  world->files.size(), world->files.size() == 1 ? "" : "s", world->objects.size(), world->facts.size(),
+                  world->actions.size(), world->goals.size());
   Input in{std::move(*world), {}};
   in.state = in.world.initial_state();
   if (!state_file.empty()) {

@@ -26,7 +26,7 @@ class JsonFormatter final : public spdlog::formatter {
     gmtime_r(&tt, &tm);
     char ts[32];
     std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
-    std::string line = fmt::format(R"({{"ts":"{}.{:03d}Z","level":"{}","logger":"{}","msg":{}}})",
+    std::string line = fmt::format(R"({{"ts":"{}.{:03d}Z","level":"{}","logger":{},"msg":{}}})",
                                    ts, ms, spdlog::level::to_string_view(msg.level),
                                    json_quote(std::string_view(msg.logger_name.data(), msg.logger_name.size())),
                                    json_quote(std::string_view(msg.payload.data(), msg.payload.size())));

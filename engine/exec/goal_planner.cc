@@ -117,6 +117,8 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
     else if (instances[i].status == ground::GoalInstance::Status::satisfied) d.goals[i].status = GoalStatus::satisfied;
     else open.push_back(i);
   }
+  core::log::info("planning {} open goal{} ({} satisfied or inactive), {} with {}", open.size(),
+                  open.size() == 1 ? "" : "s", d.goals.size() - open.size(), d.algorithm, d.heuristic);
   {
     std::unique_ptr<tbb::global_control> limit;
     if (o.threads > 0)
@@ -125,6 +127,9 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
     tbb::parallel_for(std::size_t{0}, open.size(), [&](std::size_t k) {
       const std::size_t i = open[k];
       plan_one(world, *domain, instances[i], o, d.heuristic, d.goals[i]);
+      const GoalOutcome& g = d.goals[i];
+      core::log::debug("goal {}: {} cost {} ({} expanded, {:.3f} ms){}{}", world.goal(g.goal).name, to_string(g.status),
+                       g.cost, g.expanded, g.search_ms, g.reason.empty() ? "" : ": ", g.reason);
     });
   }
   // FORMAT.md section 4: highest priority with a plan; ties: lower cost, then name.
