@@ -264,6 +264,7 @@ std::optional<YamlFile> read_yaml_file(const std::string& path, const std::strin
   text.resize(kMaxFileBytes + 1);
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<std::size_t>(in.gcount()));
+  text.shrink_to_fit();  // the SourceManager keeps every file: don't keep 4 MiB of capacity each
   if (in.bad()) {
     diags.error(used_from, "cannot read '" + display_path + "'");
     return std::nullopt;
