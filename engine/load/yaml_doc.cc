@@ -259,12 +259,13 @@ std::optional<YamlFile> read_yaml_file(const std::string& path, const std::strin
       diags.error({}, "cannot open '" + display_path + "': " + std::strerror(errno));
     return std::nullopt;
   }
-  // Read at most one byte past the limit: a huge file is refused without being loaded.
+  // Read in chunks, at most one byte past the limit: a huge file (or an endless device) is
+  // refused without being loaded, and a small file costs only its own size.
   std::string text;
-  text.resize(kMaxFileBytes + 1);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  text.shrink_to_fit();  // the SourceManager keeps every file: don't keep 4 MiB of capacity each
+  char chunk[64 * 1024];
+  while (text.size() <= kMaxFileBytes && in.read(chunk, sizeof chunk).gcount() > 0)
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxFileBytes) text.resize(kMaxFileBytes + 1);
   if (in.bad()) {
     diags.error(used_from, "cannot read '" + display_path + "'");
     return std::nullopt;
