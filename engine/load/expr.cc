@@ -70,7 +70,8 @@ class Parser {
     if (at_end()) return fail(0, std::max<std::uint32_t>(1, size()), "empty expression", "write a fact, e.g. 'reachable($h)'");
     if (peek() == '!' && peek(1) != '=') return fail(pos_, 1, "'!' is not an operator here", "write 'not f(...)' for a false bool fact");
     // `not` followed by a space is the negation; a fact may still be called `not_x` or `nothing`.
-    if (s_.substr(pos_, 3) == "not" && pos_ + 3 < s_.size() && (s_[pos_ + 3] == ' ' || s_[pos_ + 3] == '\t')) {
+    // A bare `not` is a negation missing its fact, not a fact called "not".
+    if (s_.substr(pos_, 3) == "not" && (pos_ + 3 == s_.size() || s_[pos_ + 3] == ' ' || s_[pos_ + 3] == '\t')) {
       e.negated = true;
       e.not_span = {pos_, 3};
       pos_ += 3;
@@ -89,7 +90,7 @@ class Parser {
       } else {
         for (;;) {
           skip_ws();
-          if (at_end()) return fail(open, 1, "this '(' is never closed", "add ')' after the last argument");
+          if (at_end()) return fail(open, 1, "this '(' is never closed", "add ')' after the last argument of '" + e.fact + "'");
           ExprArg a;
           const std::uint32_t start = pos_;
           if (peek() == '?') return fail(pos_, 1, "parameters are written with '$', not '?'", "write '$" + std::string(word_after(pos_ + 1)) + "'");
@@ -104,7 +105,7 @@ class Parser {
           a.span = {start, pos_ - start};
           e.args.push_back(std::move(a));
           skip_ws();
-          if (at_end()) return fail(open, 1, "this '(' is never closed", "add ')' after the last argument");
+          if (at_end()) return fail(open, 1, "this '(' is never closed", "add ')' after the last argument of '" + e.fact + "'");
           if (peek() == ',') {
             ++pos_;
             continue;
@@ -113,6 +114,11 @@ class Parser {
             ++pos_;
             break;
           }
+          if (peek() == '(' && !closed_later(open))
+            // `[link($a, $b, up($a)]`: the flow list rejoined items up to the end and the first
+            // '(' still has no partner; that, not the nested '(', is the mistake.
+            return fail(open, 1, "this '(' is never closed", "add ')' after the last argument of '" + e.fact + "'");
+          if (peek() == '(') return fail(pos_, 1, "facts do not nest: an argument is an object name or a $parameter", "");
           return fail(pos_, 1, std::string("expected ',' or ')' but found '") + peek() + "'", "");
         }
       }
@@ -171,6 +177,16 @@ class Parser {
     out = std::string(s_.substr(start, pos_ - start));
     span = {start, pos_ - start};
     return std::nullopt;
+  }
+
+  // Whether the '(' at `open` has a matching ')' anywhere in the text.
+  [[nodiscard]] bool closed_later(std::uint32_t open) const {
+    int depth = 0;
+    for (std::size_t i = open; i < s_.size(); ++i) {
+      depth += s_[i] == '(' ? 1 : s_[i] == ')' ? -1 : 0;
+      if (depth == 0) return true;
+    }
+    return false;
   }
 
   std::string_view word_after(std::uint32_t p) const {

@@ -1,6 +1,7 @@
 #include "load/resolve.h"
 
 #include <charconv>
+#include <limits>
 #include <variant>
 
 #include "core/names.h"
@@ -39,6 +40,16 @@ std::string signature(const World& w, const FactDecl& d) {
   return s;
 }
 
+// "a host", "an agent": type names read as nouns in messages.
+std::string a_type(const World& w, model::TypeId t) {
+  const std::string& n = w.type(t).name;
+  const bool vowel = !n.empty() && std::string_view("aeiou").find(n[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + n;
+}
+
+// How a fact is written in an example: "up", "reachable(...)".
+std::string written(const FactDecl& d) { return d.params.empty() ? d.name : d.name + "(...)"; }
+
 std::string allowed_values(const FactDecl& d) {
   if (d.kind == ValueKind::integer) return "from " + std::to_string(d.lo) + " to " + std::to_string(d.hi);
   std::string s;
@@ -67,6 +78,7 @@ struct ResolvedTerm {
 std::optional<ResolvedTerm> resolve_term(const Expr& e, const SourceText& src, const World& w, const Scope& scope,
                                          core::Diagnostics& diags) {
   auto fit = w.fact_index.find(e.fact);
+  if (fit == w.fact_index.end() && scope.broken != nullptr && scope.broken->facts.contains(e.fact)) return std::nullopt;
   if (fit == w.fact_index.end()) {
     auto& d = diags.error(src.at(e.fact_span.offset, e.fact_span.length), "unknown fact '" + e.fact + "'");
     if (auto h = core::did_you_mean(e.fact, keys_of(w.fact_index)); !h.empty()) d.hint(h);
@@ -99,24 +111,28 @@ std::optional<ResolvedTerm> resolve_term(const Expr& e, const SourceText& src, c
       while (k < ps.size() && ps[k].name != a.name) ++k;
       if (k == ps.size()) {
         std::vector<std::string> names;
-        for (const auto& p : ps) names.push_back(p.name);
+        for (const auto& p : ps) names.push_back("$" + p.name);
         auto& d = diags.error(at, std::string("unknown parameter '$") + a.name + "' in " + scope.owner);
-        if (auto h = core::did_you_mean(a.name, names); !h.empty())
+        if (auto h = core::did_you_mean("$" + a.name, names); !h.empty())
           d.hint(h);
         else if (names.empty())
           d.hint("declare it, e.g. 'params: {" + a.name + ": " + w.type(want).name + "}'");
         else
-          d.hint("declared parameters: $" + [&] {
+          d.hint("declared parameters: " + [&] {
             std::string s;
-            for (std::size_t j = 0; j < names.size(); ++j) s += (j ? ", $" : "") + names[j];
+            for (std::size_t j = 0; j < names.size(); ++j) s += (j ? ", " : "") + names[j];
             return s;
           }());
         ok = false;
         continue;
       }
+      if (!ps[k].type.valid()) {  // its type was unknown, and that was reported
+        ok = false;
+        continue;
+      }
       if (!w.is_subtype(ps[k].type, want)) {
-        auto& d = diags.error(at, "'$" + a.name + "' is a " + w.type(ps[k].type).name + ", but argument " +
-                                      std::to_string(i + 1) + " of '" + decl.name + "' must be a " + w.type(want).name);
+        auto& d = diags.error(at, "'$" + a.name + "' is " + a_type(w, ps[k].type) + ", but argument " +
+                                      std::to_string(i + 1) + " of '" + decl.name + "' must be " + a_type(w, want));
         d.note(decl.loc, "declared here as '" + signature(w, decl) + "'");
         ok = false;
         continue;
@@ -124,6 +140,10 @@ std::optional<ResolvedTerm> resolve_term(const Expr& e, const SourceText& src, c
       rt.term.args.push_back(Arg{Arg::Kind::param, static_cast<std::uint32_t>(k)});
     } else {
       auto oit = w.object_index.find(a.name);
+      if (oit == w.object_index.end() && scope.broken != nullptr && scope.broken->objects.contains(a.name)) {
+        ok = false;
+        continue;
+      }
       if (oit == w.object_index.end()) {
         auto& d = diags.error(at, "unknown object '" + a.name + "'");
         if (auto h = core::did_you_mean(a.name, keys_of(w.object_index)); !h.empty())
@@ -135,8 +155,8 @@ std::optional<ResolvedTerm> resolve_term(const Expr& e, const SourceText& src, c
       }
       const model::Object& obj = w.object(oit->second);
       if (!w.is_subtype(obj.type, want)) {
-        auto& d = diags.error(at, "'" + a.name + "' is a " + w.type(obj.type).name + ", but argument " +
-                                      std::to_string(i + 1) + " of '" + decl.name + "' must be a " + w.type(want).name);
+        auto& d = diags.error(at, "'" + a.name + "' is " + a_type(w, obj.type) + ", but argument " +
+                                      std::to_string(i + 1) + " of '" + decl.name + "' must be " + a_type(w, want));
         d.note(decl.loc, "declared here as '" + signature(w, decl) + "'");
         ok = false;
         continue;
@@ -149,15 +169,15 @@ std::optional<ResolvedTerm> resolve_term(const Expr& e, const SourceText& src, c
 }
 
 // The operand as a domain index. Integers outside the range are allowed for < <= > >= (`n < 10`).
-std::optional<int> resolve_operand(const Expr& e, const SourceText& src, const FactDecl& decl, bool must_be_in_domain,
+std::optional<int> resolve_operand(const Expr& e, const SourceText& src, const World& w, const FactDecl& decl,
+                                   bool must_be_in_domain,
                                    core::Diagnostics& diags) {
   const auto at = src.at(e.operand_span.offset, e.operand_span.length);
   if (decl.kind == ValueKind::boolean) {
     if (e.operand == "true") return 1;
     if (e.operand == "false") return 0;
     diags.error(at, "'" + decl.name + "' is a bool; its value is true or false, not '" + e.operand + "'")
-        .hint("write '" + decl.name + (decl.params.empty() ? "" : "(...)") + "' or 'not " + decl.name +
-              (decl.params.empty() ? "" : "(...)") + "'");
+        .hint("write '" + written(decl) + "' or 'not " + written(decl) + "'");
     return std::nullopt;
   }
   if (decl.kind == ValueKind::enumeration) {
@@ -165,23 +185,29 @@ std::optional<int> resolve_operand(const Expr& e, const SourceText& src, const F
       if (decl.enum_values[i] == e.operand) return static_cast<int>(i);
     auto& d = diags.error(at, "'" + e.operand + "' is not a value of '" + decl.name + "'");
     d.hint("allowed values: " + allowed_values(decl));
-    if (auto h = core::did_you_mean(e.operand, decl.enum_values); !h.empty()) d.hint(h);
-    d.note(decl.loc, "declared here");
+    // A suggestion that names (nearly) every value says nothing the list above did not.
+    if (core::closest_names(e.operand, decl.enum_values).size() < std::min<std::size_t>(3, decl.enum_values.size()))
+      if (auto h = core::did_you_mean(e.operand, decl.enum_values); !h.empty()) d.hint(h);
+    d.note(decl.loc, "declared here as '" + signature(w, decl) + "'");
     return std::nullopt;
   }
   long long v = 0;
   const char* b = e.operand.data();
-  const auto [p, ec] = std::from_chars(b, b + e.operand.size(), v);
+  auto [p, ec] = std::from_chars(b, b + e.operand.size(), v);
+  if (ec == std::errc::result_out_of_range && p == b + e.operand.size()) {
+    // All digits, just huge: outside any range, and clamped below for comparisons.
+    v = e.operand[0] == '-' ? std::numeric_limits<long long>::min() : std::numeric_limits<long long>::max();
+    ec = std::errc();
+  }
   if (ec != std::errc() || p != b + e.operand.size()) {
     diags.error(at, "'" + decl.name + "' is an int; '" + e.operand + "' is not a number")
         .hint("allowed values: " + allowed_values(decl));
     return std::nullopt;
   }
   if (must_be_in_domain && (v < decl.lo || v > decl.hi)) {
-    diags.error(at, std::to_string(v) + " is outside the range of '" + decl.name + "'")
+    diags.error(at, e.operand + " is outside the range of '" + decl.name + "'")
         .hint("allowed values: " + allowed_values(decl))
-        .note(decl.loc, "declared here as '" + std::string(decl.name) + ": int[" + std::to_string(decl.lo) + ".." +
-                            std::to_string(decl.hi) + "]'");
+        .note(decl.loc, "declared here as '" + signature(w, decl) + "'");
     return std::nullopt;
   }
   // Keep far-out comparison operands from overflowing the index arithmetic.
@@ -207,21 +233,21 @@ bool check_shape(const Expr& e, const SourceText& src, const FactDecl& decl, Exp
   const bool is_condition = use == ExprUse::precondition || use == ExprUse::want || use == ExprUse::when;
   if (e.negated && e.op != ExprOp::none) {
     diags.error(src.at(e.not_span.offset, 3), "'not' cannot be combined with '" + std::string(op_text(e.op)) + "'")
-        .hint(decl.kind == ValueKind::boolean ? "write 'not " + decl.name + "(...)' alone"
-                                              : "use '!=' to compare, e.g. '" + decl.name + " != v'");
+        .hint(decl.kind == ValueKind::boolean ? "write 'not " + written(decl) + "' alone"
+                                              : "use '!=' to compare, e.g. '" + written(decl) + " != " + decl.value_name(0) + "'");
     return false;
   }
   if (e.negated && decl.kind != ValueKind::boolean) {
     diags.error(src.at(e.not_span.offset, 3), "'not' applies to bool facts, and '" + decl.name + "' is " +
                                                   (decl.kind == ValueKind::integer ? "an int" : "an enum"))
-        .hint("compare it instead, e.g. '" + decl.name + " != " + decl.value_name(0) + "'");
+        .hint("compare it instead, e.g. '" + written(decl) + " != " + decl.value_name(0) + "'");
     return false;
   }
   if (e.op == ExprOp::none && decl.kind != ValueKind::boolean) {
     const char* verb = is_condition ? "needs a comparison" : "needs a value";
     diags.error(src.at(e.fact_span.offset, e.fact_span.length),
                 "'" + decl.name + "' is " + (decl.kind == ValueKind::integer ? "an int" : "an enum") + " and " + verb)
-        .hint(std::string("write e.g. '") + decl.name + (decl.params.empty() ? "" : "(...)") + " = " +
+        .hint(std::string("write e.g. '") + written(decl) + " = " +
               decl.value_name(0) + "'; allowed values: " + allowed_values(decl));
     return false;
   }
@@ -231,7 +257,7 @@ bool check_shape(const Expr& e, const SourceText& src, const FactDecl& decl, Exp
   if (is_change && use != ExprUse::effect) {
     diags.error(op_at, std::string("'") + op_text(e.op) + "' changes a value and only belongs in an effect, not in " +
                            use_name(use))
-        .hint(use == ExprUse::state ? "write '" + decl.name + " = v'" : "compare with '=', '<', '<=', '>' or '>='");
+        .hint(use == ExprUse::state ? "write '" + written(decl) + " = " + decl.value_name(0) + "'" : "compare with '=', '<', '<=', '>' or '>='");
     return false;
   }
   if (is_cmp && !is_condition) {
@@ -246,7 +272,8 @@ bool check_shape(const Expr& e, const SourceText& src, const FactDecl& decl, Exp
       decl.kind != ValueKind::integer) {
     diags.error(op_at, std::string("'") + op_text(e.op) + "' needs an int, and '" + decl.name + "' is " +
                            (decl.kind == ValueKind::boolean ? "a bool" : "an enum"))
-        .hint(decl.kind == ValueKind::boolean ? "write 'f' or 'not f'" : "use '=' or '!='");
+        .hint(decl.kind == ValueKind::boolean ? "write '" + written(decl) + "' or 'not " + written(decl) + "'"
+                                            : "use '=' or '!='");
     return false;
   }
   return true;
@@ -271,7 +298,7 @@ std::optional<model::Condition> resolve_condition(const SourceText& src, const W
     return c;
   }
   const bool equality = e->op == ExprOp::eq || e->op == ExprOp::ne;
-  auto v = resolve_operand(*e, src, decl, equality, diags);
+  auto v = resolve_operand(*e, src, w, decl, equality, diags);
   if (!v) return std::nullopt;
   c.value = *v;
   switch (e->op) {
@@ -320,28 +347,29 @@ std::optional<model::Effect> resolve_effect(const SourceText& src, const World& 
     eff.value = static_cast<int>(e->op == ExprOp::add ? n : -n);
     return eff;
   }
-  auto v = resolve_operand(*e, src, decl, true, diags);
+  auto v = resolve_operand(*e, src, w, decl, true, diags);
   if (!v) return std::nullopt;
   eff.value = *v;
   return eff;
 }
 
-std::optional<model::StateLine> resolve_state_line(const SourceText& src, const World& w, core::Diagnostics& diags) {
+std::optional<model::StateLine> resolve_state_line(const SourceText& src, const World& w, core::Diagnostics& diags,
+                                                   const Broken* broken) {
   auto e = parse(src, diags);
   if (!e) return std::nullopt;
-  const Scope none{};
+  const Scope none{nullptr, "", broken};
   auto rt = resolve_term(*e, src, w, none, diags);
   if (!rt) return std::nullopt;
   const FactDecl& decl = *rt->decl;
   if (!check_shape(*e, src, decl, ExprUse::state, diags)) return std::nullopt;
   model::StateLine line;
-  line.term = model::bind(rt->term, {});
+  line.term = model::bind_term(rt->term, {});
   line.loc = src.whole();
   if (e->op == ExprOp::none) {
     line.value = e->negated ? 0 : 1;
     return line;
   }
-  auto v = resolve_operand(*e, src, decl, true, diags);
+  auto v = resolve_operand(*e, src, w, decl, true, diags);
   if (!v) return std::nullopt;
   line.value = *v;
   return line;

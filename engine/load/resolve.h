@@ -7,6 +7,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/diag.h"
@@ -18,9 +20,17 @@ namespace goap::load {
 // What the expression is used for decides which operators it may use.
 enum class ExprUse { precondition, want, when, effect, state };
 
+// Names whose declaration already failed with an error. Their uses are skipped without a second
+// error ("unknown fact" right after "unknown type" in its declaration is only noise); the load
+// fails anyway because the first error was reported.
+struct Broken {
+  std::unordered_set<std::string> facts, objects;
+};
+
 struct Scope {
   const std::vector<model::Param>* params = nullptr;  // null: `$x` is not allowed here
   const char* owner = "";                             // "action 'x'", "goal 'y'": for messages
+  const Broken* broken = nullptr;                     // a param with an invalid type is broken too
 };
 
 std::optional<model::Condition> resolve_condition(const SourceText& src, const model::World& w, const Scope& scope,
@@ -28,7 +38,7 @@ std::optional<model::Condition> resolve_condition(const SourceText& src, const m
 std::optional<model::Effect> resolve_effect(const SourceText& src, const model::World& w, const Scope& scope,
                                             core::Diagnostics& diags);
 std::optional<model::StateLine> resolve_state_line(const SourceText& src, const model::World& w,
-                                                   core::Diagnostics& diags);
+                                                   core::Diagnostics& diags, const Broken* broken = nullptr);
 
 // Syntax only (no world): used by `goap check` on a lone actions/goals/state file.
 bool check_syntax(const SourceText& src, core::Diagnostics& diags);

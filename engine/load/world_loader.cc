@@ -102,7 +102,7 @@ class WorldLoader {
     bool ok = true;
     std::unordered_map<model::GroundTerm, SourceLoc, model::GroundTermHash> seen;
     for (const SourceText& s : detail::expression_list(n, file, sm_, diags_, "'state'")) {
-      auto line = resolve_state_line(s, w, diags_);
+      auto line = resolve_state_line(s, w, diags_, &broken_);
       if (!line) {
         ok = false;
         continue;
@@ -184,7 +184,8 @@ class WorldLoader {
         std::error_code ec;
         if (!fs::exists(full, ec)) {
           diags_.error(at, "no such file: '" + full.lexically_normal().string() + "'")
-              .hint("paths in 'uses' are relative to the folder of this file");
+              .hint("paths in 'uses' are relative to the folder of this file ('" +
+                    (from.dir.empty() ? std::string(".") : from.dir.string()) + "')");
           continue;
         }
         matches.push_back(full.string());
@@ -370,11 +371,16 @@ class WorldLoader {
       world_.types[pos].parent = it->second;
     }
     // A cycle would make is_subtype loop: cut it and report it.
+    // A type that only leads into a cycle is not in it: the walk gives up on it (bounded by the
+    // number of types) and the cycle is reported once, at its first member, with the whole chain.
     for (std::size_t i = 1; i < world_.types.size(); ++i) {
+      std::string chain = world_.types[i].name;
       std::size_t steps = 0;
-      for (model::TypeId t = world_.types[i].parent; t.valid(); t = world_.types[t.index()].parent) {
-        if (t.index() == i || ++steps > world_.types.size()) {
-          diags_.error(world_.types[i].loc, "type '" + world_.types[i].name + "' is its own ancestor")
+      for (model::TypeId t = world_.types[i].parent; t.valid() && ++steps <= world_.types.size();
+           t = world_.types[t.index()].parent) {
+        chain += " -> " + world_.types[t.index()].name;
+        if (t.index() == i) {
+          diags_.error(world_.types[i].loc, "type '" + world_.types[i].name + "' is its own ancestor: " + chain)
               .hint("the 'is:' chain must end at a type without 'is:'");
           world_.types[i].parent = model::TypeId::from(0);
           break;
@@ -442,6 +448,9 @@ class WorldLoader {
       world_.object_index.emplace(name, model::ObjectId::from(pos));
       world_.objects.push_back(std::move(obj));
     }
+    for (const auto& kv : n)
+      if (kv.first.IsScalar() && core::is_valid_name(kv.first.Scalar()) && !world_.object_index.contains(kv.first.Scalar()))
+        broken_.objects.insert(kv.first.Scalar());
   }
 
   // `reachable(host)` -> name and parameter types, located inside the key.
@@ -496,8 +505,9 @@ class WorldLoader {
   // `bool`, `int[0..3]`, `enum[a, b]`, located inside the value.
   bool parse_fact_type(const SourceText& v, model::FactDecl& decl) {
     std::string s = v.text;
-    const auto bad = [&](std::uint32_t off, std::uint32_t len, const std::string& msg) {
-      diags_.error(v.at(off, len), msg).hint("a fact is 'bool', 'int[lo..hi]' or 'enum[a, b, ...]'");
+    const auto bad = [&](std::uint32_t off, std::uint32_t len, const std::string& msg,
+                         const std::string& hint = "a fact is 'bool', 'int[lo..hi]' or 'enum[a, b, ...]'") {
+      diags_.error(v.at(off, len), msg).hint(hint);
       return false;
     };
     if (s == "bool") {
@@ -533,10 +543,12 @@ class WorldLoader {
       };
       long long lo = 0, hi = 0;
       if (!num(0, dots, lo) || !num(dots + 2, inner.size(), hi)) return false;
-      if (lo > hi) return bad(inner_off, static_cast<std::uint32_t>(inner.size()), "the range is empty: " + std::to_string(lo) + " > " + std::to_string(hi));
+      if (lo > hi) return bad(inner_off, static_cast<std::uint32_t>(inner.size()), "the range is empty: " + std::to_string(lo) + " > " + std::to_string(hi),
+                              "write the lower bound first: 'int[" + std::to_string(hi) + ".." + std::to_string(lo) + "]'");
       if (lo < -1000000000LL || hi > 1000000000LL || hi - lo + 1 > kMaxIntDomain)
         return bad(inner_off, static_cast<std::uint32_t>(inner.size()),
-                   "an int fact may take at most " + std::to_string(kMaxIntDomain) + " values");
+                   "an int fact may take at most " + std::to_string(kMaxIntDomain) + " values",
+                   "the planner enumerates every value; model coarser steps (an enum such as [low, high])");
       decl.kind = model::ValueKind::integer;
       decl.lo = static_cast<int>(lo);
       decl.hi = static_cast<int>(hi);
@@ -555,12 +567,15 @@ class WorldLoader {
       const std::string val = inner.substr(b, e - b);
       const auto off = inner_off + static_cast<std::uint32_t>(b);
       if (!core::is_valid_name(val))
-        return bad(off, static_cast<std::uint32_t>(std::max<std::size_t>(1, val.size())), "'" + val + "' is not a valid enum value");
-      if (!seen.emplace(val, b).second) return bad(off, static_cast<std::uint32_t>(val.size()), "enum value '" + val + "' is listed twice");
+        return bad(off, static_cast<std::uint32_t>(std::max<std::size_t>(1, val.size())), "'" + val + "' is not a valid enum value",
+                   "enum values are names: [a-z][a-z0-9_-]*");
+      if (!seen.emplace(val, b).second)
+        return bad(off, static_cast<std::uint32_t>(val.size()), "enum value '" + val + "' is listed twice", "keep one");
       decl.enum_values.push_back(val);
       p = q + 1;
     }
-    if (decl.enum_values.size() < 2) return bad(inner_off, 1, "an enum needs at least two values");
+    if (decl.enum_values.size() < 2) return bad(inner_off, 1, "an enum needs at least two values",
+                                                   "a fact with one possible value never changes; use 'bool' for yes/no");
     return true;
   }
 
@@ -637,7 +652,11 @@ class WorldLoader {
             idx = static_cast<int>(v - decl.lo);
         }
         if (idx < 0) {
-          diags_.error(dl, "'" + dv + "' is not a value of '" + decl.name + "'");
+          std::string allowed;
+          if (decl.kind == model::ValueKind::boolean) allowed = "true or false";
+          else if (decl.kind == model::ValueKind::integer) allowed = "from " + std::to_string(decl.lo) + " to " + std::to_string(decl.hi);
+          else allowed = "one of " + core::quoted_list(decl.enum_values);
+          diags_.error(dl, "'" + dv + "' is not a value of '" + decl.name + "'").hint("allowed values: " + allowed);
           continue;
         }
         decl.default_index = idx;
@@ -649,6 +668,12 @@ class WorldLoader {
       }
       world_.fact_index.emplace(decl.name, model::FactId::from(pos));
       world_.facts.push_back(std::move(decl));
+    }
+    for (const auto& kv : n) {
+      if (!kv.first.IsScalar()) continue;
+      std::string name = kv.first.Scalar().substr(0, kv.first.Scalar().find('('));
+      while (!name.empty() && name.back() == ' ') name.pop_back();
+      if (core::is_valid_name(name) && !world_.fact_index.contains(name)) broken_.facts.insert(name);
     }
   }
 
@@ -669,17 +694,22 @@ class WorldLoader {
         diags_.error(at.shifted(0, 1), "write the parameter name without '" + pname.substr(0, 1) + "' here")
             .hint("declare 'h: host' and use it as '$h'");
         ok = false;
+        out.push_back(model::Param{pname.substr(1), model::TypeId::invalid(), at});  // no "unknown $h" later
         continue;
       }
       if (!check_name(kv.first, file, "parameter")) { ok = false; continue; }
+      // A parameter whose type is wrong stays declared with an invalid type, so that its uses
+      // give no second error (resolve.cc skips their type check).
       if (!kv.second.IsScalar()) {
         diags_.error(loc_of(kv.second, file, sm_, at), "parameter '" + pname + "' needs a type");
         ok = false;
+        out.push_back(model::Param{pname, model::TypeId::invalid(), at});
         continue;
       }
+      if (!resolving_) continue;  // a lone actions/goals file: the types live in a world
       auto t = find_type(kv.second.Scalar(), loc_of(kv.second, file, sm_, at));
-      if (!t) { ok = false; continue; }
-      out.push_back(model::Param{pname, *t, at});
+      if (!t) ok = false;
+      out.push_back(model::Param{pname, t.value_or(model::TypeId::invalid()), at});
     }
     return out;
   }
@@ -792,7 +822,7 @@ class WorldLoader {
       bool ok = true;
       a.params = read_params(get(body, "params"), file, "params", ok);
       const std::string owner = "action '" + a.name + "'";
-      const Scope scope{&a.params, owner.c_str()};
+      const Scope scope{&a.params, owner.c_str(), &broken_};
       if (get(body, "doc").IsScalar()) a.doc = get(body, "doc").Scalar();
       if (get(body, "cost").IsDefined()) {
         if (auto c = read_int(get(body, "cost"), file, "the cost of action '" + a.name + "'", 0, kMaxCost))
@@ -803,8 +833,13 @@ class WorldLoader {
       if (get(body, "approval").IsDefined()) {
         if (auto b = read_bool(get(body, "approval"), file, "'approval'")) a.approval = *b; else ok = false;
       }
-      if (!get(body, "eff").IsDefined()) {
+      if (const YAML::Node eff = get(body, "eff"); !eff.IsDefined()) {
         diags_.error(a.loc, "action '" + a.name + "' has no 'eff:'").hint("an action must change something: add 'eff: [...]'");
+        ok = false;
+      } else if (eff.IsNull() || (eff.IsSequence() && eff.size() == 0)) {
+        // A plan never needs an action that changes nothing.
+        diags_.error(loc_of(eff, file, sm_, a.loc), "action '" + a.name + "' has an empty 'eff:'")
+            .hint("an action must change something: list at least one effect");
         ok = false;
       }
       if (resolving_) {
@@ -864,7 +899,7 @@ class WorldLoader {
       }
       g.forall = read_params(get(body, "forall"), file, "forall", ok);
       const std::string owner = "goal '" + g.name + "'";
-      const Scope scope{g.forall.empty() ? nullptr : &g.forall, owner.c_str()};
+      const Scope scope{g.forall.empty() ? nullptr : &g.forall, owner.c_str(), &broken_};
       const YAML::Node want = get(body, "want");
       if (!want.IsDefined() || want.IsNull() || (want.IsSequence() && want.size() == 0)) {
         diags_.error(g.loc, "goal '" + g.name + "' wants nothing").hint("add 'want: [...]' with the facts that should hold");
@@ -901,6 +936,7 @@ class WorldLoader {
   core::SourceManager& sm_;
   core::Diagnostics& diags_;
   World world_;
+  Broken broken_;  // declarations that failed: their uses give no second error
   std::vector<Doc> docs_;
   std::unordered_set<std::string> loaded_;
   std::vector<std::string> stack_;

@@ -3,9 +3,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <fstream>
+#include <limits>
 #include <sstream>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace goap::load::detail {
 namespace {
@@ -39,6 +43,154 @@ core::SourceLoc offset_loc(const std::string& s, std::size_t off, std::uint32_t 
   return core::SourceLoc{file, line, col, 1};
 }
 
+// A light scan of flow brackets, not a YAML parser: it knows quotes, comments and block scalars
+// well enough to find the bracket a syntax error most likely refers to. Used only to place
+// notes and carets, never to accept or refuse a file.
+// Returns the positions of the `[` / `{` still open at byte `end`; stops early, with the stack as
+// it is, once more than `max_open` are open.
+std::vector<std::size_t> open_flow_brackets(const std::string& s, std::size_t end, std::size_t max_open) {
+  std::vector<std::size_t> open;
+  std::size_t i = 0;
+  std::size_t block_indent = std::string::npos;  // inside a `|` / `>` scalar: its parent's indent
+  bool value_start = true;                       // the next non-space char starts a node
+  std::size_t line_indent = 0;
+  end = std::min(end, s.size());
+  while (i < end) {
+    // Start of a line: measure the indentation; skip the lines of a block scalar.
+    if (i == 0 || s[i - 1] == '\n') {
+      std::size_t j = i;
+      while (j < end && s[j] == ' ') ++j;
+      line_indent = j - i;
+      if (block_indent != std::string::npos) {
+        if (j < end && s[j] != '\n' && line_indent <= block_indent) {
+          block_indent = std::string::npos;
+        } else {
+          while (i < end && s[i] != '\n') ++i;
+          if (i < end) ++i;
+          continue;
+        }
+      }
+      if (open.empty()) value_start = true;
+    }
+    const char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      ++i;
+      continue;
+    }
+    if (c == '#' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t' || s[i - 1] == '\n')) {
+      while (i < end && s[i] != '\n') ++i;
+      continue;
+    }
+    const bool flow = !open.empty();
+    if (value_start && (c == '"' || c == '\'')) {
+      for (++i; i < end; ++i) {
+        if (c == '"' && s[i] == '\\') { ++i; continue; }
+        if (s[i] == c) {
+          if (c == '\'' && i + 1 < end && s[i + 1] == '\'') { ++i; continue; }
+          break;
+        }
+      }
+      ++i;
+      value_start = false;
+      continue;
+    }
+    if ((c == '[' || c == '{') && (value_start || flow)) {
+      open.push_back(i);
+      if (open.size() > max_open) return open;
+      value_start = true;
+      ++i;
+      continue;
+    }
+    if (flow && (c == ']' || c == '}')) {
+      open.pop_back();
+      value_start = false;
+      ++i;
+      continue;
+    }
+    if (flow && c == ',') {
+      value_start = true;
+      ++i;
+      continue;
+    }
+    if (!flow && value_start && (c == '|' || c == '>')) {
+      block_indent = line_indent;
+      while (i < end && s[i] != '\n') ++i;
+      continue;
+    }
+    if ((c == ':' || c == '-' || c == '?') && (i + 1 >= s.size() || s[i + 1] == ' ' || s[i + 1] == '\n')) {
+      value_start = true;
+      ++i;
+      continue;
+    }
+    value_start = false;
+    ++i;
+  }
+  return open;
+}
+
+std::size_t unclosed_flow_opener(const std::string& s, std::size_t end, char want) {
+  const auto open = open_flow_brackets(s, end, std::numeric_limits<std::size_t>::max());
+  for (auto it = open.rbegin(); it != open.rend(); ++it)
+    if (s[*it] == want) return *it;
+  return std::string::npos;
+}
+
+// yaml-cpp's messages name the grammar; add what a person should look at.
+void explain_syntax_error(const std::string& text, const YAML::Exception& e, core::Diagnostic& d, std::uint32_t file) {
+  const std::size_t pos = e.mark.pos >= 0 ? static_cast<std::size_t>(e.mark.pos) : std::string::npos;
+  const char at = pos < text.size() ? text[pos] : '\0';
+  const bool seq = e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW;
+  // `{n: int[0..3]}`: inside [...] or {...} a bracket ends an unquoted value, so the YAML breaks
+  // at the bracket glued to a word, far from any real missing '}'.
+  if ((seq || e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW) && (at == '[' || at == '{' || at == ']' || at == '}') &&
+      pos > 0 && text[pos - 1] != ' ' && text[pos - 1] != '\t' && text[pos - 1] != ',' && text[pos - 1] != '[' &&
+      text[pos - 1] != '{' && text[pos - 1] != ':') {
+    d.message = std::string("invalid YAML: inside [...] or {...}, a '") + at + "' cannot be part of an unquoted value";
+    // Quote back the whole value: the word before the bracket up to the bracket that closes it.
+    std::size_t b = pos, e = pos;
+    while (b > 0 && std::string_view(" \t\n,[{:").find(text[b - 1]) == std::string_view::npos) --b;
+    for (int depth = 0; e < text.size() && text[e] != '\n';) {
+      const char c = text[e++];
+      if (c == '[' || c == '{') ++depth;
+      if ((c == ']' || c == '}') && --depth <= 0) break;
+    }
+    d.hint("quote the value: \"" + text.substr(b, e - b) + "\", or write the collection as indented lines");
+    return;
+  }
+  if (seq || e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW) {
+    const char open = seq ? '[' : '{', close = seq ? ']' : '}';
+    d.message = std::string("invalid YAML: a '") + open + "' is never closed with '" + close + "'";
+    if (const auto o = unclosed_flow_opener(text, pos, open); o != std::string::npos)
+      d.note(offset_loc(text, o, file), std::string("the '") + open + "' opened here");
+    d.hint(seq ? "close the list with ']', or write it as a block list ('- item' lines)"
+               : "close the mapping with '}', or write it as a block mapping (indented 'key: value' lines)");
+    return;
+  }
+  if (e.msg == YAML::ErrorMsg::UNKNOWN_TOKEN && at == '?') {
+    d.hint("inside [...] or {...} a '?' is YAML syntax: declare a parameter as 'h: host' and use it as '$h'");
+    return;
+  }
+  if (e.msg == YAML::ErrorMsg::FLOW_END) {
+    d.hint(std::string("this '") + at + "' closes nothing that is open here; check the brackets before it");
+    return;
+  }
+  // A tab in the indentation is the usual cause of the block errors.
+  if (e.mark.line >= 0) {
+    std::size_t b = pos == std::string::npos ? 0 : std::min(pos, text.size());
+    while (b > 0 && text[b - 1] != '\n') --b;
+    for (std::size_t i = b; i < text.size() && (text[i] == ' ' || text[i] == '\t'); ++i)
+      if (text[i] == '\t') {
+        d.hint("this line is indented with a tab; YAML indents with spaces only");
+        return;
+      }
+  }
+  if (e.msg == YAML::ErrorMsg::MAP_VALUE)
+    d.hint("a value that contains ': ' must be quoted; otherwise check the indentation of this line");
+  else if (e.msg == YAML::ErrorMsg::END_OF_MAP || e.msg == YAML::ErrorMsg::END_OF_SEQ ||
+           e.msg == YAML::ErrorMsg::BLOCK_ENTRY)
+    d.hint("check the indentation: the items of one mapping or list start in the same column");
+}
+
 // Walks the whole tree once: depth, node budget (aliases are followed, so a bomb blows it),
 // duplicate keys. Returns false when the document must be refused.
 class Guard {
@@ -46,49 +198,72 @@ class Guard {
   Guard(std::uint32_t file, const core::SourceManager& sm, core::Diagnostics& diags, std::size_t budget)
       : file_(file), sm_(sm), diags_(diags), budget_(budget) {}
 
-  bool walk(const YAML::Node& n, int depth, core::SourceLoc parent) {
+  bool walk(const YAML::Node& n, int depth, core::SourceLoc parent) { return walk(n, depth, parent, Site{}); }
+
+ private:
+  // Where an alias expansion is written: the deepest node on the current path whose position
+  // does not go back in the file. An aliased node carries its anchor's (earlier) position, so the
+  // site is the collection that holds the alias, which is what a person must change.
+  // The walk is in document order, so a node that sits before the furthest position seen so far
+  // is reached through an alias.
+  struct Site {
+    core::SourceLoc loc;
+    bool frozen = false;
+  };
+
+  bool walk(const YAML::Node& n, int depth, core::SourceLoc parent, Site site) {
+    const auto here = loc_of(n, file_, sm_, parent);
+    if (!site.frozen) {
+      const int pos = n.Mark().pos;
+      if (pos >= furthest_) {
+        site = Site{here, false};
+        furthest_ = pos;
+      } else {
+        site.frozen = true;
+      }
+    }
     if (++visited_ > budget_) {
-      diags_.error(loc_of(n, file_, sm_, parent),
+      diags_.error(site.loc.known() ? site.loc : here,
                    "the document expands to more than " + std::to_string(budget_) +
                        " nodes; aliases ('*name') that repeat large anchors are refused")
           .hint("write the content out, or reuse fewer aliases");
       return false;
     }
     if (depth > kMaxDepth) {
-      diags_.error(loc_of(n, file_, sm_, parent),
-                   "nesting is deeper than " + std::to_string(kMaxDepth) + " levels");
+      diags_.error(here, "nesting is deeper than " + std::to_string(kMaxDepth) + " levels")
+          .hint("goap files need only a few levels of nesting");
       return false;
     }
-    const auto here = loc_of(n, file_, sm_, parent);
     if (n.IsSequence()) {
       for (const auto& item : n)
-        if (!walk(item, depth + 1, here)) return false;
+        if (!walk(item, depth + 1, here, site)) return false;
     } else if (n.IsMap()) {
       std::unordered_map<std::string, core::SourceLoc> seen;
       for (const auto& kv : n) {
         if (kv.first.IsScalar()) {
           const auto kloc = loc_of(kv.first, file_, sm_, here);
+          if (!site.frozen) furthest_ = std::max(furthest_, kv.first.Mark().pos);
           auto [it, fresh] = seen.emplace(kv.first.Scalar(), kloc);
-          if (!fresh) {
+          if (!fresh && !site.frozen) {  // an alias repeats the same map: report it once
             diags_.error(kloc, "duplicate key '" + kv.first.Scalar() + "'")
                 .hint("YAML keeps only one of them; merge the two entries")
                 .note(it->second, "first written here");
           }
-        } else if (!walk(kv.first, depth + 1, here)) {
+        } else if (!walk(kv.first, depth + 1, here, site)) {
           return false;
         }
-        if (!walk(kv.second, depth + 1, here)) return false;
+        if (!walk(kv.second, depth + 1, here, site)) return false;
       }
     }
     return true;
   }
 
- private:
   std::uint32_t file_;
   const core::SourceManager& sm_;
   core::Diagnostics& diags_;
   std::size_t budget_;
   std::size_t visited_ = 0;
+  int furthest_ = -1;
 };
 
 }  // namespace
@@ -202,9 +377,10 @@ std::optional<YamlFile> parse_yaml(std::string display_path, std::string text, c
                                    core::Diagnostics& diags, core::SourceLoc used_from) {
   if (text.size() > kMaxFileBytes) {
     const auto f = sm.add(std::move(display_path), std::string());
-    auto& d = used_from.known() ? diags.error(used_from, "'" + sm.path(f) + "' is too large")
-                                : diags.error(core::SourceLoc{f, 0, 0, 1}, "file is too large");
-    d.hint("the limit is " + std::to_string(kMaxFileBytes) + " bytes (4 MiB) per file");
+    const std::string what = "is larger than the limit of " + std::to_string(kMaxFileBytes) + " bytes (4 MiB)";
+    auto& d = used_from.known() ? diags.error(used_from, "'" + sm.path(f) + "' " + what)
+                                : diags.error(core::SourceLoc{f, 0, 0, 1}, "the file " + what);
+    d.hint("split it into smaller files that the world pulls in with 'uses:'");
     return std::nullopt;
   }
   if (const auto bad = first_bad_byte(text); bad != std::string::npos) {
@@ -228,12 +404,21 @@ std::optional<YamlFile> parse_yaml(std::string display_path, std::string text, c
     if (e.mark.line >= 0) l = core::SourceLoc{f, static_cast<std::uint32_t>(e.mark.line + 1),
                                               static_cast<std::uint32_t>(e.mark.column + 1), 1};
     std::string msg = e.msg;
-    if (dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr) msg = "nesting is too deep";
-    diags.error(l, "invalid YAML: " + msg);
+    auto& d = diags.error(l, "invalid YAML: " + msg);
+    if (dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr) {
+      // yaml-cpp stops thousands of levels down and marks the end; point at the level too many.
+      const auto open = open_flow_brackets(sm.text(f), sm.text(f).size(), kMaxDepth);
+      if (open.size() > static_cast<std::size_t>(kMaxDepth)) d.loc = offset_loc(sm.text(f), open.back(), f);
+      d.message = "nesting is deeper than " + std::to_string(kMaxDepth) + " levels";
+      d.hint("goap files need only a few levels of nesting");
+    } else {
+      explain_syntax_error(sm.text(f), e, d, f);
+    }
     return std::nullopt;
   }
   if (docs.empty() || docs.front().IsNull()) {
-    diags.error(core::SourceLoc{f, 1, 1, 1}, "the file is empty").hint("a goap file starts with 'kind: world', 'kind: actions', 'kind: goals' or 'kind: state'");
+    const bool blank = sm.text(f).find_first_not_of(" \t\r\n") == std::string::npos;
+    diags.error(core::SourceLoc{f, 1, 1, 1}, blank ? "the file is empty" : "the file holds no YAML content, only comments").hint("a goap file starts with 'kind: world', 'kind: actions', 'kind: goals' or 'kind: state'");
     return std::nullopt;
   }
   if (docs.size() > 1) {
