@@ -148,6 +148,7 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
   nodes_.push_back(Node{0, h0, StateId::invalid(), ground::OpId::invalid(), Status::open});
   push(init, 0, h0, use_preferred);
   int best_h = h0;
+  std::uint64_t observed = 0;
 
   for (;;) {
     if (memory_bytes() > limits.max_memory_bytes)
@@ -162,7 +163,13 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
 
     std::copy_n(registry_.packed(entry.id), words, packed_.data());
     packer.unpack(packed_.data(), state_.data());
+    const auto observe = [&](bool is_goal) {
+      const Node& n = nodes_[entry.id.index()];
+      config.observer->on_expand(
+          Expansion{observed++, entry.id, n.parent, n.op, n.g, n.h, is_goal, state_.data()});
+    };
     if (task_.is_goal(state_.data())) {
+      if (config.observer != nullptr) observe(true);
       extract_plan(entry.id);
       return finish(SearchStatus::solved, LimitKind::none);
     }
@@ -171,6 +178,7 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
     if (stats.expanded != 0 && stats.expanded % 1024 == 0 &&
         static_cast<double>(now_ns() - start_ns_) / 1e6 > limits.max_ms)
       return finish(SearchStatus::limit, LimitKind::time);
+    if (config.observer != nullptr) observe(false);
 
     nodes_[entry.id.index()].status = Status::closed;
     const std::int64_t g = nodes_[entry.id.index()].g;

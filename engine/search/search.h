@@ -22,6 +22,11 @@
 // StateId; states themselves live packed in the registry. Stale open-list entries (a state pushed
 // again with a better f, or already closed) are skipped when popped.
 //
+// Observing: `SearchConfig::observer`, when set, is told about every state the loop takes off the
+// open list and acts on (expanded, or recognised as the goal), in that order, with its g and h.
+// It is for debugging views (`goap plan --search-tree`) and progress reports (`goap explain`) and
+// cannot change what the search does. Off (null) it costs one predictable branch per expansion.
+//
 // Ownership and reuse: a `Searcher` is bound to one task (it keeps `const Task&` and builds the
 // successor generator once). Each `solve` reads `task.initial` and `task.goal` afresh, so a caller
 // may change the initial state between solves (a GOAP agent replanning from a new world state);
@@ -48,11 +53,31 @@ namespace goap::search {
 
 enum class SearchKind { astar, weighted_astar, greedy };
 
+// One state the loop acted on, as reported to a SearchObserver.
+struct Expansion {
+  std::uint64_t order = 0;  // 0, 1, 2, ... in the order the loop acted on them
+  StateId state;
+  StateId parent;    // invalid for the initial state
+  ground::OpId op;   // the operator from `parent`; invalid for the initial state
+  std::int64_t g = 0;
+  int h = 0;
+  bool is_goal = false;                // the goal state: the search stops here, no expansion
+  const std::uint32_t* values = nullptr;  // the state's values; valid during the call only
+};
+
+// The optional trace hook (see the header comment). Called on the searching thread.
+class SearchObserver {
+ public:
+  virtual ~SearchObserver() = default;
+  virtual void on_expand(const Expansion& e) = 0;
+};
+
 struct SearchConfig {
   SearchKind kind = SearchKind::astar;
   int weight = 1;                        // weighted_astar only: f = g + weight * h, weight >= 1
   bool use_preferred_operators = false;  // greedy and weighted_astar only
   int preferred_boost = 1000;            // extra turns for the preferred list on progress
+  SearchObserver* observer = nullptr;    // optional trace hook; not owned
 
   static SearchConfig astar() { return {}; }
   static SearchConfig weighted_astar(int w, bool preferred = false) {

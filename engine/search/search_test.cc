@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -326,6 +327,61 @@ TEST_CASE("a warmed-up searcher solves again without allocating") {
   testing::AllocationCounter counter;
   for (int i = 0; i < 10; ++i) REQUIRE(searcher.solve(h).plan.cost == 4);
   CHECK(counter.count() == 0);
+}
+
+
+// Records what the trace hook reports; the search must not notice it is being watched.
+class RecordingObserver final : public SearchObserver {
+ public:
+  explicit RecordingObserver(std::size_t variables) : variables_(variables) {}
+  void on_expand(const Expansion& e) override {
+    if (seen.empty()) first_values.assign(e.values, e.values + variables_);
+    seen.push_back(e);
+    seen.back().values = nullptr;  // only valid during the call
+  }
+  std::vector<Expansion> seen;
+  std::vector<std::uint32_t> first_values;
+
+ private:
+  std::size_t variables_;
+};
+
+TEST_CASE("the trace hook sees every expansion in order, then the goal, and changes nothing") {
+  const ground::Task task = testing::soldier_task();
+  ZeroHeuristic h;
+  Searcher searcher(task);
+  const SearchResult plain = searcher.solve(h);
+  RecordingObserver obs(task.variables.size());
+  SearchConfig traced = SearchConfig::astar();
+  traced.observer = &obs;
+  const SearchResult& r = searcher.solve(h, traced);
+  REQUIRE(r.status == SearchStatus::solved);
+  CHECK(r.plan.steps == plain.plan.steps);
+  CHECK(r.stats.expanded == plain.stats.expanded);
+  REQUIRE(obs.seen.size() == r.stats.expanded + 1);  // every expansion, then the goal
+  CHECK(!obs.seen.front().parent.valid());
+  CHECK(!obs.seen.front().op.valid());
+  CHECK(obs.seen.front().g == 0);
+  for (std::size_t i = 0; i < obs.seen.size(); ++i) {
+    CHECK(obs.seen[i].order == i);
+    CHECK(obs.seen[i].is_goal == (i + 1 == obs.seen.size()));
+  }
+  CHECK(obs.seen.back().g == 4);  // the goal state, reached at the plan's cost
+  CHECK(obs.first_values == task.initial);
+}
+
+TEST_CASE("the trace hook stops with the search at a limit") {
+  const ground::Task task = testing::counter_task(50);
+  ZeroHeuristic h;
+  RecordingObserver obs(task.variables.size());
+  SearchConfig traced = SearchConfig::astar();
+  traced.observer = &obs;
+  SearchLimits limits;
+  limits.max_expansions = 10;
+  const SearchResult r = search(task, h, traced, limits);
+  CHECK(r.status == SearchStatus::limit);
+  CHECK(obs.seen.size() == 10);
+  CHECK(std::none_of(obs.seen.begin(), obs.seen.end(), [](const Expansion& e) { return e.is_goal; }));
 }
 
 }  // namespace
