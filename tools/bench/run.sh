@@ -123,11 +123,12 @@ echo "other load: $busy_before of $(nproc) cores busy before measuring, $busy_af
 echo "  Anything near 1 core or more disturbs the wall times and above all the 2-thread ratio (see CPU/wall in 4)."
 echo
 echo "1. soldier (GPGOAP's example, optimal cost 4): one Searcher reused, A*, median of 11 batches"
-printf '   %-8s %9s %7s %12s %9s %8s %14s %16s %8s  %s\n' heuristic "us/plan" "min" "expanded/s" "ns/eval" "evals" "same-task" "whole replan" "B/state" "cost 4"
+printf '   %-8s %9s %7s %7s %12s %9s %8s %14s %16s %8s  %s\n' heuristic "us/plan" "min" "memo h" "expanded/s" "ns/eval" "evals" "same-task" "whole replan" "B/state" "cost 4"
 for h in blind hmax lmcut ff; do
   f="$tmp/soldier-$h.txt"
-  printf '   %-8s %9s %7s %12s %9s %8s %11s us %13s us %8s  %s\n' "$h" \
-    "$(field us_per_plan "$f")" "$(sed -n 's/^us_per_plan: .*min \([0-9.]*\),.*/\1/p' "$f")" "$(field expansions_per_s "$f")" \
+  printf '   %-8s %9s %7s %7s %12s %9s %8s %11s us %13s us %8s  %s\n' "$h" \
+    "$(field us_per_plan "$f")" "$(sed -n 's/^us_per_plan: .*min \([0-9.]*\),.*/\1/p' "$f")" \
+    "$(field us_per_plan_memo_h "$f")" "$(field expansions_per_s "$f")" \
     "$(field ns_per_evaluation "$f")" "$(awk -F', ' '/^per solve:/ {print $3}' "$f" | awk '{print $1}')" \
     "$(field us_per_replan_same_task "$f")" "$(field us_per_replan_whole "$f")" "$(field bytes_per_state "$f")" "$(field cost_check "$f")"
 done
@@ -135,6 +136,7 @@ echo "   us/plan: median of 11 batches (min: the quietest batch). target <= 1 us
 for h in blind hmax lmcut ff; do
   printf '   %-6s %s\n' "$h:" "$(verdict "$(field us_per_plan "$tmp/soldier-$h.txt")" '<=' 1)"
 done
+echo "   memo h: prototype measured here, not in the engine: h values kept by packed state across solves."
 echo "   same-task: a new initial state written into the same grounded task, same Searcher (an agent's replan)."
 echo "   whole replan: ground + goal task + heuristic + Searcher + solve from a new model::State, in-process."
 printf '   exec::decide on soldier (ground, every goal, lmcut, TBB dispatch), in-process: median %s ms\n' \
