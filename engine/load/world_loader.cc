@@ -210,6 +210,14 @@ class WorldLoader {
     }
     if (!loaded_.insert(canon).second) return;  // already loaded through another path
     const std::string display = fs::path(path).lexically_normal().string();
+    // Only regular files: a FIFO or a device such as /dev/stdin would block goap forever, and
+    // a directory can't be read (a world given on the command line may still be a pipe).
+    if (!fs::is_regular_file(path, ec)) {
+      auto& d = diags_.error(at, "'" + display + "' is not a regular file");
+      if (fs::is_directory(path, ec))
+        d.hint("'uses' names files; to take every file in it write '" + display + "/*.yaml'");
+      return;
+    }
     auto y = detail::read_yaml_file(path, display, sm_, diags_, at);
     if (!y) return;
     auto kind = kind_of(*y, {"actions", "goals"});
