@@ -50,6 +50,10 @@ for arg in "$@"; do
   esac
 done
 
+# Everything below reports on stderr, so `tools/setup.sh && build/goap next ... > answer.json`
+# (or a command substitution around both) captures goap's JSON alone.
+exec >&2
+
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 jobs="${GOAP_JOBS:-2}"
@@ -154,7 +158,7 @@ fi
 
 say "build: ninja -C $builddir -j$jobs"
 start=$SECONDS
-run ninja -C "$builddir" -j"$jobs" || die "build failed in $builddir/ (the compiler's message is above)"
+run ninja -C "$builddir" -j"$jobs" || die "build failed in $builddir/ (the error is above)"
 ((dry_run)) || say "build: done in $((SECONDS - start)) s"
 if ((!sanitize && !dry_run)) && [[ -x "$builddir/goap" ]]; then
   say "ready: $builddir/goap next worlds/timmy-ops.yaml"

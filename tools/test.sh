@@ -66,7 +66,7 @@ fi
 # Bring the build up to date ourselves: `meson test` would rebuild with ninja's default of
 # cores + 2 jobs, and a compile error is clearer on its own than inside the test run.
 if ! ninja -C "$builddir" -j"$jobs"; then
-  say "the build failed in $builddir/ (the compiler's message is above)"
+  say "the build failed in $builddir/ (the error is above)"
   summary 0 1
   exit 1
 fi
