@@ -24,7 +24,11 @@ if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" --buildtype=release >/dev/null
 fi
 log "== building goap and bench_plan in $build"
-ninja -C "$build" -j2 goap tools/bench/bench_plan >/dev/null
+if ! ninja -C "$build" -j2 goap tools/bench/bench_plan >"$build/bench-build.log" 2>&1; then
+  log "build failed (someone's engine change mid-edit?); the last lines of $build/bench-build.log:"
+  grep -E 'error|FAILED' "$build/bench-build.log" | head -20 >&2
+  exit 1
+fi
 goap="$build/goap"
 bench="$build/tools/bench/bench_plan"
 
