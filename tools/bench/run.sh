@@ -78,7 +78,7 @@ field() { awk -F': ' -v k="$1" '$1 == k {print $2; exit}' "$2" | awk '{print $1}
 # --- inputs -----------------------------------------------------------------------------------
 log "== generating the fleet world (50 hosts, 200 agents, 100 repos) + 16 scenario states"
 python3 tools/gen_fleet.py --out "$tmp/fleet" --scenarios 16 >/dev/null
-"$goap" check "$tmp/fleet/world.yaml" >/dev/null
+"$goap" check "$tmp/fleet/world.yaml" >"$tmp/check.out" 2>&1 || { cat "$tmp/check.out" >&2; exit 1; }
 fleet="$tmp/fleet/world.yaml"
 timmy="$root/worlds/timmy-ops.yaml"
 
