@@ -1,5 +1,7 @@
 #include "model/replay.h"
 
+#include <algorithm>
+
 namespace goap::model {
 
 ReplayResult replay(const World& w, const State& initial, const std::vector<ReplayStep>& plan) {
@@ -31,6 +33,10 @@ ReplayResult replay(const World& w, const State& initial, const std::vector<Repl
         return fail("'" + *obj + "' is not a " + w.type(p.type).name);
       binding.push_back(oit->second);
     }
+    for (const ArgRelation& rel : a.relations)
+      if (!rel.holds(binding)) return fail(std::string("parameters that must be ") + (rel.equal ? "equal are not" : "distinct are equal"));
+    const std::optional<long long> cost = w.action_cost(a, binding);
+    if (!cost) return fail("its cost is undefined for these arguments");
     for (const Condition& c : a.pre) {
       const GroundTerm t = bind_term(c.term, binding);
       if (!c.holds(s.value(t, w.fact(t.fact))))
@@ -51,8 +57,13 @@ ReplayResult replay(const World& w, const State& initial, const std::vector<Repl
       }
       writes.emplace_back(t, v);
     }
+    // PDDL (add_after_delete): deletes apply first, so an add of the same atom wins.
+    if (w.add_after_delete)
+      std::stable_partition(writes.begin(), writes.end(), [&](const auto& wr) {
+        return w.fact(wr.first.fact).kind == ValueKind::boolean && wr.second == 0;
+      });
     for (const auto& [t, v] : writes) s.set(t, v, w.fact(t.fact));
-    r.cost += a.cost;
+    r.cost += *cost;
   }
   r.ok = true;
   return r;

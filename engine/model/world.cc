@@ -92,6 +92,32 @@ GroundTerm bind_term(const Term& t, const std::vector<ObjectId>& binding) {
   return g;
 }
 
+namespace {
+ObjectId bound(const Arg& a, const std::vector<ObjectId>& binding) {
+  if (a.kind == Arg::Kind::object) return ObjectId(a.index);
+  assert(a.index < binding.size());
+  return binding[a.index];
+}
+}  // namespace
+
+bool ArgRelation::holds(const std::vector<ObjectId>& binding) const {
+  return (bound(lhs, binding) == bound(rhs, binding)) == equal;
+}
+
+std::optional<long long> World::action_cost(const Action& a, const std::vector<ObjectId>& binding) const {
+  long long cost = a.cost;
+  std::vector<ObjectId> key;
+  for (const CostTerm& t : a.cost_terms) {
+    key.clear();
+    for (const Arg& arg : t.args) key.push_back(bound(arg, binding));
+    const FunctionDecl& f = function(t.function);
+    auto it = f.values.find(key);
+    if (it == f.values.end()) return std::nullopt;
+    cost += it->second;
+  }
+  return cost;
+}
+
 const char* cmp_text(Cmp op) {
   switch (op) {
     case Cmp::eq: return "=";

@@ -5,6 +5,8 @@
 //   ├─ objects    Object{name, type, attributes} `hermes-vps: {type: vps, address: ...}`
 //   ├─ facts      FactDecl{name, params, kind}   `reachable(host): bool`, `n: int[0..3]`, enum[...]
 //   ├─ actions    Action{params, pre, eff, cost, run, approval}
+//   │             (+ PDDL only: `(= ?x ?y)` relations on the binding, costs from static functions)
+//   ├─ functions  FunctionDecl{name, params, values}  PDDL `(road-length ?a ?b)`: static, costs only
 //   ├─ goals      Goal{priority, forall, when, want}
 //   └─ state      the current state: the facts' values where they differ from their default
 //
@@ -18,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -34,6 +37,7 @@ using ObjectId = core::StrongId<struct ObjectTag>;
 using FactId = core::StrongId<struct FactTag>;
 using ActionId = core::StrongId<struct ActionTag>;
 using GoalId = core::StrongId<struct GoalTag>;
+using FunctionId = core::StrongId<struct FunctionTag>;
 
 struct Type {
   std::string name;
@@ -119,13 +123,41 @@ struct RunSpec {
   core::SourceLoc loc;
 };
 
+// PDDL `:equality`: `(= ?x ?y)` (equal) or `(not (= ?x ?y))` in a precondition. A constraint on the
+// binding, not on the state: the grounder checks it as soon as both sides are bound.
+struct ArgRelation {
+  Arg lhs, rhs;
+  bool equal = true;
+  core::SourceLoc loc;
+  [[nodiscard]] bool holds(const std::vector<ObjectId>& binding) const;
+};
+
+// A static numeric function (PDDL `:action-costs`), e.g. `road-length(location, location)`. Its
+// values come from the problem's `:init` and never change; cells not given are undefined. It is
+// used only in action costs, so it never becomes part of the state.
+struct FunctionDecl {
+  std::string name;
+  std::vector<TypeId> params;
+  std::map<std::vector<ObjectId>, long long> values;
+  core::SourceLoc loc;
+};
+
+// `(increase (total-cost) (road-length ?from ?to))`: one term of an action's cost.
+struct CostTerm {
+  FunctionId function;
+  std::vector<Arg> args;
+  core::SourceLoc loc;
+};
+
 struct Action {
   std::string name;
   std::string doc;
   std::vector<Param> params;
   std::vector<Condition> pre;
   std::vector<Effect> eff;
-  int cost = 1;
+  int cost = 1;                          // the constant part of the cost
+  std::vector<ArgRelation> relations;    // PDDL equality constraints; a binding must satisfy all
+  std::vector<CostTerm> cost_terms;      // PDDL: added to `cost` per binding (World::action_cost)
   std::optional<RunSpec> run;
   bool approval = false;
   core::SourceLoc loc;
@@ -181,22 +213,31 @@ struct World {
   std::vector<Goal> goals;
   std::vector<StateLine> state_lines;  // as written in the world; see initial_state()
   std::vector<std::string> files;      // every file loaded, world first
+  std::vector<FunctionDecl> functions;  // PDDL static numeric functions (action costs)
+  // PDDL effect semantics: when one ground action both deletes and adds a bool fact, the fact ends
+  // true (deletes apply before adds). Without it such a binding is contradictory and not an operator.
+  bool add_after_delete = false;
 
   std::unordered_map<std::string, TypeId> type_index;
   std::unordered_map<std::string, ObjectId> object_index;
   std::unordered_map<std::string, FactId> fact_index;
   std::unordered_map<std::string, ActionId> action_index;
   std::unordered_map<std::string, GoalId> goal_index;
+  std::unordered_map<std::string, FunctionId> function_index;
 
   [[nodiscard]] const Type& type(TypeId id) const { return types[id.index()]; }
   [[nodiscard]] const Object& object(ObjectId id) const { return objects[id.index()]; }
   [[nodiscard]] const FactDecl& fact(FactId id) const { return facts[id.index()]; }
   [[nodiscard]] const Action& action(ActionId id) const { return actions[id.index()]; }
   [[nodiscard]] const Goal& goal(GoalId id) const { return goals[id.index()]; }
+  [[nodiscard]] const FunctionDecl& function(FunctionId id) const { return functions[id.index()]; }
 
   [[nodiscard]] bool is_subtype(TypeId sub, TypeId super) const;
   // Objects whose type is `t` or a subtype of it, in declaration order.
   [[nodiscard]] std::vector<ObjectId> objects_of(TypeId t) const;
+  // The cost of `a` under a full binding: its constant cost plus its cost terms. nullopt when a
+  // cost term's value is undefined (PDDL: such a ground action is not applicable).
+  [[nodiscard]] std::optional<long long> action_cost(const Action& a, const std::vector<ObjectId>& binding) const;
   // The world's own state (state_lines applied over the defaults).
   [[nodiscard]] State initial_state() const;
 
