@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <limits>
 
 #include "core/log.h"
+#include "ground/lifted_reachability.h"
 
 namespace goap::ground {
 namespace {
@@ -27,13 +29,6 @@ std::vector<std::uint32_t> allowed_values(std::uint32_t domain, const std::vecto
   return out;
 }
 
-int highest_param(const model::Term& t) {
-  int h = -1;
-  for (const model::Arg& a : t.args)
-    if (a.kind == model::Arg::Kind::param) h = std::max(h, static_cast<int>(a.index));
-  return h;
-}
-
 class DomainBuilder {
  public:
   DomainBuilder(const World& w, const model::State& s, Domain& d) : w_(w), s_(s), d_(d) {
@@ -43,44 +38,14 @@ class DomainBuilder {
   }
 
   bool build(GroundingError* error) {
-    for (std::size_t ai = 0; ai < w_.actions.size(); ++ai) {
-      const Action& a = w_.actions[ai];
-      // Static conditions, grouped by the last parameter they need bound.
-      std::vector<std::vector<const Condition*>> static_at(a.params.size() + 1);
-      for (const Condition& c : a.pre)
-        if (!fluent_[c.term.fact.index()]) static_at[static_cast<std::size_t>(highest_param(c.term) + 1)].push_back(&c);
-      std::vector<std::vector<ObjectId>> candidates;
-      for (const model::Param& p : a.params) candidates.push_back(w_.objects_of(p.type));
-      std::vector<ObjectId> binding;
-      // Conditions with no parameter at all are checked once.
-      if (!statics_hold(static_at[0], binding)) continue;
-      if (!bind(a, ai, 0, candidates, static_at, binding, error)) return false;
-    }
+    const std::vector<std::vector<Binding>> bindings = reachable_bindings(w_, s_, fluent_);
+    for (std::size_t ai = 0; ai < w_.actions.size(); ++ai)
+      for (const Binding& b : bindings[ai])
+        if (!instantiate(w_.actions[ai], ai, b, error)) return false;
     return true;
   }
 
  private:
-  bool statics_hold(const std::vector<const Condition*>& conds, const std::vector<ObjectId>& binding) const {
-    for (const Condition* c : conds) {
-      const GroundTerm t = model::bind_term(c->term, binding);
-      if (!c->holds(s_.value(t, w_.fact(t.fact)))) return false;
-    }
-    return true;
-  }
-
-  bool bind(const Action& a, std::size_t ai, std::size_t k, const std::vector<std::vector<ObjectId>>& candidates,
-            const std::vector<std::vector<const Condition*>>& static_at, std::vector<ObjectId>& binding,
-            GroundingError* error) {
-    if (k == a.params.size()) return instantiate(a, ai, binding, error);
-    for (ObjectId o : candidates[k]) {
-      binding.push_back(o);
-      if (statics_hold(static_at[k + 1], binding) && !bind(a, ai, k + 1, candidates, static_at, binding, error))
-        return false;
-      binding.pop_back();
-    }
-    return true;
-  }
-
   std::uint32_t var_for(const GroundTerm& t) {
     auto [it, fresh] = d_.var_of.emplace(t, static_cast<std::uint32_t>(d_.var_terms.size()));
     if (fresh) {
@@ -98,6 +63,17 @@ class DomainBuilder {
   }
 
   bool instantiate(const Action& a, std::size_t ai, const std::vector<ObjectId>& binding, GroundingError* error) {
+    int cost = a.cost;
+    if (!a.cost_terms.empty()) {
+      // PDDL costs from static functions: an undefined value makes the ground action inapplicable.
+      const std::optional<long long> c = w_.action_cost(a, binding);
+      if (!c) return true;
+      if (*c > std::numeric_limits<int>::max()) {
+        if (error) error->message = "action '" + a.name + "' costs more than " + std::to_string(std::numeric_limits<int>::max());
+        return false;
+      }
+      cost = static_cast<int>(*c);
+    }
     ++d_.stats.bindings;
     // Fluent preconditions, gathered per variable.
     std::vector<std::pair<std::uint32_t, std::vector<const Condition*>>> pre_conds;
@@ -117,13 +93,23 @@ class DomainBuilder {
     std::vector<EffVar> effs;
     for (const Effect& e : a.eff) {
       const std::uint32_t v = var_for(model::bind_term(e.term, binding));
-      for (const EffVar& prev : effs) {
-        // Two effects that land on the same ground fact (f($a), f($b) with a = b): contradictory
-        // unless they agree; such a binding is not an operator.
-        if (prev.var == v && !(prev.eff->op == model::EffOp::assign && e.op == model::EffOp::assign && prev.eff->value == e.value))
+      bool merged = false;
+      for (EffVar& prev : effs) {
+        if (prev.var != v) continue;
+        const bool both_assign = prev.eff->op == model::EffOp::assign && e.op == model::EffOp::assign;
+        if (both_assign && prev.eff->value == e.value) {
+          merged = true;
+        } else if (both_assign && w_.add_after_delete && w_.fact(e.term.fact).kind == model::ValueKind::boolean) {
+          // PDDL: a delete and an add of the same atom leave it true.
+          if (e.value != 0) prev.eff = &e;
+          merged = true;
+        } else {
+          // Two effects that land on the same ground fact (f($a), f($b) with a = b): contradictory
+          // unless they agree; such a binding is not an operator.
           return true;
+        }
       }
-      effs.push_back({v, &e});
+      if (!merged) effs.push_back({v, &e});
     }
     // The variables the operator must split over: a condition allowing several (but not all)
     // values, or an effect that depends on the current value (`+=`).
@@ -170,7 +156,7 @@ class DomainBuilder {
       op.action = static_cast<std::uint32_t>(ai);
       op.args.reserve(binding.size());
       for (ObjectId o : binding) op.args.push_back(o.value());
-      op.cost = a.cost;
+      op.cost = cost;
       op.name = name;
       op.pre = fixed_pre;
       for (std::size_t i = 0; i < splits.size(); ++i) op.pre.push_back({splits[i].var, splits[i].values[idx[i]]});

@@ -3,9 +3,12 @@
 // Pipeline (all deterministic: objects, actions and goals keep declaration order):
 //   1. A fact is *fluent* when some action effect writes it; every other fact is *static*, its
 //      value fixed by the current state.
-//   2. Each action is instantiated over every type-correct binding of its parameters (subtypes
-//      included). Static preconditions are tested as soon as their parameters are bound, so
-//      bindings that can never fire are cut early rather than enumerated.
+//   2. Each action is instantiated over the type-correct bindings of its parameters (subtypes
+//      included) that pass its static preconditions (and PDDL equality relations) and whose
+//      positive bool preconditions are reachable in the lifted relaxation (lifted_reachability.h):
+//      bindings that can never fire are not enumerated at all, so grounding scales with the
+//      reachable operators rather than with objects^parameters. PDDL costs from static functions
+//      are evaluated per binding here (an undefined cost means no operator).
 //   3. Each binding becomes one or more SAS+ operators: a condition such as `n < 3` or an effect
 //      `n += 1` is split over the values it allows, so every pre/eff is a plain `var = value`
 //      (an effect that would leave an int's range is simply not generated: an implicit
@@ -28,7 +31,7 @@
 namespace goap::ground {
 
 struct GroundingStats {
-  std::uint64_t bindings = 0;       // action bindings that passed the static checks
+  std::uint64_t bindings = 0;       // action bindings that passed the static checks and lifted reachability
   std::uint64_t operators_built = 0;
   std::uint64_t operators_kept = 0;  // after relaxed reachability
   std::size_t variables = 0;
