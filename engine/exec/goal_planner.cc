@@ -35,6 +35,26 @@ search::SearchConfig config_for(const PlannerOptions& o) {
   return search::SearchConfig::astar();
 }
 
+std::string without_spaces(std::string s) {
+  s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+  return s;
+}
+
+// Drops the operators `without` names (whole actions or single ground actions).
+std::size_t remove_operators(const model::World& world, const std::vector<std::string>& without, ground::Task& task) {
+  if (without.empty()) return 0;
+  std::vector<std::string> names;
+  for (const std::string& w : without) names.push_back(without_spaces(w));
+  const auto gone = [&](const ground::Operator& op) {
+    const std::string& action = world.actions[op.action].name;
+    const std::string ground = without_spaces(op.name);
+    return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return n == action || n == ground; });
+  };
+  const std::size_t before = task.operators.size();
+  task.operators.erase(std::remove_if(task.operators.begin(), task.operators.end(), gone), task.operators.end());
+  return before - task.operators.size();
+}
+
 void plan_one(const model::World& world, const ground::Domain& domain, const ground::GoalInstance& gi,
               const PlannerOptions& o, const std::string& heuristic, GoalOutcome& out) {
   ground::GoalTask gt = ground::make_goal_task(world, domain, gi);
@@ -43,6 +63,7 @@ void plan_one(const model::World& world, const ground::Domain& domain, const gro
     out.reason = gt.unsolvable_reason;
     return;
   }
+  remove_operators(world, o.without, gt.task);
   auto h = heuristics::make_heuristic(heuristic, gt.task);
   search::Searcher searcher(gt.task);
   search::SearchLimits limits;

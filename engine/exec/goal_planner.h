@@ -30,6 +30,9 @@ struct PlannerOptions {
   std::uint64_t max_expansions = 5'000'000;
   double max_ms = 60'000;
   std::size_t max_memory_bytes = std::size_t{2} << 30;
+  // Plan as if these did not exist: action names ("rebuild-vps") or ground actions
+  // ("rebuild-vps(hermes-vps)", spaces optional). For `goap explain --without`.
+  std::vector<std::string> without;
 };
 
 struct PlanStep {

@@ -1,0 +1,384 @@
+#include "exec/runner.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "core/log.h"
+#include "exec/binding.h"
+#include "load/loader.h"
+#include "plugin_host/invoke.h"
+
+namespace goap::exec {
+namespace {
+
+using plugin_host::Invocation;
+using plugin_host::InvokeResult;
+
+void plugin_log(void*, const std::string& plugin, const plugin_host::LogLine& l) {
+  const auto level = l.level <= GOAP_LOG_TRACE ? core::log::Level::trace
+                     : l.level == GOAP_LOG_DEBUG ? core::log::Level::debug
+                     : l.level == GOAP_LOG_INFO  ? core::log::Level::info
+                     : l.level == GOAP_LOG_WARN  ? core::log::Level::warn
+                                                 : core::log::Level::error;
+  if (core::log::enabled(level)) core::log::write(level, plugin + ": " + l.message);
+}
+
+std::string seconds(double ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, ms < 10'000 ? "%.2f s" : "%.0f s", ms / 1000);
+  return buf;
+}
+
+// What it takes to carry out one ground action.
+struct Bound {
+  const plugin_host::LoadedPlugin* plugin = nullptr;
+  Invocation call;
+  std::string error;  // why it cannot be carried out
+};
+
+Bound bind_action(const model::World& w, const PlanStep& step, const plugin_host::PluginSet& plugins,
+                  const RunOptions& o) {
+  Bound b;
+  const model::Action& a = w.actions[step.action];
+  if (!a.run) {
+    b.error = "'" + a.name + "' has no 'run:', so goap cannot carry it out";
+    return b;
+  }
+  b.plugin = plugins.find(a.run->plugin);
+  if (b.plugin == nullptr) {
+    b.error = "no plugin named '" + a.run->plugin + "' was found (see 'goap plugins')";
+    return b;
+  }
+  const plugin_host::KindInfo* kind = plugin_host::select_action_kind(b.plugin->info(), a.name);
+  if (kind == nullptr) {
+    b.error = "plugin '" + a.run->plugin + "' carries out no actions";
+    return b;
+  }
+  std::vector<model::ObjectId> binding;
+  for (std::uint32_t x : step.args) binding.push_back(model::ObjectId::from(x));
+  BindError err;
+  auto params = bind_with(a.run->with, w, a.params, binding, &err);
+  if (!params) {
+    b.error = err.message;
+    return b;
+  }
+  const auto issues = plugin_host::check_params(*kind, *params, false);
+  if (!issues.empty()) {
+    b.error = "plugin '" + a.run->plugin + "': " + issues.front().message;
+    return b;
+  }
+  b.call.kind = kind->name;
+  b.call.action = step.name;
+  b.call.params = plugin_host::with_defaults(*kind, std::move(*params));
+  b.call.deadline = plugin_host::hard_timeout(b.call.params, o.grace, o.fallback);
+  return b;
+}
+
+std::vector<std::string> describe(const Bound& b) {
+  Invocation call = b.call;
+  call.op = GOAP_OP_DESCRIBE;
+  call.deadline = std::chrono::milliseconds(10'000);
+  const InvokeResult r = plugin_host::invoke_isolated(*b.plugin, call, &plugin_log, nullptr);
+  std::vector<std::string> out;
+  if (!r.ok()) {
+    out.push_back("(the plugin could not describe its commands: " + std::string(plugin_host::to_string(r.outcome)) + ": " +
+                  r.message + ")");
+    return out;
+  }
+  for (const auto& [k, v] : r.emitted)
+    if (k == "command") out.push_back(v);
+  if (out.empty() && !r.message.empty()) out.push_back(r.message);
+  return out;
+}
+
+bool approved(const RunOptions& o, const model::Action& a, const std::string& ground) {
+  auto strip = [](std::string s) {
+    s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+    return s;
+  };
+  return std::any_of(o.approve.begin(), o.approve.end(), [&](const std::string& x) {
+    return x == a.name || strip(x) == strip(ground);
+  });
+}
+
+// The state the action promises: its effects applied, simultaneously, to `before`.
+std::vector<std::pair<model::GroundTerm, int>> expected_effects(const model::World& w, const PlanStep& step,
+                                                                const model::State& before) {
+  std::vector<model::ObjectId> binding;
+  for (std::uint32_t x : step.args) binding.push_back(model::ObjectId::from(x));
+  std::vector<std::pair<model::GroundTerm, int>> out;
+  for (const model::Effect& e : w.actions[step.action].eff) {
+    model::GroundTerm t = model::bind_term(e.term, binding);
+    const model::FactDecl& d = w.fact(t.fact);
+    const int v = e.op == model::EffOp::assign ? e.value : before.value(t, d) + e.value;
+    out.emplace_back(std::move(t), v);
+  }
+  return out;
+}
+
+struct Sensed {
+  std::vector<Reading> readings;
+  int failed = 0;
+};
+
+Sensed sense_now(const model::World& w, const std::vector<load::SensorSpec>& specs, const plugin_host::PluginSet& plugins,
+                 const RunOptions& o, model::State& belief, std::FILE* out, bool report) {
+  Sensed s;
+  if (specs.empty()) return s;
+  s.readings = sense(w, specs, plugins, o.sense, &plugin_log, nullptr);
+  apply_readings(w, s.readings, belief);
+  for (const Reading& r : s.readings) {
+    if (r.ok) continue;
+    ++s.failed;
+    std::fprintf(out, "  sensor %s failed: %s (keeping %s)\n", w.term_name(r.term).c_str(), r.error.c_str(),
+                 w.state_line_text(r.term, belief.value(r.term, w.fact(r.term.fact))).c_str());
+  }
+  if (report)
+    std::fprintf(out, "sensed %zu fact%s%s\n", s.readings.size() - static_cast<std::size_t>(s.failed),
+                 s.readings.size() - static_cast<std::size_t>(s.failed) == 1 ? "" : "s",
+                 s.failed ? (", " + std::to_string(s.failed) + " sensor" + (s.failed == 1 ? "" : "s") + " failed").c_str() : "");
+  return s;
+}
+
+const Reading* reading_for(const std::vector<Reading>& rs, const model::GroundTerm& t) {
+  const Reading* found = nullptr;
+  for (const Reading& r : rs)
+    if (r.ok && r.term == t) found = &r;  // the last one wins, as in apply_readings
+  return found;
+}
+
+bool pid_is_goap(std::int64_t pid) {
+  if (pid <= 0 || pid == getpid() || kill(static_cast<pid_t>(pid), 0) != 0) return false;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
+  std::string comm;
+  in >> comm;
+  return comm.find("goap") != std::string::npos;
+}
+
+}  // namespace
+
+std::string belief_text(const model::World& world, const model::State& state) {
+  std::vector<std::string> lines;
+  for (const auto& [term, value] : state.cells()) lines.push_back(world.state_line_text(term, value));
+  std::sort(lines.begin(), lines.end());
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+RunResult run(const model::World& world, model::State belief, const std::vector<load::SensorSpec>& sensors,
+              const plugin_host::PluginSet& plugins, Journal* journal, const RunOptions& o, std::FILE* out) {
+  RunResult result;
+  PlannerOptions planner = o.planner;
+  std::map<std::string, int> failures;  // ground action -> failed steps in this run
+  int seq = 0;
+
+  if (journal && !o.dry_run) {
+    std::optional<RunRow> prior = o.resume ? journal->resumable_run(o.world_path) : std::nullopt;
+    if (prior) {
+      if (prior->status == "running" && pid_is_goap(prior->pid))
+        throw std::runtime_error("run " + std::to_string(prior->id) + " of this world is still in progress (pid " +
+                                 std::to_string(prior->pid) + "); not resuming it twice");
+      result.run_id = prior->id;
+      journal->claim_run(prior->id);
+      const int interrupted = journal->mark_interrupted(prior->id);
+      if (!prior->belief.empty()) {
+        core::SourceManager sm;
+        core::Diagnostics diags;
+        model::State restored;
+        std::istringstream lines(prior->belief);
+        for (std::string line; std::getline(lines, line);)
+          if (!line.empty())
+            if (auto l = load::parse_state_line("journal", line, world, sm, diags)) load::apply_state_lines(world, {*l}, restored);
+        if (!diags.has_errors()) belief = std::move(restored);
+        else std::fprintf(out, "warning: the journal's belief no longer fits the world; starting from the world's state\n");
+      }
+      for (const StepRow& s : journal->steps(prior->id)) {
+        seq = std::max(seq, s.seq);
+        if (s.status == "failed" || s.status == "effects-missing") ++failures[s.action];
+      }
+      std::fprintf(out, "resuming run %lld of %s: %d step%s journaled", static_cast<long long>(prior->id), world.name.c_str(),
+                   seq, seq == 1 ? "" : "s");
+      if (interrupted) std::fprintf(out, ", %d interrupted (goap stopped while it ran)", interrupted);
+      std::fprintf(out, "\n");
+    } else {
+      if (o.resume) std::fprintf(out, "nothing to resume for %s: starting a new run\n", world.name.c_str());
+      result.run_id = journal->begin_run(world.name, o.world_path, false);
+      std::fprintf(out, "run %lld: %s (journal %s)\n", static_cast<long long>(result.run_id), world.name.c_str(),
+                   journal->path().c_str());
+    }
+  }
+  for (const auto& [name, n] : failures)
+    if (n >= o.failures_to_exclude) planner.without.push_back(name);
+
+  auto finish = [&](RunStatus st, const std::string& status, std::string message) {
+    result.status = st;
+    result.message = std::move(message);
+    if (journal && result.run_id) journal->set_run_status(result.run_id, status, result.message, true);
+    return result;
+  };
+
+  sense_now(world, sensors, plugins, o, belief, out, true);
+  if (journal && result.run_id) journal->save_belief(result.run_id, belief_text(world, belief));
+
+  for (;;) {
+    PlanningError perr;
+    auto d = decide(world, belief, planner, &perr);
+    if (!d) return finish(RunStatus::no_plan, "no-plan", "cannot plan: " + perr.message);
+    if (d->chosen < 0) {
+      if (d->status == GoalStatus::satisfied) {
+        std::fprintf(out, "done: every relevant goal is met (%d step%s in this run)\n", result.steps, result.steps == 1 ? "" : "s");
+        return finish(o.dry_run ? RunStatus::dry_run : RunStatus::done, "done", "every relevant goal is met");
+      }
+      std::string why;
+      for (const GoalOutcome& g : d->goals)
+        if (g.status == GoalStatus::unsolvable || g.status == GoalStatus::limit)
+          why += "\n  " + world.goal(g.goal).name + ": " + to_string(g.status) + (g.reason.empty() ? "" : " (" + g.reason + ")");
+      if (!planner.without.empty()) {
+        why += "\n  left out after failing twice:";
+        for (const auto& w : planner.without) why += " " + w;
+      }
+      std::fprintf(out, "no recovery plan:%s\n", why.c_str());
+      return finish(RunStatus::no_plan, "no-plan", "no relevant goal has a plan" + why);
+    }
+    const GoalOutcome& chosen = d->goals[static_cast<std::size_t>(d->chosen)];
+    const model::Goal& goal = world.goal(chosen.goal);
+
+    if (o.dry_run) {
+      std::fprintf(out, "dry run: goal '%s' (priority %d): %zu step%s, cost %lld\n", goal.name.c_str(), goal.priority,
+                   chosen.plan.size(), chosen.plan.size() == 1 ? "" : "s", chosen.cost);
+      for (std::size_t i = 0; i < chosen.plan.size(); ++i) {
+        const PlanStep& s = chosen.plan[i];
+        const model::Action& a = world.actions[s.action];
+        std::fprintf(out, "  %zu. %s%s\n", i + 1, s.name.c_str(),
+                     a.approval && !approved(o, a, s.name) ? ("  [needs approval: --approve " + a.name + "]").c_str() : "");
+        Bound b = bind_action(world, s, plugins, o);
+        if (!b.error.empty()) {
+          std::fprintf(out, "       cannot run: %s\n", b.error.c_str());
+          continue;
+        }
+        for (const std::string& c : describe(b)) std::fprintf(out, "       $ %s\n", c.c_str());
+      }
+      std::fprintf(out, "dry run: nothing was executed\n");
+      return finish(RunStatus::dry_run, "dry-run", "");
+    }
+
+    const PlanStep step = chosen.plan.front();
+    const model::Action& action = world.actions[step.action];
+    if (result.steps >= o.max_steps) {
+      std::fprintf(out, "stopping: --max-steps %d reached; next would be %s\n", o.max_steps, step.name.c_str());
+      return finish(RunStatus::step_limit, "step-limit", "--max-steps " + std::to_string(o.max_steps) + " reached");
+    }
+    if (action.approval && !approved(o, action, step.name)) {
+      std::fprintf(out, "waiting for approval: %s (for goal '%s') needs approval; run again with --approve %s%s\n",
+                   step.name.c_str(), goal.name.c_str(), action.name.c_str(), journal ? " --resume" : "");
+      result.status = RunStatus::needs_approval;
+      result.message = step.name + " needs approval";
+      if (journal && result.run_id) journal->set_run_status(result.run_id, "needs-approval", result.message, false);
+      return result;
+    }
+    Bound b = bind_action(world, step, plugins, o);
+    if (!b.error.empty()) {
+      std::fprintf(out, "cannot carry out %s: %s; planning without it\n", step.name.c_str(), b.error.c_str());
+      planner.without.push_back(step.name);
+      continue;
+    }
+
+    ++seq;
+    ++result.steps;
+    std::fprintf(out, "step %d: %s (goal '%s')\n", seq, step.name.c_str(), goal.name.c_str());
+    std::string commands;
+    for (const std::string& c : describe(b)) commands += c + "\n";
+    const std::int64_t step_id = journal && result.run_id ? journal->step_started(result.run_id, seq, step.name, goal.name, commands) : 0;
+
+    InvokeResult r;
+    std::string history;
+    int attempts = 0;
+    for (int attempt = 0; attempt <= o.retries; ++attempt) {
+      if (attempt > 0) {
+        const auto wait = o.backoff * (1LL << std::min(attempt - 1, 10));
+        std::fprintf(out, "  retrying in %s\n", seconds(static_cast<double>(wait.count())).c_str());
+        std::this_thread::sleep_for(wait);
+      }
+      attempts = attempt + 1;
+      r = plugin_host::invoke_isolated(*b.plugin, b.call, &plugin_log, nullptr);
+      const std::string line = std::string(plugin_host::to_string(r.outcome)) + " in " + seconds(r.ms) +
+                               (r.message.empty() ? "" : ": " + r.message);
+      std::fprintf(out, "  attempt %d: %s\n", attempts, line.c_str());
+      history += (history.empty() ? "" : "\n") + ("attempt " + std::to_string(attempts) + ": " + line);
+      if (step_id) journal->step_progress(step_id, attempts, history);
+      if (r.ok()) break;
+    }
+
+    const model::State before = belief;
+    const auto expected = expected_effects(world, step, before);
+    std::string status, message;
+    if (r.ok()) {
+      for (const auto& [t, v] : expected) belief.set(t, v, world.fact(t.fact));
+    }
+    Sensed s = sense_now(world, sensors, plugins, o, belief, out, false);
+    if (r.ok()) {
+      std::vector<std::string> missing, verified;
+      const auto verify = [&] {
+        missing.clear();
+        verified.clear();
+        for (const auto& [t, v] : expected) {
+          const Reading* rd = reading_for(s.readings, t);
+          if (!rd) continue;
+          if (rd->value == v) verified.push_back(world.state_line_text(t, v));
+          else missing.push_back(world.state_line_text(t, v) + " (sensed: " + world.state_line_text(t, rd->value) + ")");
+        }
+      };
+      verify();
+      // Only the sensors that read one of the action's effects are asked again.
+      std::vector<load::SensorSpec> relevant;
+      for (const auto& spec : sensors)
+        if (std::any_of(expected.begin(), expected.end(), [&](const auto& e) { return e.first.fact == spec.term.fact; }))
+          relevant.push_back(spec);
+      const auto window_end = std::chrono::steady_clock::now() + o.verify_window;
+      while (!missing.empty() && std::chrono::steady_clock::now() < window_end) {
+        std::this_thread::sleep_for(o.verify_interval);
+        s.readings = sense(world, relevant, plugins, o.sense, &plugin_log, nullptr);
+        apply_readings(world, s.readings, belief);
+        verify();
+      }
+      if (missing.empty()) {
+        status = "done";
+        message = verified.empty() ? "done (no sensor reads its effects: taken on the plugin's word)"
+                                    : "verified: " + [&] {
+                                        std::string j;
+                                        for (const auto& v : verified) j += (j.empty() ? "" : ", ") + v;
+                                        return j;
+                                      }();
+      } else {
+        status = "effects-missing";
+        for (const auto& m : missing) message += (message.empty() ? "" : ", ") + m;
+        message = "the plugin reported success, but its effects did not appear: " + message;
+      }
+    } else {
+      status = "failed";
+      message = std::string(plugin_host::to_string(r.outcome)) + " after " + std::to_string(attempts) + " attempt" +
+                (attempts == 1 ? "" : "s") + ": " + r.message;
+    }
+    std::fprintf(out, "  %s: %s\n", status.c_str(), message.c_str());
+    if (journal && result.run_id) {
+      journal->save_belief(result.run_id, belief_text(world, belief));
+      journal->step_finished(step_id, status, history + "\n" + message);
+    }
+    if (status != "done") {
+      const int n = ++failures[step.name];
+      if (n >= o.failures_to_exclude) {
+        std::fprintf(out, "  %s failed %d times: not choosing it again in this run\n", step.name.c_str(), n);
+        planner.without.push_back(step.name);
+      }
+    }
+  }
+}
+
+}  // namespace goap::exec

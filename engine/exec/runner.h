@@ -1,0 +1,69 @@
+// `goap run`: sense -> choose a goal -> plan -> act -> re-sense -> verify -> continue or replan.
+//
+// One step: plan from what goap believes (sensed facts over the world's or the journal's
+// state), take the first action of the chosen plan, carry it out through its plugin in a child
+// process (retrying with exponential backoff when the plugin reports a failure, crashes or
+// hangs), sense again, and check that the action's effects really hold for every fact a sensor
+// reads (facts without a sensor are taken on the plugin's word). Then plan again from there.
+//
+// An action whose step fails twice in a run (its plugin keeps failing, or its effects do not
+// appear) is left out of planning for the rest of the run (PlannerOptions::without). An action
+// with `approval: true` stops the run (RunStatus::needs_approval) unless approved by name.
+// A dry run senses, plans and asks each plugin what it would run (GOAP_OP_DESCRIBE), and
+// executes nothing.
+//
+// The journal (journal.h) gets every run and step before goap acts on it; --resume continues
+// the latest unfinished run of the world: its belief, its completed steps and its exclusions.
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "exec/goal_planner.h"
+#include "exec/journal.h"
+#include "exec/sensing.h"
+#include "load/sensor_loader.h"
+#include "model/world.h"
+#include "plugin_host/plugin_host.h"
+
+namespace goap::exec {
+
+struct RunOptions {
+  bool dry_run = false;
+  bool resume = false;
+  std::vector<std::string> approve;             // action names or ground actions
+  int max_steps = 20;                           // actions carried out by this invocation
+  int retries = 2;                              // extra attempts when a plugin fails
+  std::chrono::milliseconds backoff{500};       // before the first retry; doubles each time
+  std::chrono::milliseconds grace{2000};        // added to an action's `timeout` for the hard limit
+  std::chrono::milliseconds fallback{600'000};  // hard limit for an action without a `timeout`
+  int failures_to_exclude = 2;
+  // A service an action starts may take a moment to answer: effects that do not show at once are
+  // sensed again every `verify_interval` until `verify_window` has passed.
+  std::chrono::milliseconds verify_window{3000};
+  std::chrono::milliseconds verify_interval{200};
+  PlannerOptions planner;
+  SenseOptions sense;
+  std::string world_path;                       // canonical: how the journal finds a world's runs
+};
+
+enum class RunStatus { done, no_plan, needs_approval, step_limit, dry_run };
+
+struct RunResult {
+  RunStatus status = RunStatus::no_plan;
+  std::string message;
+  std::int64_t run_id = 0;
+  int steps = 0;
+};
+
+// `belief`: the state to start from (world state plus --state/--set). Progress goes to `out`.
+// Throws only for journal failures (a full or broken disk): the caller reports them.
+RunResult run(const model::World& world, model::State belief, const std::vector<load::SensorSpec>& sensors,
+              const plugin_host::PluginSet& plugins, Journal* journal, const RunOptions& options, std::FILE* out);
+
+// The belief as state lines, one per line (non-default values only): what the journal keeps.
+std::string belief_text(const model::World& world, const model::State& state);
+
+}  // namespace goap::exec
