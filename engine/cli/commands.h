@@ -58,4 +58,18 @@ struct ValidateOptions {
 };
 int run_validate(const ValidateOptions& o, const CommonOptions& common);
 
+// `goap pddl DOMAIN PROBLEM`: cmd_pddl.cc (FORMAT.md section 5).
+struct PddlOptions {
+  std::string domain;
+  std::string problem;
+  std::string plan_file;            // empty: the plan goes to stdout
+  bool json = false;                // statistics JSON on stdout
+  std::string search = "astar";     // astar | gbfs | lazy-gbfs (lazy-gbfs runs gbfs: no lazy loop)
+  std::string heuristic;            // empty: lmcut for astar, ff otherwise
+  long long max_expansions = 50'000'000;
+  double max_ms = 600'000;
+  long long max_memory_mb = 4096;
+};
+int run_pddl(const PddlOptions& o, const CommonOptions& common);
+
 }  // namespace goap::cli

@@ -78,6 +78,23 @@ int main(int argc, char** argv) {
   v->add_option("--goal", validate.goal, "Check this goal instead of the plan's own");
   add_state_options(*v, validate.state_file, validate.set_lines);
 
+  PddlOptions pddl;
+  auto* pd = app.add_subcommand("pddl", "Plan for a PDDL domain and problem; print the plan in the IPC format");
+  pd->add_option("domain", pddl.domain, "The PDDL domain file")->required();
+  pd->add_option("problem", pddl.problem, "The PDDL problem file")->required();
+  pd->add_option("--plan-file", pddl.plan_file, "Write the plan here instead of stdout");
+  pd->add_flag("--json", pddl.json, "Print statistics as JSON on stdout");
+  pd->add_option("--search", pddl.search,
+                 "astar (optimal, default) | gbfs (greedy, preferred operators with ff) | lazy-gbfs "
+                 "(the same eager greedy search: goap has no lazy variant)")
+      ->check(CLI::IsMember({"astar", "gbfs", "lazy-gbfs"}));
+  pd->add_option("--heuristic", pddl.heuristic, "lmcut (default for astar) | hmax | blind | ff (default otherwise) | add")
+      ->check(CLI::IsMember({"lmcut", "hmax", "blind", "ff", "add"}));
+  pd->add_option("--max-expansions", pddl.max_expansions, "Search limit: expanded states")->check(CLI::PositiveNumber);
+  pd->add_option("--max-ms", pddl.max_ms, "Search limit: milliseconds")->check(CLI::PositiveNumber);
+  pd->add_option("--max-memory-mb", pddl.max_memory_mb, "Search limit: MiB of search memory")->check(CLI::PositiveNumber);
+  add_common(*pd, common);
+
   for (auto* sub : {c, p, n, v}) add_common(*sub, common);
 
   try {
@@ -94,6 +111,7 @@ int main(int argc, char** argv) {
     if (*p) return run_plan(plan, common);
     if (*n) return run_plan(next, common);
     if (*v) return run_validate(validate, common);
+    if (*pd) return run_pddl(pddl, common);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "goap: internal error: %s\n", e.what());
     return kInternal;

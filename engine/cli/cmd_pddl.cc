@@ -1,0 +1,174 @@
+// `goap pddl DOMAIN PROBLEM`: read PDDL (engine/pddl), ground, search, write an IPC plan.
+//
+// The pipeline on one screen: parse -> ground (relaxed reachability) -> the goal's task (backward
+// relevance) -> one search -> validate twice (search::validate_plan on the task, model::replay on
+// the lifted model, which share no code with grounding or search) -> print.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "ground/grounder.h"
+#include "heuristics/factory.h"
+#include "model/replay.h"
+#include "pddl/reader.h"
+#include "search/search.h"
+
+namespace goap::cli {
+namespace {
+
+using json = nlohmann::ordered_json;
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+double round3(double ms) { return static_cast<double>(static_cast<long long>(ms * 1000.0 + 0.5)) / 1000.0; }
+
+// "(pick-up b)" with the PDDL names, lower-cased.
+std::string ipc_step(const pddl::PddlTask& t, const ground::Operator& op) {
+  std::string s = "(" + t.action_names[op.action];
+  for (std::uint32_t o : op.args) s += " " + t.object_names[o];
+  return s + ")";
+}
+
+// Replays the plan on the lifted model and checks the goal: independent of grounding and search.
+std::string replay_check(const model::World& w, const model::State& initial, const ground::Task& task,
+                         const search::Plan& plan) {
+  std::vector<model::ReplayStep> steps;
+  for (ground::OpId id : plan.steps) {
+    const ground::Operator& op = task.operators[id.index()];
+    const model::Action& a = w.actions[op.action];
+    model::ReplayStep s{a.name, {}};
+    for (std::size_t i = 0; i < a.params.size(); ++i) s.args.emplace_back(a.params[i].name, w.objects[op.args[i]].name);
+    steps.push_back(std::move(s));
+  }
+  const model::ReplayResult r = model::replay(w, initial, steps);
+  if (!r.ok) return r.error;
+  if (r.cost != plan.cost) return "the replayed cost is " + std::to_string(r.cost) + ", the search's " + std::to_string(plan.cost);
+  std::string unmet;
+  if (!model::goal_holds(w, model::GoalId::from(0), r.final_state, &unmet)) return "the goal does not hold at the end: " + unmet;
+  return {};
+}
+
+}  // namespace
+
+int run_pddl(const PddlOptions& o, const CommonOptions& common) {
+  const auto start = Clock::now();
+  core::SourceManager sm;
+  core::Diagnostics diags;
+  auto task = pddl::load_pddl(o.domain, o.problem, sm, diags);
+  std::fputs(core::render_all(diags, sm, core::RenderOptions{common.color}).c_str(), stderr);
+  if (!task) return kInvalidInput;
+  const double parse_ms = ms_since(start);
+
+  const model::World& w = task->world;
+  const model::State initial = w.initial_state();
+  const auto ground_start = Clock::now();
+  ground::GroundingError gerr;
+  auto domain = ground::ground_domain(w, initial, &gerr);
+  if (!domain) {
+    std::fprintf(stderr, "goap: error: %s\n", gerr.message.c_str());
+    return kInvalidInput;
+  }
+  const ground::GoalInstance goal = ground::instantiate_goal(w, model::GoalId::from(0), initial, true);
+  ground::GoalTask gt = ground::make_goal_task(w, *domain, goal);
+  const double ground_ms = ms_since(ground_start);
+
+  const std::string heuristic = !o.heuristic.empty() ? o.heuristic : (o.search == "astar" ? "lmcut" : "ff");
+  search::SearchConfig config =
+      o.search == "astar" ? search::SearchConfig::astar() : search::SearchConfig::greedy(heuristic == "ff");
+  search::SearchLimits limits;
+  limits.max_expansions = static_cast<std::uint64_t>(o.max_expansions);
+  limits.max_ms = o.max_ms;
+  limits.max_memory_bytes = static_cast<std::size_t>(o.max_memory_mb) << 20;
+
+  std::string status;
+  std::string reason;
+  search::Plan plan;
+  search::SearchStats stats;
+  if (goal.status == ground::GoalInstance::Status::satisfied) {
+    status = "satisfied";
+  } else if (gt.statically_unsolvable) {
+    status = "unsolvable";
+    reason = gt.unsolvable_reason;
+  } else {
+    auto h = heuristics::make_heuristic(heuristic, gt.task);
+    search::Searcher searcher(gt.task);
+    const search::SearchResult& r = searcher.solve(*h, config, limits);
+    stats = r.stats;
+    switch (r.status) {
+      case search::SearchStatus::solved: status = "plan"; plan = r.plan; break;
+      case search::SearchStatus::unsolvable: status = "unsolvable"; break;
+      case search::SearchStatus::limit:
+        status = "limit";
+        reason = std::string(search::to_string(r.limit)) + " limit hit after " + std::to_string(r.stats.expanded) + " expansions";
+        break;
+    }
+  }
+  if (status == "plan") {
+    // Bugs are checks that stay on: a plan that fails either validator is never printed.
+    std::string bad = search::validate_plan(gt.task, plan);
+    if (bad.empty()) bad = replay_check(w, initial, gt.task, plan);
+    if (!bad.empty()) {
+      std::fprintf(stderr, "goap: internal error: the plan found does not validate: %s\n", bad.c_str());
+      return kInternal;
+    }
+  }
+
+  const char* cost_kind = task->general_cost ? "general cost" : "unit cost";
+  std::string ipc;
+  std::vector<std::string> lines;
+  for (ground::OpId id : plan.steps) lines.push_back(ipc_step(*task, gt.task.operators[id.index()]));
+  for (const std::string& l : lines) ipc += l + "\n";
+  ipc += "; cost = " + std::to_string(plan.cost) + " (" + cost_kind + ")\n";
+  const bool solved = status == "plan" || status == "satisfied";
+
+  if (solved && !o.plan_file.empty()) {
+    std::ofstream out(o.plan_file, std::ios::binary);
+    if (!(out << ipc) || !(out.flush())) {
+      std::fprintf(stderr, "goap: error: cannot write '%s'\n", o.plan_file.c_str());
+      return kUsage;
+    }
+  }
+  if (o.json) {
+    json j;
+    j["format_version"] = 1;
+    j["status"] = status;
+    j["domain"] = task->domain_name;
+    j["problem"] = task->problem_name;
+    j["cost"] = solved ? json(plan.cost) : json(nullptr);
+    j["cost_kind"] = cost_kind;
+    j["plan_length"] = solved ? json(lines.size()) : json(nullptr);
+    j["plan"] = lines;
+    if (!reason.empty()) j["reason"] = reason;
+    j["search"] = json{{"algorithm", o.search},
+                       {"heuristic", heuristic},
+                       {"optimal", o.search == "astar" && heuristic != "ff" && heuristic != "add"}};
+    j["stats"] = json{{"expanded", stats.expanded},
+                      {"generated", stats.generated},
+                      {"evaluated", stats.evaluated},
+                      {"states", stats.states},
+                      {"initial_h", stats.initial_h},
+                      {"parse_ms", round3(parse_ms)},
+                      {"ground_ms", round3(ground_ms)},
+                      {"search_ms", round3(stats.elapsed_ms)},
+                      {"total_ms", round3(ms_since(start))},
+                      {"operators", gt.task.operators.size()},
+                      {"variables", gt.task.variables.size()},
+                      {"bytes_per_state", stats.bytes_per_state},
+                      {"memory_bytes", stats.memory_bytes},
+                      {"grounded_bindings", domain->stats.bindings},
+                      {"reachable_operators", domain->stats.operators_kept}};
+    std::printf("%s\n", j.dump(2).c_str());
+  } else if (solved && o.plan_file.empty()) {
+    std::fputs(ipc.c_str(), stdout);
+  }
+  if (status == "limit") std::fprintf(stderr, "goap: no plan: %s\n", reason.c_str());
+  if (status == "unsolvable")
+    std::fprintf(stderr, "goap: no plan exists%s%s\n", reason.empty() ? "" : ": ", reason.c_str());
+  if (solved) return kOk;
+  return status == "limit" ? kLimit : kNoPlan;
+}
+
+}  // namespace goap::cli
