@@ -1,0 +1,6 @@
+(define (problem two)
+  (:domain blocks)
+  (:objects a b - block)
+  (:init (on a b) (clear a) (handempty))
+  (:goal (holding a))
+  (:metric maximize (total-cost)))

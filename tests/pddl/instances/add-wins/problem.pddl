@@ -1,0 +1,5 @@
+(define (problem add-wins-1)
+  (:domain add-wins)
+  (:objects a b)
+  (:init (at a) (place a) (place b))
+  (:goal (and (at a) (touched a))))

@@ -1,0 +1,131 @@
+"""End-to-end tests of `goap pddl`: optimal costs, independently validated plans, IPC output,
+exit codes, and located errors pinned word for word.
+
+usage: run_pddl_tests.py GOAP TESTS_DIR [--update]   (--update rewrites the golden files)
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from validate_ipc import PlanError, validate
+
+# instance dir, problem file, optimal cost, cost kind
+OPTIMAL = [
+    ("gripper", "prob01.pddl", 11, "unit cost"),
+    ("blocks", "probBLOCKS-4-0.pddl", 6, "unit cost"),
+    ("satellite", "p01-pfile1.pddl", 9, "unit cost"),
+    ("elevators", "p01.pddl", 42, "general cost"),
+    ("courier", "problem.pddl", 36, "general cost"),
+    ("add-wins", "problem.pddl", 1, "unit cost"),
+]
+HEURISTICS = ["lmcut", "hmax", "blind"]
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def run(goap, args, cwd=None):
+    return subprocess.run([goap, "pddl"] + args, capture_output=True, text=True, cwd=cwd, timeout=60)
+
+
+def optimal_costs(goap, tests):
+    for inst, prob, cost, kind in OPTIMAL:
+        d = os.path.join(tests, "instances", inst)
+        domain, problem = os.path.join(d, "domain.pddl"), os.path.join(d, prob)
+        texts = open(domain).read(), open(problem).read()
+        for h in HEURISTICS:
+            name = f"{inst}/{prob} --heuristic {h}"
+            with tempfile.TemporaryDirectory() as tmp:
+                plan_file = os.path.join(tmp, "plan")
+                r = run(goap, [domain, problem, "--heuristic", h, "--plan-file", plan_file, "--json"])
+                check(r.returncode == 0, f"{name}: exit {r.returncode}: {r.stderr}")
+                if r.returncode != 0:
+                    continue
+                stats = json.loads(r.stdout)
+                lines = open(plan_file).read().splitlines()
+            check(stats["status"] == "plan" and stats["cost"] == cost, f"{name}: cost {stats['cost']}, want {cost}")
+            check(lines[-1] == f"; cost = {cost} ({kind})", f"{name}: last line {lines[-1]!r}")
+            steps = lines[:-1]
+            check(stats["plan_length"] == len(steps) and stats["plan"] == steps, f"{name}: JSON plan differs from the file")
+            check(all(s.startswith("(") and s.endswith(")") and s == s.lower() for s in steps), f"{name}: IPC lines {steps}")
+            try:
+                replayed = validate(texts[0], texts[1], steps)
+                check(replayed == cost, f"{name}: the plan replays to cost {replayed}, want {cost}")
+            except PlanError as e:
+                check(False, f"{name}: the plan does not validate: {e}")
+
+
+def satisficing(goap, tests):
+    d = os.path.join(tests, "instances", "courier")
+    domain, problem = os.path.join(d, "domain.pddl"), os.path.join(d, "problem.pddl")
+    for search in ["gbfs", "lazy-gbfs"]:
+        r = run(goap, [domain, problem, "--search", search])
+        check(r.returncode == 0, f"courier --search {search}: exit {r.returncode}: {r.stderr}")
+        lines = r.stdout.splitlines()
+        try:
+            cost = validate(open(domain).read(), open(problem).read(), lines[:-1])
+            check(lines[-1] == f"; cost = {cost} (general cost)", f"courier --search {search}: {lines[-1]!r} vs {cost}")
+        except PlanError as e:
+            check(False, f"courier --search {search}: {e}")
+
+
+def exit_codes(goap, tests):
+    d = os.path.join(tests, "instances", "add-wins")
+    domain = os.path.join(d, "domain.pddl")
+    with tempfile.TemporaryDirectory() as tmp:
+        unsolvable = os.path.join(tmp, "p.pddl")
+        with open(unsolvable, "w") as f:
+            f.write("(define (problem x) (:domain add-wins) (:objects a b) (:init (at a)) (:goal (touched b)))")
+        r = run(goap, [domain, unsolvable, "--json"])
+        check(r.returncode == 10 and json.loads(r.stdout)["status"] == "unsolvable", f"unsolvable: exit {r.returncode}")
+        r = run(goap, [os.path.join(tests, "instances", "gripper", "domain.pddl"),
+                       os.path.join(tests, "instances", "gripper", "prob01.pddl"), "--max-expansions", "3", "--heuristic", "blind"])
+        check(r.returncode == 11 and r.stdout == "", f"limit: exit {r.returncode}, stdout {r.stdout!r}")
+        satisfied = os.path.join(tmp, "s.pddl")
+        with open(satisfied, "w") as f:
+            f.write("(define (problem x) (:domain add-wins) (:objects a) (:init (at a)) (:goal (at a)))")
+        r = run(goap, [domain, satisfied])
+        check(r.returncode == 0 and r.stdout == "; cost = 0 (unit cost)\n", f"satisfied: exit {r.returncode} {r.stdout!r}")
+    r = run(goap, [domain, os.path.join(tmp, "missing.pddl")])
+    check(r.returncode == 3 and "cannot open" in r.stderr, f"missing file: exit {r.returncode} {r.stderr!r}")
+
+
+def golden_errors(goap, tests, update):
+    root = os.path.join(tests, "errors")
+    cases = sorted(os.listdir(root))
+    for case in cases:
+        d = os.path.join(root, case)
+        r = run(goap, ["domain.pddl", "problem.pddl"], cwd=d)
+        check(r.returncode == 3, f"errors/{case}: exit {r.returncode}, want 3")
+        check(r.stdout == "", f"errors/{case}: stdout {r.stdout!r}")
+        expected_path = os.path.join(d, "expected.txt")
+        if update:
+            with open(expected_path, "w") as f:
+                f.write(r.stderr)
+            continue
+        expected = open(expected_path).read()
+        check(r.stderr == expected, f"errors/{case}: stderr differs:\n--- want\n{expected}--- got\n{r.stderr}")
+    return len(cases)
+
+
+def main():
+    goap, tests = sys.argv[1], sys.argv[2]
+    update = "--update" in sys.argv
+    optimal_costs(goap, tests)
+    satisficing(goap, tests)
+    exit_codes(goap, tests)
+    n = golden_errors(goap, tests, update)
+    print(f"{len(OPTIMAL) * len(HEURISTICS)} optimal runs, {n} golden error cases, {len(failures)} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
