@@ -55,6 +55,33 @@ std::size_t remove_operators(const model::World& world, const std::vector<std::s
   return before - task.operators.size();
 }
 
+// The search's trace hook: the first `limit` states in full, and the lowest h over all of them.
+class Tracer final : public search::SearchObserver {
+ public:
+  Tracer(const ground::Task& task, std::size_t limit, GoalOutcome& out) : task_(task), limit_(limit), out_(out) {}
+  void on_expand(const search::Expansion& e) override {
+    if (out_.best_h < 0 || e.h < out_.best_h) {
+      out_.best_h = e.h;
+      out_.best_h_g = e.g;
+    }
+    if (out_.trace.size() >= limit_) return;
+    TraceNode n;
+    n.order = e.order;
+    n.state = static_cast<std::uint32_t>(e.state.index());
+    n.parent = e.parent.valid() ? static_cast<std::int64_t>(e.parent.index()) : -1;
+    n.via = e.op.valid() ? task_.operators[e.op.index()].name : "";
+    n.g = e.g;
+    n.h = e.h;
+    n.is_goal = e.is_goal;
+    out_.trace.push_back(std::move(n));
+  }
+
+ private:
+  const ground::Task& task_;
+  std::size_t limit_;
+  GoalOutcome& out_;
+};
+
 void plan_one(const model::World& world, const ground::Domain& domain, const ground::GoalInstance& gi,
               const PlannerOptions& o, const std::string& heuristic, GoalOutcome& out) {
   ground::GoalTask gt = ground::make_goal_task(world, domain, gi);
@@ -63,14 +90,17 @@ void plan_one(const model::World& world, const ground::Domain& domain, const gro
     out.reason = gt.unsolvable_reason;
     return;
   }
-  remove_operators(world, o.without, gt.task);
+  out.operators_removed = remove_operators(world, o.without, gt.task);
   auto h = heuristics::make_heuristic(heuristic, gt.task);
   search::Searcher searcher(gt.task);
   search::SearchLimits limits;
   limits.max_expansions = o.max_expansions;
   limits.max_ms = o.max_ms;
   limits.max_memory_bytes = o.max_memory_bytes;
-  const search::SearchResult& r = searcher.solve(*h, config_for(o), limits);
+  search::SearchConfig config = config_for(o);
+  Tracer tracer(gt.task, o.trace_expansions, out);
+  if (o.trace_expansions > 0 || o.track_progress) config.observer = &tracer;
+  const search::SearchResult& r = searcher.solve(*h, config, limits);
   out.expanded = r.stats.expanded;
   out.generated = r.stats.generated;
   out.states = r.stats.states;

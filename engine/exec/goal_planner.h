@@ -33,6 +33,8 @@ struct PlannerOptions {
   // Plan as if these did not exist: action names ("rebuild-vps") or ground actions
   // ("rebuild-vps(hermes-vps)", spaces optional). For `goap explain --without`.
   std::vector<std::string> without;
+  std::size_t trace_expansions = 0;  // record the first N states each search acts on (--search-tree)
+  bool track_progress = false;       // record the lowest h the search reached (explain on a limit)
 };
 
 struct PlanStep {
@@ -40,6 +42,17 @@ struct PlanStep {
   std::vector<std::uint32_t> args;   // model::ObjectId values, in parameter order
   std::string name;                  // "restart-ollama(hermes-vps)"
   int cost = 0;
+};
+
+// One state a search acted on (PlannerOptions::trace_expansions), in the order it did.
+struct TraceNode {
+  std::uint64_t order = 0;
+  std::uint32_t state = 0;   // the search's state id: names a node of the search tree
+  std::int64_t parent = -1;  // the parent's state id, -1 for the initial state
+  std::string via;           // the ground action from the parent, "" for the initial state
+  std::int64_t g = 0;
+  int h = 0;
+  bool is_goal = false;
 };
 
 enum class GoalStatus { inactive, satisfied, plan, unsolvable, limit };
@@ -55,6 +68,10 @@ struct GoalOutcome {
   std::size_t states = 0, bytes_per_state = 0;
   double search_ms = 0;
   int initial_h = 0;
+  std::vector<TraceNode> trace;  // the first trace_expansions states the search acted on
+  int best_h = -1;               // track_progress: the lowest h among them all (-1: not tracked)
+  std::int64_t best_h_g = 0;     // and the g of the first state that had it
+  std::size_t operators_removed = 0;  // ground actions left out because of `without`
 };
 
 struct Decision {
