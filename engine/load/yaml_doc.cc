@@ -1,5 +1,8 @@
 #include "load/yaml_doc.h"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -190,6 +193,21 @@ void explain_syntax_error(const std::string& text, const YAML::Exception& e, cor
            e.msg == YAML::ErrorMsg::BLOCK_ENTRY)
     d.hint("check the indentation: the items of one mapping or list start in the same column");
 }
+
+// Records where each document starts; ignores everything else.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
 
 // Walks the whole tree once: depth, node budget (aliases are followed, so a bomb blows it),
 // duplicate keys. Returns false when the document must be refused.
@@ -395,10 +413,28 @@ std::optional<YamlFile> parse_yaml(std::string display_path, std::string text, c
     return std::nullopt;
   }
   const auto f = sm.add(std::move(display_path), std::move(text));
-  std::vector<YAML::Node> docs;
+  YAML::Node root;
+  DocumentCounter counter;
   try {
+    // First count the documents without building nodes. YAML::LoadAll would do both, but in
+    // yaml-cpp 0.7 it never returns on a stray ',' outside [...] (yaml-cpp issue #1040: every
+    // round yields another empty document without consuming the ','), growing memory until the
+    // process dies. Here a document that starts where the previous one started is that case.
     std::istringstream in(sm.text(f));
-    docs = YAML::LoadAll(in);
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(counter)) {
+      const auto& st = counter.starts;
+      if (st.size() >= 2 && st[st.size() - 1].pos == st[st.size() - 2].pos) {
+        const YAML::Mark m = st.back();
+        const char c = static_cast<std::size_t>(m.pos) < sm.text(f).size() ? sm.text(f)[static_cast<std::size_t>(m.pos)] : ' ';
+        auto& d = diags.error(core::SourceLoc{f, static_cast<std::uint32_t>(m.line + 1), static_cast<std::uint32_t>(m.column + 1), 1},
+                              c == ',' ? std::string("invalid YAML: a ',' outside [...] or {...}")
+                                       : std::string("invalid YAML: unexpected '") + c + "'");
+        if (c == ',') d.hint("a block list puts each item on its own '- ' line; or wrap the items in [...]");
+        return std::nullopt;
+      }
+    }
+    if (counter.starts.size() == 1) root = YAML::Load(sm.text(f));
   } catch (const YAML::Exception& e) {
     core::SourceLoc l{f, 0, 0, 1};
     if (e.mark.line >= 0) l = core::SourceLoc{f, static_cast<std::uint32_t>(e.mark.line + 1),
@@ -416,22 +452,32 @@ std::optional<YamlFile> parse_yaml(std::string display_path, std::string text, c
     }
     return std::nullopt;
   }
-  if (docs.empty() || docs.front().IsNull()) {
-    const bool blank = sm.text(f).find_first_not_of(" \t\r\n") == std::string::npos;
-    diags.error(core::SourceLoc{f, 1, 1, 1}, blank ? "the file is empty" : "the file holds no YAML content, only comments").hint("a goap file starts with 'kind: world', 'kind: actions', 'kind: goals' or 'kind: state'");
+  if (counter.starts.empty() || (counter.starts.size() == 1 && root.IsNull())) {
+    const std::string& t = sm.text(f);
+    const bool blank = t.find_first_not_of(" \t\r\n") == std::string::npos;
+    bool only_comments = true;
+    for (std::size_t b = 0; b < t.size() && only_comments;) {
+      const std::size_t e = std::min(t.find('\n', b), t.size());
+      const std::size_t c = t.find_first_not_of(" \t\r", b);
+      only_comments = c >= e || t[c] == '#';
+      b = e + 1;
+    }
+    diags.error(core::SourceLoc{f, 1, 1, 1}, blank           ? "the file is empty"
+                                             : only_comments ? "the file holds no YAML content, only comments"
+                                                             : "the file's only document is empty").hint("a goap file starts with 'kind: world', 'kind: actions', 'kind: goals' or 'kind: state'");
     return std::nullopt;
   }
-  if (docs.size() > 1) {
-    diags.error(loc_of(docs[1], f, sm, core::SourceLoc{f, 1, 1, 1}), "a goap file holds one YAML document, this one has " +
-                                                                        std::to_string(docs.size()))
+  if (counter.starts.size() > 1) {
+    const YAML::Mark m = counter.starts[1];
+    diags.error(core::SourceLoc{f, static_cast<std::uint32_t>(m.line + 1), static_cast<std::uint32_t>(m.column + 1), 1},
+                "a goap file holds one YAML document, this one has " + std::to_string(counter.starts.size()))
         .hint("split it into one file per document");
     return std::nullopt;
   }
-  const std::size_t before = diags.error_count();
+  // Duplicate keys are reported but the file is still used, so every other error shows too.
   Guard guard(f, sm, diags, kMaxNodesPerByte * sm.text(f).size() + 64);
-  if (!guard.walk(docs.front(), 0, core::SourceLoc{f, 1, 1, 1})) return std::nullopt;
-  if (diags.error_count() != before) return YamlFile{f, docs.front()};  // duplicate keys: reported, keep going
-  return YamlFile{f, docs.front()};
+  if (!guard.walk(root, 0, core::SourceLoc{f, 1, 1, 1})) return std::nullopt;
+  return YamlFile{f, root};
 }
 
 std::optional<YamlFile> read_yaml_file(const std::string& path, const std::string& display_path,

@@ -67,7 +67,7 @@ def main():
     ap.add_argument("cases", help="the cases/ folder")
     ap.add_argument("names", nargs="*", help="run only these cases")
     ap.add_argument("--update", action="store_true", help="rewrite expected.txt from the current output")
-    o = ap.parse_args()
+    o = ap.parse_intermixed_args()
 
     goap = os.path.abspath(o.goap)
     names = sorted(d for d in os.listdir(o.cases) if os.path.isdir(os.path.join(o.cases, d)))
