@@ -964,6 +964,9 @@ std::optional<model::World> load_world_text(const std::string& path, std::string
 std::optional<std::vector<model::StateLine>> load_state_text(const std::string& display_name, std::string text,
                                                              const model::World& world, core::SourceManager& sm,
                                                              core::Diagnostics& diags) {
+  // Counted before parsing: a duplicate key is reported by parse_yaml, which still returns
+  // the file so that the other errors show too.
+  const std::size_t before = diags.error_count();
   auto y = detail::parse_yaml(display_name, std::move(text), sm, diags);
   if (!y) return std::nullopt;
   WorldLoader loader(sm, diags);
@@ -974,7 +977,6 @@ std::optional<std::vector<model::StateLine>> load_state_text(const std::string& 
         .hint("a state file holds only 'kind: state' and a 'state:' list");
     return std::nullopt;
   }
-  const std::size_t before = diags.error_count();
   for (const auto& kv : y->root) {
     if (kv.first.IsScalar() && kv.first.Scalar() != "kind" && kv.first.Scalar() != "state" && kv.first.Scalar() != "doc") {
       auto& d = diags.error(loc_of(kv.first, y->file, sm), "unknown key '" + kv.first.Scalar() + "' in a state file");

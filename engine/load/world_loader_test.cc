@@ -327,6 +327,11 @@ TEST_CASE("load_state_text: a state file in YAML, or in JSON") {
     CHECK(diags.all()[2].loc.line == 3);
     CHECK(diags.all()[2].loc.col == 29);
   }
+  SUBCASE("a duplicate key is an error, and then there is no state to apply") {
+    CHECK_FALSE(load::load_state_text("s.json", R"j({"kind": "state", "state": ["outage"], "state": []})j", w, sm, diags)
+                    .has_value());
+    CHECK(diags.all().back().message == "duplicate key 'state'");
+  }
   SUBCASE("the same cell set twice") {
     CHECK_FALSE(load::load_state_text("s.yaml", "kind: state\nstate: [outage, not outage]\n", w, sm, diags).has_value());
     CHECK(diags.all().back().message == "the state sets 'outage' twice");
