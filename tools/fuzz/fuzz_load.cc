@@ -1,0 +1,133 @@
+// libFuzzer target for engine/load: arbitrary bytes as a world file, as a `kind: state` file
+// against a small fixed world, and as a `--set` line. Run it with tools/fuzz/run.sh.
+//
+// Besides crashes and sanitizer reports it checks the loader's contract: a world (or a state)
+// comes back exactly when no error was reported, every diagnostic points into a file the
+// SourceManager knows, and rendering any diagnostic works.
+//
+// `uses:` reads other files. So that the fuzzer can't wander the machine (a glob such as
+// `/*/*/*` reads thousands of files, which is slow, not a bug), the world's path is in an
+// empty temporary directory and it is loaded only when the input has no '/' or '\' (YAML
+// escapes such as "\x2f" could spell one).
+#include <stdlib.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "core/diag.h"
+#include "load/loader.h"
+#include "model/lint.h"
+
+namespace {
+
+using namespace goap;
+
+constexpr const char* kFixedWorld = R"(kind: world
+types: {host: {}, vps: {is: host}, agent: {}}
+objects:
+  web1: {type: vps, address: 10.0.0.1}
+  db1: host
+  ezra: agent
+facts:
+  reachable(host): bool
+  disk_ok(host): bool
+  link(host, host): bool
+  agent_running(agent): bool
+  restarts: int[0..3]
+  temperature: int[-20..40]
+  llm_provider: enum[kimi, ollama, none]
+  outage: {type: bool, external: true}
+actions:
+  restart:
+    params: {h: host}
+    pre: [reachable($h), restarts < 3, not outage]
+    eff: [disk_ok($h), restarts += 1, link($h, $h)]
+goals:
+  g: {forall: {a: agent}, want: [agent_running($a)]}
+state: [reachable(web1), llm_provider = ollama]
+)";
+
+struct Fixture {
+  core::SourceManager sm;
+  model::World world;
+  std::string world_path;  // in an empty directory: relative `uses:` find nothing there
+
+  Fixture() {
+    // Not chdir: libFuzzer reads and writes its corpus through relative paths.
+    char dir[] = "/tmp/goap-fuzz-XXXXXX";
+    if (::mkdtemp(dir) == nullptr) {
+      std::perror("fuzz_load: cannot make an empty directory");
+      std::abort();
+    }
+    world_path = std::string(dir) + "/w.yaml";
+    core::Diagnostics diags;
+    auto w = load::load_world_text("fixed.yaml", kFixedWorld, sm, diags);
+    if (!w) {
+      std::fputs(core::render_all(diags, sm).c_str(), stderr);
+      std::abort();
+    }
+    world = std::move(*w);
+  }
+};
+
+void check(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "fuzz_load: contract broken: %s\n", what);
+    std::abort();
+  }
+}
+
+void check_diagnostics(const core::Diagnostics& diags, const core::SourceManager& sm) {
+  for (const core::Diagnostic& d : diags.all()) {
+    check(!d.message.empty(), "a diagnostic without a message");
+    check(!d.loc.known() || d.loc.file < sm.size(), "a diagnostic in a file the SourceManager doesn't know");
+    for (const core::Diagnostic& n : d.notes)
+      check(!n.loc.known() || n.loc.file < sm.size(), "a note in a file the SourceManager doesn't know");
+  }
+  const std::string text = core::render_all(diags, sm);
+  check(diags.all().empty() || !text.empty(), "diagnostics that render to nothing");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static Fixture fx;
+  const std::string text(reinterpret_cast<const char*>(data), size);
+
+  if (text.find_first_of("/\\") == std::string::npos) {
+    core::SourceManager sm;
+    core::Diagnostics diags;
+    auto w = load::load_world_text(fx.world_path, text, sm, diags);
+    check(w.has_value() != diags.has_errors(), "load_world_text: a world iff no error");
+    if (w) {
+      model::lint_world(*w, diags);
+      (void)w->initial_state();
+    }
+    check_diagnostics(diags, sm);
+  }
+
+  {
+    core::SourceManager sm = fx.sm;  // notes may point at the fixed world's declarations
+    core::Diagnostics diags;
+    auto lines = load::load_state_text("s.yaml", text, fx.world, sm, diags);
+    check(lines.has_value() != diags.has_errors(), "load_state_text: lines iff no error");
+    if (lines) {
+      model::State s = fx.world.initial_state();
+      load::apply_state_lines(fx.world, *lines, s);
+    }
+    check_diagnostics(diags, sm);
+  }
+
+  {
+    core::SourceManager sm = fx.sm;
+    core::Diagnostics diags;
+    const std::string line = text.substr(0, text.find('\n'));
+    auto l = load::parse_state_line("--set", line, fx.world, sm, diags);
+    check(l.has_value() != diags.has_errors(), "parse_state_line: a line iff no error");
+    check_diagnostics(diags, sm);
+  }
+  return 0;
+}
