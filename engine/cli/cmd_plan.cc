@@ -8,6 +8,11 @@
 #include "cli/input.h"
 #include "core/names.h"
 #include "exec/goal_planner.h"
+#include "export/dot.h"
+#include "export/graphviz.h"
+#include "export/html.h"
+#include "export/mermaid.h"
+#include "export/plan_view.h"
 
 namespace goap::cli {
 namespace {
@@ -82,32 +87,84 @@ json decision_json(const model::World& w, const exec::Decision& d, bool is_next)
   return out;
 }
 
-void print_text(const model::World& w, const exec::Decision& d, bool color) {
+json trace_json(const std::vector<exec::TraceNode>& trace) {
+  json a = json::array();
+  for (const exec::TraceNode& n : trace)
+    a.push_back(json{{"n", n.order + 1}, {"state", n.state}, {"parent", n.parent < 0 ? json(nullptr) : json(n.parent)},
+                     {"via", n.via.empty() ? json(nullptr) : json(n.via)}, {"g", n.g}, {"h", n.h}, {"goal", n.is_goal}});
+  return a;
+}
+
+// The readable form: colour when stdout is a terminal (bold goal, a green plan, approvals in
+// yellow, failures in red, details dimmed), plain text otherwise.
+void print_text(const model::World& w, const exec::Decision& d, const exporting::PlanView& view, bool color) {
   const char* bold = color ? "\x1b[1m" : "";
   const char* dim = color ? "\x1b[2m" : "";
+  const char* red = color ? "\x1b[31m" : "";
+  const char* green = color ? "\x1b[32m" : "";
+  const char* yellow = color ? "\x1b[33m" : "";
   const char* reset = color ? "\x1b[0m" : "";
   const exec::GoalOutcome* chosen = d.chosen >= 0 ? &d.goals[static_cast<std::size_t>(d.chosen)] : nullptr;
   if (chosen) {
     const model::Goal& g = w.goal(chosen->goal);
-    std::printf("%sgoal %s%s (priority %d): %zu step%s, cost %lld%s\n", bold, g.name.c_str(), reset, g.priority,
-                chosen->plan.size(), chosen->plan.size() == 1 ? "" : "s", chosen->cost,
+    std::printf("%sgoal %s%s (priority %d): %s%zu step%s, cost %lld%s%s\n", bold, g.name.c_str(), reset, g.priority, green,
+                chosen->plan.size(), chosen->plan.size() == 1 ? "" : "s", chosen->cost, reset,
                 d.optimal ? "" : " (satisficing: may not be optimal)");
     for (std::size_t i = 0; i < chosen->plan.size(); ++i) {
       const auto& s = chosen->plan[i];
       const bool approval = w.actions[s.action].approval;
-      std::printf("  %2zu. %-48s cost %d%s\n", i + 1, s.name.c_str(), s.cost, approval ? "  [needs approval]" : "");
+      std::printf("  %2zu. %s%-48s%s cost %d%s%s%s\n", i + 1, bold, s.name.c_str(), reset, s.cost, yellow,
+                  approval ? "  [needs approval]" : "", reset);
+      if (i < view.steps.size() && !view.steps[i].changes.empty()) {
+        std::string changes;
+        for (const auto& c : view.steps[i].changes) changes += (changes.empty() ? "" : ", ") + c.text;
+        std::printf("      %s-> %s%s\n", dim, changes.c_str(), reset);
+      }
     }
   } else if (d.status == exec::GoalStatus::satisfied) {
-    std::printf("nothing to do: every relevant goal is met\n");
+    std::printf("%snothing to do:%s every relevant goal is met\n", green, reset);
   } else {
-    std::printf("no plan: %s\n", d.status == exec::GoalStatus::limit ? "a search limit was hit" : "no relevant goal can be reached");
+    std::printf("%sno plan:%s %s\n", red, reset,
+                d.status == exec::GoalStatus::limit ? "a search limit was hit" : "no relevant goal can be reached");
+    std::printf("%s  'goap explain' says why%s\n", dim, reset);
   }
   std::printf("%sgoals:%s\n", dim, reset);
   for (const auto& g : d.goals) {
-    std::printf("%s  %-26s %-10s", dim, w.goal(g.goal).name.c_str(), exec::to_string(g.status));
+    const bool failed = g.status == exec::GoalStatus::unsolvable || g.status == exec::GoalStatus::limit;
+    std::printf("%s  %-26s %s%-10s%s", dim, w.goal(g.goal).name.c_str(), failed ? red : "", exec::to_string(g.status),
+                failed ? dim : "");
     if (g.status == exec::GoalStatus::plan) std::printf(" cost %lld", g.cost);
     if (!g.reason.empty()) std::printf(" (%s)", g.reason.c_str());
     std::printf("%s\n", reset);
+  }
+  std::printf("%ssearch: %s + %s, %llu expanded, %llu generated, %.1f ms%s\n", dim, d.algorithm.c_str(), d.heuristic.c_str(),
+              static_cast<unsigned long long>(view.stats.expanded), static_cast<unsigned long long>(view.stats.generated),
+              d.total_ms, reset);
+  if (!view.search_tree.empty()) {
+    // The tree as the search built it: children under their parent, in expansion order.
+    std::printf("%sfirst %zu search nodes (g: cost so far, h: estimate to go):%s\n", bold, view.search_tree.size(), reset);
+    std::vector<int> depth_of_state;
+    for (const exec::TraceNode& n : view.search_tree) {
+      int depth = 0;
+      if (n.parent >= 0 && static_cast<std::size_t>(n.parent) < depth_of_state.size() && depth_of_state[static_cast<std::size_t>(n.parent)] >= 0)
+        depth = depth_of_state[static_cast<std::size_t>(n.parent)] + 1;
+      if (depth_of_state.size() <= n.state) depth_of_state.resize(n.state + 1, -1);
+      depth_of_state[n.state] = depth;
+      std::printf("  %4llu %*s%s s%u  g=%lld h=%d f=%lld%s%s\n", static_cast<unsigned long long>(n.order + 1), depth * 2, "",
+                  n.via.empty() ? "(start)" : n.via.c_str(), n.state, static_cast<long long>(n.g), n.h,
+                  static_cast<long long>(n.g + n.h), n.is_goal ? green : "", n.is_goal ? "  goal" : "");
+      if (n.is_goal) std::printf("%s", reset);
+    }
+  }
+}
+
+// `--quiet`: the plan's ground actions, one a line (`next`: the one to do now); nothing else.
+void print_quiet(const exec::Decision& d, bool is_next) {
+  if (d.chosen < 0) return;
+  const exec::GoalOutcome& g = d.goals[static_cast<std::size_t>(d.chosen)];
+  for (const auto& s : g.plan) {
+    std::printf("%s\n", s.name.c_str());
+    if (is_next) break;
   }
 }
 
@@ -138,16 +195,33 @@ int run_plan(const PlanOptions& o, const CommonOptions& common) {
   po.max_expansions = static_cast<std::uint64_t>(o.max_expansions);
   po.max_ms = o.max_ms;
   po.max_memory_bytes = static_cast<std::size_t>(o.max_memory_mb) << 20;
+  po.trace_expansions = o.search_tree;
   exec::PlanningError err;
   auto d = exec::decide(in->world, in->state, po, &err);
   if (!d) {
     std::fprintf(stderr, "goap: error: %s\n", err.message.c_str());
     return kInvalidInput;
   }
-  if (o.format == "json" || o.is_next) {
-    std::printf("%s\n", decision_json(in->world, *d, o.is_next).dump(2).c_str());
+  if (o.quiet) {
+    print_quiet(*d, o.is_next);
+  } else if (o.format == "json" || o.is_next) {
+    json doc = decision_json(in->world, *d, o.is_next);
+    if (o.search_tree > 0 && d->chosen >= 0) doc["search_tree"] = trace_json(d->goals[static_cast<std::size_t>(d->chosen)].trace);
+    else if (o.search_tree > 0 && d->goals.size() == 1) doc["search_tree"] = trace_json(d->goals.front().trace);
+    std::printf("%s\n", doc.dump(2).c_str());
   } else {
-    print_text(in->world, *d, isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr);
+    const exporting::PlanView view = exporting::make_plan_view(in->world, in->state, *d);
+    if (o.format == "dot") {
+      std::fputs(exporting::plan_to_dot(view).c_str(), stdout);
+    } else if (o.format == "mermaid") {
+      std::fputs(exporting::plan_to_mermaid(view).c_str(), stdout);
+    } else if (o.format == "html") {
+      const std::string dot = exporting::plan_to_dot(view);
+      exporting::GraphvizRenderer graphviz;
+      std::fputs(exporting::plan_to_html(view, dot, graphviz.render(dot)).c_str(), stdout);
+    } else {
+      print_text(in->world, *d, view, isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr);
+    }
   }
   switch (d->status) {
     case exec::GoalStatus::plan:

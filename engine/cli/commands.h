@@ -3,6 +3,7 @@
 // Each `run_*` returns the process exit code of FORMAT.md section 5; nothing below the CLI exits.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,8 @@ struct PlanOptions {
   double max_ms = 60'000;
   long long max_memory_mb = 2048;
   bool is_next = false;             // `goap next`: JSON, the one action to do now
+  bool quiet = false;               // only the plan's actions, one a line (`next`: the one to do now)
+  std::size_t search_tree = 0;      // show the first N search nodes the chosen goal's search acted on
 };
 int run_plan(const PlanOptions& o, const CommonOptions& common);
 
@@ -71,5 +74,21 @@ struct PddlOptions {
   long long max_memory_mb = 4096;
 };
 int run_pddl(const PddlOptions& o, const CommonOptions& common);
+
+// Authoring and pictures: cmd_explain.cc, cmd_graph.cc, cmd_schema.cc (docs/authoring.md).
+struct ExplainOptions {
+  PlanOptions plan;         // world, goal, state, search settings
+  std::string without;      // an action ("rebuild-vps") or ground action: the best plan that avoids it
+  bool json = false;
+};
+int run_explain(const ExplainOptions& o, const CommonOptions& common);
+
+struct GraphOptions {
+  std::string world;
+  std::string format = "dot";  // dot | mermaid
+};
+int run_graph(const GraphOptions& o, const CommonOptions& common);
+
+int run_schema();
 
 }  // namespace goap::cli

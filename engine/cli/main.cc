@@ -58,9 +58,13 @@ int main(int argc, char** argv) {
   p->add_option("world", plan.world, "The world file")->required();
   p->add_option("--goal", plan.goal, "Plan for this goal, whatever its 'when' says");
   add_state_options(*p, plan.state_file, plan.set_lines);
-  p->add_option("--format", plan.format, "text | json")->check(CLI::IsMember({"text", "json"}));
+  p->add_option("--format", plan.format, "text | json | dot | mermaid | html (a self-contained report)")
+      ->check(CLI::IsMember({"text", "json", "dot", "mermaid", "html"}));
   p->add_flag_callback("--json", [&plan] { plan.format = "json"; }, "Short for --format json");
   add_search_options(*p, plan);
+  p->add_flag("-q,--quiet", plan.quiet, "Print only the plan's actions, one a line");
+  p->add_option("--search-tree", plan.search_tree, "Also show the first N search nodes with their g and h values")
+      ->check(CLI::Range(1, 100000));
 
   PlanOptions next;
   next.is_next = true;
@@ -70,6 +74,7 @@ int main(int argc, char** argv) {
   add_state_options(*n, next.state_file, next.set_lines);
   n->add_flag_callback("--json", [] {}, "Accepted for symmetry: next always prints JSON");
   add_search_options(*n, next);
+  n->add_flag("-q,--quiet", next.quiet, "Print only the action to do now (nothing when there is none)");
 
   ValidateOptions validate;
   auto* v = app.add_subcommand("validate", "Replay a plan (JSON from 'goap plan --json') and check it step by step");
@@ -97,6 +102,22 @@ int main(int argc, char** argv) {
 
   for (auto* sub : {c, p, n, v}) add_common(*sub, common);
 
+  // Authoring and pictures (docs/authoring.md).
+  ExplainOptions explain_o;
+  auto* ex = app.add_subcommand("explain", "Why a goal has no plan, or what each step of its plan is for");
+  ex->add_option("world", explain_o.plan.world, "The world file")->required();
+  ex->add_option("--goal", explain_o.plan.goal, "Explain this goal, whatever its 'when' says");
+  add_state_options(*ex, explain_o.plan.state_file, explain_o.plan.set_lines);
+  add_search_options(*ex, explain_o.plan);
+  ex->add_option("--without", explain_o.without, "Also plan without this action (or ground action) and show the extra cost");
+  ex->add_flag("--json", explain_o.json, "Print one JSON document");
+  GraphOptions graph_o;
+  auto* gr = app.add_subcommand("graph", "The domain as a picture: which actions read and write which facts");
+  gr->add_option("world", graph_o.world, "The world file")->required();
+  gr->add_option("--format", graph_o.format, "dot | mermaid")->check(CLI::IsMember({"dot", "mermaid"}));
+  auto* sc = app.add_subcommand("schema", "Print the JSON Schema of goap's YAML files (for editors)");
+  for (auto* sub : {ex, gr, sc}) add_common(*sub, common);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -112,6 +133,9 @@ int main(int argc, char** argv) {
     if (*n) return run_plan(next, common);
     if (*v) return run_validate(validate, common);
     if (*pd) return run_pddl(pddl, common);
+    if (*ex) return run_explain(explain_o, common);
+    if (*gr) return run_graph(graph_o, common);
+    if (*sc) return run_schema();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "goap: internal error: %s\n", e.what());
     return kInternal;
