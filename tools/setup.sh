@@ -14,13 +14,14 @@
 # GOAP_JOBS (parallel compile jobs, default 2).
 set -euo pipefail
 
-# The TOOLCHAIN.md install line, plus the compilers and what the tests run (python3, git);
-# clang builds the libFuzzer targets in tools/fuzz.
+# The TOOLCHAIN.md install line, plus SQLite (the run journal), the compilers and what the
+# tests run (python3, git); clang builds the libFuzzer targets in tools/fuzz.
 PACKAGES=(
   meson ninja-build pkg-config
   libboost-dev libboost-graph-dev libboost-filesystem-dev
   libyaml-cpp-dev libtbb-dev libspdlog-dev libfmt-dev
   doctest-dev libcli11-dev nlohmann-json3-dev graphviz
+  libsqlite3-dev
   g++ clang python3 git
 )
 
