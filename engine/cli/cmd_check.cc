@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/plugin_support.h"
 #include "core/diag.h"
 #include "core/json_escape.h"
 #include "model/lint.h"
@@ -17,6 +18,7 @@ int run_check(const CheckOptions& o, const CommonOptions& common) {
     core::Diagnostics one;
     auto world = load::check_file(f, sm, one);
     if (world) model::lint_world(*world, one);
+    if (world && !o.no_plugins) check_runs(*world, o.plugin_dirs, one);
     one.sort();
     diags.append(one);
   }

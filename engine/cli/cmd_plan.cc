@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/input.h"
+#include "cli/plugin_support.h"
 #include "core/names.h"
 #include "exec/goal_planner.h"
 #include "export/dot.h"
@@ -173,6 +174,7 @@ void print_quiet(const exec::Decision& d, bool is_next) {
 int run_plan(const PlanOptions& o, const CommonOptions& common) {
   auto in = read_input(o.world, o.state_file, o.set_lines, common);
   if (!in) return kInvalidInput;
+  if (o.sense && !sense_into(o.world, in->world, in->state, o.sensors_files, o.plugin_dirs, common)) return kInvalidInput;
   exec::PlannerOptions po;
   if (!o.goal.empty()) {
     auto it = in->world.goal_index.find(o.goal);

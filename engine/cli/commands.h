@@ -30,6 +30,8 @@ struct CheckOptions {
   std::vector<std::string> files;
   bool json = false;
   bool warnings_as_errors = false;
+  std::vector<std::string> plugin_dirs;  // `run:` sections are checked against the plugins found
+  bool no_plugins = false;               // skip that check
 };
 int run_check(const CheckOptions& o, const CommonOptions& common);
 
@@ -47,6 +49,9 @@ struct PlanOptions {
   double max_ms = 60'000;
   long long max_memory_mb = 2048;
   bool is_next = false;             // `goap next`: JSON, the one action to do now
+  bool sense = false;               // `next --sense`: sensed facts override the state (cmd_sense.cc)
+  std::vector<std::string> sensors_files;
+  std::vector<std::string> plugin_dirs;
   bool quiet = false;               // only the plan's actions, one a line (`next`: the one to do now)
   std::size_t search_tree = 0;      // show the first N search nodes the chosen goal's search acted on
 };
@@ -90,5 +95,50 @@ struct GraphOptions {
 int run_graph(const GraphOptions& o, const CommonOptions& common);
 
 int run_schema();
+
+// Plugins and execution: cmd_plugins.cc, cmd_sense.cc, cmd_run.cc, cmd_history.cc (docs/plugins.md).
+struct PluginsOptions {
+  std::vector<std::string> plugin_dirs;
+  bool json = false;
+};
+int run_plugins(const PluginsOptions& o, const CommonOptions& common);
+
+struct SenseOptions {
+  std::string world;
+  std::vector<std::string> sensors_files;  // empty: <world>.sensors.yaml beside the world
+  std::vector<std::string> plugin_dirs;
+  std::string state_file;
+  std::vector<std::string> set_lines;
+  bool sensed_only = false;                // print only what sensors read
+  bool strict = false;                     // exit 20 when a sensor fails
+};
+int run_sense(const SenseOptions& o, const CommonOptions& common);
+
+struct RunOptions {
+  std::string world;
+  bool dry_run = false;
+  bool resume = false;
+  std::vector<std::string> approve;
+  int max_steps = 20;
+  int retries = 2;
+  long long backoff_ms = 500;
+  long long kill_grace_ms = 2000;
+  long long verify_ms = 3000;
+  int threads = 0;
+  std::string journal;                     // empty: exec::default_journal_path()
+  std::vector<std::string> sensors_files;
+  std::vector<std::string> plugin_dirs;
+  std::string state_file;
+  std::vector<std::string> set_lines;
+};
+int run_run(const RunOptions& o, const CommonOptions& common);
+
+struct HistoryOptions {
+  std::string journal;
+  long long run = 0;                       // 0: list the runs
+  int limit = 20;
+  bool json = false;
+};
+int run_history(const HistoryOptions& o, const CommonOptions& common);
 
 }  // namespace goap::cli

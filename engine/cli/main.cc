@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
   c->add_option("files", check.files, "World, actions, goals or state files")->required()->check(CLI::ExistingFile);
   c->add_flag("--json", check.json, "Print the diagnostics as one JSON document on stdout");
   c->add_flag("--werror", check.warnings_as_errors, "Exit 3 on warnings too");
+  c->add_option("--plugin-dir", check.plugin_dirs, "Also look for plugins here (repeatable)");
+  c->add_flag("--no-plugins", check.no_plugins, "Do not check 'run:' sections against the installed plugins");
 
   PlanOptions plan;
   auto* p = app.add_subcommand("plan", "Plan toward a goal (the highest-priority relevant one by default)");
@@ -74,6 +76,9 @@ int main(int argc, char** argv) {
   add_state_options(*n, next.state_file, next.set_lines);
   n->add_flag_callback("--json", [] {}, "Accepted for symmetry: next always prints JSON");
   add_search_options(*n, next);
+  n->add_flag("--sense", next.sense, "Run the world's sensors first; what they read overrides the state");
+  n->add_option("--sensors", next.sensors_files, "A 'kind: sensors' file (default: <world>.sensors.yaml beside the world)");
+  n->add_option("--plugin-dir", next.plugin_dirs, "Also look for plugins here (repeatable)");
   n->add_flag("-q,--quiet", next.quiet, "Print only the action to do now (nothing when there is none)");
 
   ValidateOptions validate;
@@ -118,6 +123,50 @@ int main(int argc, char** argv) {
   auto* sc = app.add_subcommand("schema", "Print the JSON Schema of goap's YAML files (for editors)");
   for (auto* sub : {ex, gr, sc}) add_common(*sub, common);
 
+  // Plugins and execution (docs/plugins.md).
+  PluginsOptions plugins_o;
+  auto* pl = app.add_subcommand("plugins", "List the plugins goap finds: their actions, parameters and sensors");
+  pl->add_option("--plugin-dir", plugins_o.plugin_dirs, "Also look for plugins here (repeatable)");
+  pl->add_flag("--json", plugins_o.json, "Print one JSON document");
+
+  SenseOptions sense_o;
+  auto* se = app.add_subcommand("sense", "Run the world's sensors; print the current state as a 'kind: state' document");
+  se->add_option("world", sense_o.world, "The world file")->required();
+  se->add_option("--sensors", sense_o.sensors_files, "A 'kind: sensors' file (default: <world>.sensors.yaml beside the world)");
+  se->add_option("--plugin-dir", sense_o.plugin_dirs, "Also look for plugins here (repeatable)");
+  add_state_options(*se, sense_o.state_file, sense_o.set_lines);
+  se->add_flag("--sensed-only", sense_o.sensed_only, "Print only the facts sensors read");
+  se->add_flag("--strict", sense_o.strict, "Exit 20 when a sensor fails");
+
+  RunOptions run_o;
+  auto* ru = app.add_subcommand("run", "Sense, plan, act through plugins, verify, replan until the goals hold");
+  ru->add_option("world", run_o.world, "The world file")->required();
+  ru->add_flag("--dry-run", run_o.dry_run, "Show the plan and the exact commands; execute nothing");
+  ru->add_option("--approve", run_o.approve, "Allow this approval-gated action (name or ground action; repeatable)")
+      ->take_last()
+      ->allow_extra_args(false);
+  ru->add_option("--max-steps", run_o.max_steps, "Carry out at most N actions in this invocation")->check(CLI::NonNegativeNumber);
+  ru->add_flag("--resume", run_o.resume, "Continue the latest unfinished run of this world from the journal");
+  ru->add_option("--retries", run_o.retries, "Extra attempts when a plugin fails (with backoff)")->check(CLI::Range(0, 20));
+  ru->add_option("--backoff-ms", run_o.backoff_ms, "Wait before the first retry; doubles each time")->check(CLI::Range(0, 3'600'000));
+  ru->add_option("--kill-grace-ms", run_o.kill_grace_ms, "Added to an action's timeout before its worker is killed")
+      ->check(CLI::Range(0, 3'600'000));
+  ru->add_option("--verify-ms", run_o.verify_ms, "How long an action's effects may take to show before they count as missing")
+      ->check(CLI::Range(0, 3'600'000));
+  ru->add_option("--journal", run_o.journal, "The journal database (default: $GOAP_JOURNAL or ~/.local/state/goap/journal.db)");
+  ru->add_option("--sensors", run_o.sensors_files, "A 'kind: sensors' file (default: <world>.sensors.yaml beside the world)");
+  ru->add_option("--plugin-dir", run_o.plugin_dirs, "Also look for plugins here (repeatable)");
+  ru->add_option("--threads", run_o.threads, "Worker threads for planning goals at once (0: all cores)")->check(CLI::Range(0, 1024));
+  add_state_options(*ru, run_o.state_file, run_o.set_lines);
+
+  HistoryOptions history_o;
+  auto* hi = app.add_subcommand("history", "Past runs from the journal, or the steps of one run");
+  hi->add_option("run", history_o.run, "A run id: show its steps");
+  hi->add_option("--journal", history_o.journal, "The journal database (default: $GOAP_JOURNAL or ~/.local/state/goap/journal.db)");
+  hi->add_option("--limit", history_o.limit, "How many runs to list")->check(CLI::PositiveNumber);
+  hi->add_flag("--json", history_o.json, "Print one JSON document");
+  for (auto* sub : {pl, se, ru, hi}) add_common(*sub, common);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -136,6 +185,10 @@ int main(int argc, char** argv) {
     if (*ex) return run_explain(explain_o, common);
     if (*gr) return run_graph(graph_o, common);
     if (*sc) return run_schema();
+    if (*pl) return run_plugins(plugins_o, common);
+    if (*se) return run_sense(sense_o, common);
+    if (*ru) return run_run(run_o, common);
+    if (*hi) return run_history(history_o, common);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "goap: internal error: %s\n", e.what());
     return kInternal;

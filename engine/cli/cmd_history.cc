@@ -1,0 +1,69 @@
+// `goap history`: the runs in the journal, newest first, or the steps of one run.
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "exec/journal.h"
+
+namespace goap::cli {
+
+int run_history(const HistoryOptions& o, const CommonOptions&) {
+  using json = nlohmann::ordered_json;
+  const std::string path = o.journal.empty() ? exec::default_journal_path() : o.journal;
+  std::string err;
+  auto j = exec::Journal::open(path, &err);
+  if (!j) {
+    std::fprintf(stderr, "goap: error: %s\n", err.c_str());
+    return kInvalidInput;
+  }
+  if (o.run > 0) {
+    auto run = j->run(o.run);
+    if (!run) {
+      std::fprintf(stderr, "goap: error: no run %lld in %s\n", o.run, path.c_str());
+      return kUsage;
+    }
+    const auto steps = j->steps(o.run);
+    if (o.json) {
+      json s = json::array();
+      for (const auto& st : steps)
+        s.push_back(json{{"seq", st.seq}, {"action", st.action}, {"goal", st.goal}, {"status", st.status},
+                         {"attempts", st.attempts}, {"started", st.started}, {"finished", st.finished},
+                         {"commands", st.commands}, {"message", st.message}});
+      std::printf("%s\n", json{{"format_version", 1}, {"run", run->id}, {"world", run->world}, {"world_path", run->world_path},
+                               {"status", run->status}, {"started", run->started}, {"finished", run->finished},
+                               {"message", run->message}, {"steps", std::move(s)}}
+                              .dump(2)
+                              .c_str());
+      return kOk;
+    }
+    std::printf("run %lld: %s (%s)  %s  started %s%s%s\n", static_cast<long long>(run->id), run->world.c_str(),
+                run->world_path.c_str(), run->status.c_str(), run->started.c_str(),
+                run->finished.empty() ? "" : ", finished ", run->finished.c_str());
+    if (!run->message.empty()) std::printf("  %s\n", run->message.c_str());
+    for (const auto& st : steps) {
+      std::printf("  %2d. %-40s %-16s %d attempt%s  %s\n", st.seq, st.action.c_str(), st.status.c_str(), st.attempts,
+                  st.attempts == 1 ? " " : "s", st.started.c_str());
+      std::string msg = st.message;
+      const auto nl = msg.rfind('\n');
+      if (nl != std::string::npos) msg = msg.substr(nl + 1);
+      if (!msg.empty()) std::printf("      %s\n", msg.c_str());
+    }
+    return kOk;
+  }
+  const auto runs = j->runs(o.limit);
+  if (o.json) {
+    json out = json::array();
+    for (const auto& r : runs)
+      out.push_back(json{{"run", r.id}, {"world", r.world}, {"world_path", r.world_path}, {"status", r.status},
+                         {"steps", r.steps}, {"started", r.started}, {"finished", r.finished}, {"message", r.message}});
+    std::printf("%s\n", json{{"format_version", 1}, {"journal", path}, {"runs", std::move(out)}}.dump(2).c_str());
+    return kOk;
+  }
+  if (runs.empty()) std::printf("no runs in %s\n", path.c_str());
+  for (const auto& r : runs)
+    std::printf("%5lld  %-24s %-15s %3d step%s  %s\n", static_cast<long long>(r.id), r.world.c_str(), r.status.c_str(),
+                r.steps, r.steps == 1 ? " " : "s", r.started.c_str());
+  return kOk;
+}
+
+}  // namespace goap::cli

@@ -1,0 +1,123 @@
+// `goap plugins`: what plugins goap finds, what they carry out and sense, and what it refused.
+// Also the plugin checks `goap check` runs over `run:` sections.
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cli/plugin_support.h"
+#include "core/names.h"
+#include "plugin_host/invoke.h"
+
+namespace goap::cli {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json kind_json(const plugin_host::KindInfo& k, bool sensor) {
+  json params = json::array();
+  for (const auto& p : k.params) {
+    json j{{"name", p.name}, {"type", p.type}, {"required", !p.default_value.has_value()}};
+    if (p.default_value) j["default"] = *p.default_value;
+    j["doc"] = p.doc;
+    params.push_back(std::move(j));
+  }
+  json out{{"name", k.name}, {"doc", k.doc}};
+  if (sensor) out["value_type"] = k.value_type;
+  out["params"] = std::move(params);
+  return out;
+}
+
+void print_kind(const plugin_host::KindInfo& k, const char* what) {
+  std::printf("  %s %s", what, k.name.c_str());
+  if (!k.value_type.empty()) std::printf(" (reads a %s fact)", k.value_type.c_str());
+  std::printf(": %s\n", k.doc.c_str());
+  for (const auto& p : k.params) {
+    std::string dflt = !p.default_value ? "required" : p.default_value->empty() ? "default \"\"" : "default " + *p.default_value;
+    for (char& c : dflt)
+      if (c == '\n') c = ' ';
+    std::printf("    %-14s %-9s %-22s %s\n", p.name.c_str(), p.type.c_str(), dflt.c_str(), p.doc.c_str());
+  }
+}
+
+}  // namespace
+
+plugin_host::PluginSet load_plugins(const std::vector<std::string>& plugin_dirs, bool quiet) {
+  auto set = plugin_host::PluginSet::load(plugin_host::search_dirs(plugin_dirs));
+  if (!quiet)
+    for (const auto& p : set.problems()) std::fprintf(stderr, "goap: warning: plugin %s: %s\n", p.path.c_str(), p.message.c_str());
+  return set;
+}
+
+int run_plugins(const PluginsOptions& o, const CommonOptions&) {
+  const auto set = load_plugins(o.plugin_dirs, o.json);
+  if (o.json) {
+    json plugins = json::array();
+    for (const auto& lp : set.plugins()) {
+      const auto& i = lp->info();
+      json actions = json::array(), sensors = json::array();
+      for (const auto& k : i.actions) actions.push_back(kind_json(k, false));
+      for (const auto& k : i.sensors) sensors.push_back(kind_json(k, true));
+      plugins.push_back(json{{"name", i.name}, {"version", i.version}, {"path", i.path}, {"doc", i.doc},
+                             {"actions", std::move(actions)}, {"sensors", std::move(sensors)}});
+    }
+    json problems = json::array();
+    for (const auto& p : set.problems()) problems.push_back(json{{"path", p.path}, {"message", p.message}});
+    json out{{"format_version", 1}, {"api_version", GOAP_PLUGIN_API_VERSION}, {"plugins", std::move(plugins)},
+             {"problems", std::move(problems)}, {"searched", set.searched()}};
+    std::printf("%s\n", out.dump(2).c_str());
+  } else {
+    for (const auto& lp : set.plugins()) {
+      const auto& i = lp->info();
+      std::printf("%s %s  %s\n", i.name.c_str(), i.version.c_str(), i.path.c_str());
+      if (!i.doc.empty()) std::printf("  %s\n", i.doc.c_str());
+      for (const auto& k : i.actions) print_kind(k, "action");
+      for (const auto& k : i.sensors) print_kind(k, "sensor");
+      std::printf("\n");
+    }
+    if (set.plugins().empty()) std::printf("no plugins found\n");
+    std::printf("searched (plugin API %u):", GOAP_PLUGIN_API_VERSION);
+    for (const auto& d : set.searched()) std::printf(" %s", d.c_str());
+    std::printf("\n");
+  }
+  return set.problems().empty() ? kOk : kInvalidInput;
+}
+
+void check_runs(const model::World& world, const std::vector<std::string>& plugin_dirs, core::Diagnostics& diags) {
+  const auto set = load_plugins(plugin_dirs);
+  if (set.plugins().empty()) {
+    bool any_run = false;
+    for (const auto& a : world.actions) any_run = any_run || a.run.has_value();
+    if (any_run)
+      std::fprintf(stderr,
+                   "goap: note: no plugins found, so 'run:' sections were not checked against them "
+                   "(searched the --plugin-dir values, GOAP_PLUGIN_PATH and beside the goap binary)\n");
+    return;
+  }
+  std::vector<std::string> names;
+  for (const auto& p : set.plugins()) names.push_back(p->info().name);
+  for (const model::Action& a : world.actions) {
+    if (!a.run) continue;
+    const plugin_host::LoadedPlugin* p = set.find(a.run->plugin);
+    if (p == nullptr) {
+      auto& d = diags.error(a.run->loc, "action '" + a.name + "' runs plugin '" + a.run->plugin + "', which goap cannot find");
+      if (auto h = core::did_you_mean(a.run->plugin, names); !h.empty()) d.hint(h);
+      else d.hint("plugins found: " + core::quoted_list(names) + " (see 'goap plugins')");
+      continue;
+    }
+    const plugin_host::KindInfo* kind = plugin_host::select_action_kind(p->info(), a.name);
+    if (kind == nullptr) {
+      diags.error(a.run->loc, "plugin '" + a.run->plugin + "' carries out no actions (it only senses)");
+      continue;
+    }
+    std::vector<plugin_host::Param> params;
+    for (const auto& [name, v] : a.run->with) params.push_back({name, v.items, v.is_list});
+    for (const auto& issue : plugin_host::check_params(*kind, params, true)) {
+      core::SourceLoc at = a.run->loc;
+      for (const auto& [name, v] : a.run->with)
+        if (name == issue.param) at = v.loc;
+      auto& d = diags.error(at, "action '" + a.name + "': plugin " + issue.message);
+      if (!issue.hint.empty()) d.hint(issue.hint);
+    }
+  }
+}
+
+}  // namespace goap::cli

@@ -1,0 +1,39 @@
+// What the CLI's commands share about plugins and sensors (implemented in cmd_plugins.cc and
+// cmd_sense.cc): loading plugins with their problems reported, reading a world's sensors, and
+// checking `run:` sections against the plugins they name.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "core/diag.h"
+#include "exec/sensing.h"
+#include "load/sensor_loader.h"
+#include "model/world.h"
+#include "plugin_host/plugin_host.h"
+
+namespace goap::cli {
+
+// Loads the plugins on the search path; each load problem becomes one "goap: warning:" line.
+plugin_host::PluginSet load_plugins(const std::vector<std::string>& plugin_dirs, bool quiet = false);
+
+// `goap check`: a `run:` naming an unknown plugin, or passing a parameter its plugin does not
+// take (or lacking a required one), is an error located at the `run:` / the parameter.
+// With no plugin found at all nothing is checked and a note says so on stderr.
+void check_runs(const model::World& world, const std::vector<std::string>& plugin_dirs, core::Diagnostics& diags);
+
+// The world's sensors: --sensors files, else <world>.sensors.yaml beside it. Diagnostics are
+// printed; nullopt on errors. An empty list when the world has no sensors file.
+std::optional<std::vector<load::SensorSpec>> read_sensors(const std::string& world_path, const model::World& world,
+                                                          const std::vector<std::string>& sensors_files,
+                                                          const CommonOptions& common);
+
+// `next --sense`: senses and writes the readings over `state`. False (message printed) when the
+// sensors or their plugins are unusable.
+bool sense_into(const std::string& world_path, const model::World& world, model::State& state,
+                const std::vector<std::string>& sensors_files, const std::vector<std::string>& plugin_dirs,
+                const CommonOptions& common);
+
+}  // namespace goap::cli
