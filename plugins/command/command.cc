@@ -1,0 +1,83 @@
+// The generic `command` plugin: run one argv (no shell), fail on a timeout or an unexpected exit
+// status. As a sensor it reports whether the command exits as expected ("true"/"false"), or
+// with `report: output` its trimmed output, for int and enum facts (e.g. `cat /run/provider`).
+#include <algorithm>
+#include <string>
+
+#include "plugin_api/plugin.h"
+#include "plugin_api/process.h"
+
+namespace {
+
+using goap::plugin::Call;
+using goap::plugin::Outcome;
+
+constexpr goap_param_info kActParams[] = {
+    {"argv", "list", nullptr, "the program and its arguments; ${param} templates fill single elements"},
+    {"timeout", "duration", "60s", "then the command's whole process group is killed"},
+    {"expect_exit", "int-list", "0", "exit statuses that mean success"},
+    {"cwd", "string", "", "working directory (default: goap's)"},
+};
+constexpr goap_param_info kSenseParams[] = {
+    {"argv", "list", nullptr, "the program and its arguments"},
+    {"timeout", "duration", "10s", "then the command's whole process group is killed"},
+    {"expect_exit", "int-list", "0", "with report: exit, these statuses read as true"},
+    {"report", "string", "exit", "exit: true when the status is expected, else false; output: the trimmed output"},
+    {"cwd", "string", "", "working directory (default: goap's)"},
+};
+constexpr goap_action_info kActions[] = {
+    {"command", "Run one argv with a timeout; succeed on an expected exit status", kActParams, std::size(kActParams)},
+};
+constexpr goap_sensor_info kSensors[] = {
+    {"command", "Run one argv; the fact is whether it exits as expected, or its output", "bool", kSenseParams,
+     std::size(kSenseParams)},
+};
+constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "command", "1.0.0",
+                                    "Runs commands given as argv arrays: no shell, a timeout, expected exit statuses",
+                                    kActions, std::size(kActions), kSensors, std::size(kSensors)};
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
+  std::size_t b = 0;
+  while (b < s.size() && (s[b] == ' ' || s[b] == '\t' || s[b] == '\n')) ++b;
+  return s.substr(b);
+}
+
+Outcome handle(const Call& c) {
+  const auto argv = c.list("argv");
+  if (argv.empty() || argv[0].empty()) return {GOAP_BAD_REQUEST, "'argv' is empty"};
+  goap::plugin::ProcessOptions po;
+  po.timeout = c.duration("timeout");
+  po.cwd = c.str("cwd");
+  const auto expect = c.integers("expect_exit");
+  if (c.describing()) {
+    c.emit("command", goap::plugin::quote_argv(argv));
+    return Outcome::ok("");
+  }
+  c.debug("running " + goap::plugin::quote_argv(argv));
+  const auto r = goap::plugin::run_process(argv, po);
+  const bool expected = r.started && !r.timed_out && r.signal == 0 &&
+                        std::find(expect.begin(), expect.end(), r.exit_code) != expect.end();
+  if (c.op() == GOAP_OP_SENSE) {
+    if (!r.started) return Outcome::failed(r.summary());
+    if (r.timed_out) return Outcome::timeout(r.summary());
+    if (c.str("report") == "output") {
+      if (!expected) return Outcome::failed(r.summary() + ": " + goap::plugin::last_line(r.output));
+      c.emit("value", trim(r.output));
+      return Outcome::ok(r.summary());
+    }
+    c.emit("value", expected ? "true" : "false");
+    return Outcome::ok(r.summary());
+  }
+  if (r.timed_out) return Outcome::timeout(r.summary());
+  if (!expected) {
+    std::string m = r.summary();
+    if (const auto l = goap::plugin::last_line(r.output); !l.empty()) m += ": " + l;
+    return Outcome::failed(m);
+  }
+  return Outcome::ok(r.summary());
+}
+
+}  // namespace
+
+GOAP_PLUGIN(kInfo, &handle)

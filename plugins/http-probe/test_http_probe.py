@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""http-probe against real HTTP servers on 127.0.0.1: status, body match, refused connections,
+and the action that waits for a service to come up.   usage: test_http_probe.py GOAP"""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "plugins"))
+from goaptest import check, free_port, main  # noqa: E402
+
+
+def world(env, ports, start_argv="[true]", wait="3s"):
+    objects = "\n".join(f'  {n}: {{type: site, port: "{p}"}}' for n, p in ports.items())
+    env.write("sites.yaml", f"""kind: world
+name: sites
+types: {{site: {{}}}}
+objects:
+{objects}
+facts:
+  up(site): bool
+  started(site): bool
+actions:
+  start:
+    params: {{s: site}}
+    eff: [started($s)]
+    run: {{plugin: command, with: {{argv: {start_argv}}}}}
+  wait-up:
+    params: {{s: site}}
+    pre: [started($s)]
+    eff: [up($s)]
+    run:
+      plugin: http-probe
+      with: {{url: "http://127.0.0.1:${{s.port}}/health", body_match: "\\"status\\": *\\"ok\\"", timeout: {wait}, interval: 50ms}}
+goals:
+  up: {{priority: 1, forall: {{s: site}}, want: [up($s)]}}
+""")
+    env.write("sites.sensors.yaml", """kind: sensors
+sensors:
+  up($s):
+    plugin: http-probe
+    with: {url: "http://127.0.0.1:${s.port}/health", expect_status: [200, 204], body_match: "\\"status\\": *\\"ok\\"", timeout: 1s}
+""")
+
+
+def test_sensor_reads_status_and_body(env):
+    ok, bad_status, bad_body, nobody = free_port(), free_port(), free_port(), free_port()
+    env.service("start", ok, "ok.pid", ['/health=200:{"status": "ok"}'])
+    env.service("start", bad_status, "bad.pid", ['/health=500:{"status": "ok"}'])
+    env.service("start", bad_body, "body.pid", ['/health=200:{"status": "degraded"}'])
+    for p in (ok, bad_status, bad_body):
+        check(env.wait_http(p), "service up")
+    world(env, {"a": ok, "b": bad_status, "c": bad_body, "d": nobody})
+    out = env.goap_run("sense", "sites.yaml", "--sensed-only").stdout
+    for line in ("- up(a)", "- not up(b)", "- not up(c)", "- not up(d)"):
+        check(line in out, line, out)
+
+
+def test_action_waits_for_a_service_that_comes_up_late(env):
+    port = free_port()
+    world(env, {"late": port}, env.service_argv("start", port, "late.pid", ['/health=200:{"status": "ok"}'])
+          .replace('"start"', '"start", "--delay", "0.5"'))
+    r = env.goap_run("run", "sites.yaml", "--retries", "0")
+    check("start(late)" in r.stdout and "wait-up(late)" in r.stdout and "verified: up(late)" in r.stdout, "healed", r.stdout)
+
+
+def test_action_times_out_when_nothing_answers(env):
+    world(env, {"never": free_port()}, wait="1s")
+    r = env.goap_run("run", "sites.yaml", "--retries", "0", rc=20)
+    check("did not answer as expected within 1s" in r.stdout, "timeout", r.stdout)
+
+
+if __name__ == "__main__":
+    sys.exit(main([test_sensor_reads_status_and_body, test_action_waits_for_a_service_that_comes_up_late,
+                   test_action_times_out_when_nothing_answers], sys.argv[1]))

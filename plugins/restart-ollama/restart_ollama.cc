@@ -1,0 +1,122 @@
+// The `restart-ollama` plugin: run the restart command, then poll Ollama's API (GET /api/tags)
+// until it answers (and lists `model`, when given) or the timeout passes.
+//
+// The restart command is an argv. By default it is `systemctl restart <unit>` for a local host
+// (host empty, localhost or 127.0.0.1) and the same over `ssh -o BatchMode=yes user@host`
+// otherwise; `restart:` replaces it. Sensors: `api-ok` (the API answers /api/tags with a model
+// list) and `model-present` (that list names `model`).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "plugin_api/http.h"
+#include "plugin_api/plugin.h"
+#include "plugin_api/process.h"
+
+namespace {
+
+using goap::plugin::Call;
+using goap::plugin::Outcome;
+using Clock = std::chrono::steady_clock;
+
+constexpr goap_param_info kActParams[] = {
+    {"host", "string", "", "where Ollama runs; empty, localhost or 127.0.0.1: restart locally"},
+    {"ssh_user", "string", "root", "for the ssh of the default restart command"},
+    {"unit", "string", "ollama", "the systemd unit of the default restart command"},
+    {"restart", "list", "", "the restart command as an argv; default: systemctl restart <unit> (over ssh for a remote host)"},
+    {"probe", "url", nullptr, "Ollama's /api/tags, e.g. http://${h.address}:11434/api/tags"},
+    {"model", "string", "", "also wait until /api/tags lists this model"},
+    {"timeout", "duration", "60s", "for the restart command and the wait together"},
+    {"interval", "duration", "500ms", "pause between probes"},
+};
+constexpr goap_param_info kSenseParams[] = {
+    {"probe", "url", nullptr, "Ollama's /api/tags"},
+    {"model", "string", "", "model-present: the model to look for, e.g. hermes3:8b"},
+    {"timeout", "duration", "5s", "for the request"},
+};
+constexpr goap_action_info kActions[] = {
+    {"restart-ollama", "Restart Ollama and wait until its API answers", kActParams, std::size(kActParams)},
+};
+constexpr goap_sensor_info kSensors[] = {
+    {"api-ok", "Whether GET /api/tags answers 200 with a model list", "bool", kSenseParams, std::size(kSenseParams)},
+    {"model-present", "Whether /api/tags lists `model`", "bool", kSenseParams, std::size(kSenseParams)},
+};
+constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "restart-ollama", "1.0.0",
+                                    "Restarts Ollama and waits for its HTTP API; senses API health and models",
+                                    kActions, std::size(kActions), kSensors, std::size(kSensors)};
+
+bool is_local(const std::string& h) { return h.empty() || h == "localhost" || h == "127.0.0.1" || h == "::1"; }
+
+// "" when /api/tags looks like Ollama's answer (and lists `model`), else why not.
+std::string check_tags(const goap::plugin::HttpResponse& r, const std::string& model) {
+  if (!r.ok) return r.error;
+  if (r.status != 200) return "status " + std::to_string(r.status);
+  if (r.body.find("\"models\"") == std::string::npos) return "the answer has no \"models\" list";
+  if (!model.empty() && r.body.find("\"" + model + "\"") == std::string::npos) return "model '" + model + "' is not pulled";
+  return {};
+}
+
+std::vector<std::string> restart_argv(const Call& c) {
+  auto argv = c.list("restart");
+  argv.erase(std::remove(argv.begin(), argv.end(), std::string()), argv.end());
+  if (!argv.empty()) return argv;
+  const std::string host = c.str("host");
+  std::vector<std::string> local{"systemctl", "restart", c.str("unit")};
+  if (is_local(host)) return local;
+  std::vector<std::string> ssh{"ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", c.str("ssh_user") + "@" + host};
+  ssh.insert(ssh.end(), local.begin(), local.end());
+  return ssh;
+}
+
+Outcome handle(const Call& c) {
+  const std::string probe = c.str("probe");
+  const std::string model = c.str("model");
+  const auto timeout = c.duration("timeout");
+  if (c.op() == GOAP_OP_SENSE) {
+    const std::string why = check_tags(goap::plugin::http_get(probe, timeout), c.kind() == "model-present" ? model : "");
+    if (c.kind() == "model-present" && model.empty()) throw goap::plugin::BadRequest("model-present needs 'model'");
+    c.emit("value", why.empty() ? "true" : "false");
+    return Outcome::ok(why.empty() ? "healthy" : why);
+  }
+  const auto argv = restart_argv(c);
+  if (c.describing()) {
+    c.emit("command", goap::plugin::quote_argv(argv));
+    c.emit("command", "GET " + probe + " until it lists models" + (model.empty() ? "" : " including " + model) +
+                          " (timeout " + c.str("timeout") + ")");
+    return Outcome::ok("");
+  }
+  const auto start = Clock::now();
+  const auto deadline = start + timeout;
+  goap::plugin::ProcessOptions po;
+  po.timeout = timeout;
+  c.info("restarting: " + goap::plugin::quote_argv(argv));
+  const auto r = goap::plugin::run_process(argv, po);
+  if (r.timed_out) return Outcome::timeout("the restart command " + r.summary());
+  if (!r.started || r.signal != 0 || r.exit_code != 0) {
+    std::string m = "the restart command failed: " + r.summary();
+    if (const auto l = goap::plugin::last_line(r.output); !l.empty()) m += ": " + l;
+    return Outcome::failed(m);
+  }
+  const auto interval = c.duration("interval");
+  std::string why = "not probed";
+  while (Clock::now() < deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    why = check_tags(goap::plugin::http_get(probe, left), model);
+    if (why.empty()) {
+      const double s = std::chrono::duration<double>(Clock::now() - start).count();
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "Ollama answers /api/tags %.2f s after the restart", s);
+      return Outcome::ok(buf);
+    }
+    c.debug(probe + ": " + why);
+    std::this_thread::sleep_for(interval);
+  }
+  return Outcome::timeout("restarted, but " + probe + " did not become healthy within " + c.str("timeout") + " (last: " + why + ")");
+}
+
+}  // namespace
+
+GOAP_PLUGIN(kInfo, &handle)

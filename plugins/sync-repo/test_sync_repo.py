@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""sync-repo against real local git repositories: a bare "forge", a working copy, a bare mirror.
+usage: test_sync_repo.py GOAP"""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "plugins"))
+from goaptest import check, main  # noqa: E402
+
+
+def setup(env, mirror=False):
+    env.sh("git", "init", "--quiet", "--bare", "--initial-branch=main", env.path("forge.git"))
+    env.sh("git", "clone", "--quiet", env.path("forge.git"), env.path("work"))
+    env.write("work/README", "one\n")
+    env.sh("git", "-C", env.path("work"), "add", "README")
+    env.sh("git", "-C", env.path("work"), "commit", "--quiet", "-m", "one")
+    env.sh("git", "-C", env.path("work"), "push", "--quiet", "origin", "HEAD:main")
+    env.sh("git", "clone", "--quiet", env.path("forge.git"), env.path("other"))  # someone else's clone
+    if mirror:
+        env.sh("git", "init", "--quiet", "--bare", "--initial-branch=main", env.path("mirror.git"))
+    mirror_line = f'\n        mirror: "{env.path("mirror.git")}"' if mirror else ""
+    env.write("repos.yaml", f"""kind: world
+name: repos
+types: {{repo: {{}}}}
+objects:
+  config: {{type: repo, path: "{env.path('work')}", remote: "{env.path('forge.git')}", branch: main}}
+facts:
+  repo_synced(repo): bool
+actions:
+  sync-repo:
+    params: {{r: repo}}
+    eff: [repo_synced($r)]
+    run:
+      plugin: sync-repo
+      with:
+        repo: "${{r}}"
+        path: "${{r.path}}"
+        remote: "${{r.remote}}"{mirror_line}
+        branch: "${{r.branch}}"
+        timeout: 20s
+goals:
+  synced: {{priority: 1, want: [repo_synced(config)]}}
+""")
+    env.write("repos.sensors.yaml", f"""kind: sensors
+sensors:
+  repo_synced($r):
+    plugin: sync-repo
+    with: {{path: "${{r.path}}", remote: "${{r.remote}}", branch: "${{r.branch}}"{mirror_line.replace(chr(10) + '        ', ', ')}}}
+""")
+
+
+def commit(env, clone, name, text):
+    env.write(f"{clone}/{name}", text)
+    env.sh("git", "-C", env.path(clone), "add", name)
+    env.sh("git", "-C", env.path(clone), "commit", "--quiet", "-m", name)
+
+
+def head(env, where):
+    return env.sh("git", "--git-dir", where if where.endswith(".git") else os.path.join(where, ".git"), "rev-parse", "main")
+
+
+def test_in_sync_is_sensed_and_nothing_to_do(env):
+    setup(env)
+    check("- repo_synced(config)" in env.goap_run("sense", "repos.yaml").stdout, "in sync after clone")
+    r = env.goap_run("run", "repos.yaml")
+    check("step 1" not in r.stdout and "every relevant goal is met" in r.stdout, "nothing to do", r.stdout)
+
+
+def test_behind_is_fast_forwarded(env):
+    setup(env)
+    commit(env, "other", "NEWS", "from elsewhere\n")
+    env.sh("git", "-C", env.path("other"), "push", "--quiet", "origin", "main")
+    check("not repo_synced(config)" in env.goap_run("sense", "repos.yaml").stdout, "behind reads as out of sync")
+    r = env.goap_run("run", "repos.yaml", "--retries", "0")
+    check("fast-forwarded" in r.stdout and "verified: repo_synced(config)" in r.stdout, "fast-forward", r.stdout)
+    check(env.read("work/NEWS") == "from elsewhere\n", "the working tree moved with the branch")
+    check(head(env, env.path("work")) == head(env, env.path("forge.git")), "heads agree")
+
+
+def test_ahead_is_pushed_and_mirrored(env):
+    setup(env, mirror=True)
+    commit(env, "work", "LOCAL", "written here\n")
+    r = env.goap_run("run", "repos.yaml", "--retries", "0")
+    check("pushed" in r.stdout and "mirror updated" in r.stdout, "pushed to both", r.stdout)
+    h = head(env, env.path("work"))
+    check(h == head(env, env.path("forge.git")) == head(env, env.path("mirror.git")), "all three agree")
+    check("- repo_synced(config)" in env.goap_run("sense", "repos.yaml").stdout, "sensed in sync")
+
+
+def test_diverged_is_refused_and_nothing_moves(env):
+    setup(env)
+    commit(env, "other", "THEIRS", "theirs\n")
+    env.sh("git", "-C", env.path("other"), "push", "--quiet", "origin", "main")
+    commit(env, "work", "OURS", "ours\n")
+    ours, theirs = head(env, env.path("work")), head(env, env.path("forge.git"))
+    r = env.goap_run("run", "repos.yaml", "--retries", "0", rc=20)
+    check("diverged" in r.stdout and "refusing" in r.stdout, "refuses", r.stdout)
+    check(head(env, env.path("work")) == ours and head(env, env.path("forge.git")) == theirs, "neither side changed")
+    h = env.goap_run("history", "--json")
+    check('"status": "no-plan"' in h.stdout, "journal has the failed run", h.stdout)
+
+
+if __name__ == "__main__":
+    sys.exit(main([test_in_sync_is_sensed_and_nothing_to_do, test_behind_is_fast_forwarded,
+                   test_ahead_is_pushed_and_mirrored, test_diverged_is_refused_and_nothing_moves], sys.argv[1]))

@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""goap run end to end, on 127.0.0.1 with real plugins, services and git repositories:
+heals a broken world (checked by sensing afterwards), survives faulty plugins, retries with
+backoff, resumes after kill -9 without repeating a step, and dry runs execute nothing.
+usage: test_run.py GOAP FAULTY_SO"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "plugins"))
+from goaptest import PYTHON, check, free_port, main  # noqa: E402
+
+GOAP, FAULTY = (os.path.abspath(a) for a in sys.argv[1:3])
+TAGS = '/api/tags=200:{"models": [{"name": "hermes3:8b"}]}'
+HEALTH = '/health=200:{"status": "ok"}'
+
+
+# ---- a small world with four ways to break ------------------------------------------------
+def lab(env):
+    web, llm = free_port(), free_port()
+    env.sh("git", "init", "--quiet", "--bare", "--initial-branch=main", env.path("forge.git"))
+    env.sh("git", "clone", "--quiet", env.path("forge.git"), env.path("work"))
+    commit(env, "work", "README", "hello\n")
+    env.sh("git", "-C", env.path("work"), "push", "--quiet", "origin", "HEAD:main")
+    env.sh("git", "clone", "--quiet", env.path("forge.git"), env.path("other"))
+    marker = env.path("cache", "ready")
+    env.write("lab.yaml", f"""kind: world
+name: lab
+types: {{site: {{}}, repo: {{}}, box: {{}}, host: {{}}}}
+objects:
+  web: {{type: site, port: "{web}"}}
+  config: {{type: repo, path: "{env.path('work')}", remote: "{env.path('forge.git')}"}}
+  cache: {{type: box, file: "{marker}"}}
+  gpu: {{type: host, address: 127.0.0.1, port: "{llm}"}}
+facts:
+  web_up(site): bool
+  repo_synced(repo): bool
+  ready(box): bool
+  ollama_api_ok(host): bool
+actions:
+  start-web:
+    params: {{s: site}}
+    eff: [web_up($s)]
+    run: {{plugin: command, with: {{argv: {env.service_argv("start", web, "web.pid", [HEALTH])}}}}}
+  sync-repo:
+    params: {{r: repo}}
+    eff: [repo_synced($r)]
+    cost: 3
+    run: {{plugin: sync-repo, with: {{repo: "${{r}}", path: "${{r.path}}", remote: "${{r.remote}}", timeout: 20s}}}}
+  warm-cache:
+    params: {{b: box}}
+    eff: [ready($b)]
+    run: {{plugin: command, with: {{argv: ["{PYTHON}", "-c", "import os,sys; os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True); open(sys.argv[1], 'w')", "${{b.file}}"]}}}}
+  restart-ollama:
+    params: {{h: host}}
+    eff: [ollama_api_ok($h)]
+    cost: 2
+    run:
+      plugin: restart-ollama
+      with:
+        host: "${{h.address}}"
+        restart: {env.service_argv("restart", llm, "ollama.pid", [TAGS])}
+        probe: "http://${{h.address}}:${{h.port}}/api/tags"
+        timeout: 5s
+        interval: 50ms
+goals:
+  web-up: {{priority: 90, forall: {{s: site}}, want: [web_up($s)]}}
+  ollama-up: {{priority: 80, want: [ollama_api_ok(gpu)]}}
+  repos-synced: {{priority: 50, forall: {{r: repo}}, want: [repo_synced($r)]}}
+  caches-ready: {{priority: 10, forall: {{b: box}}, want: [ready($b)]}}
+""")
+    env.write("lab.sensors.yaml", """kind: sensors
+sensors:
+  web_up($s): {plugin: http-probe, with: {url: "http://127.0.0.1:${s.port}/health", body_match: '"ok"', timeout: 1s}}
+  repo_synced($r): {plugin: sync-repo, with: {path: "${r.path}", remote: "${r.remote}"}}
+  ready($b): {plugin: command, with: {argv: [test, -f, "${b.file}"]}}
+  ollama_api_ok($h): {plugin: restart-ollama, sensor: api-ok, with: {probe: "http://${h.address}:${h.port}/api/tags", timeout: 1s}}
+""")
+    return web, llm
+
+
+def commit(env, clone, name, text):
+    env.write(f"{clone}/{name}", text)
+    env.sh("git", "-C", env.path(clone), "add", name)
+    env.sh("git", "-C", env.path(clone), "commit", "--quiet", "-m", name)
+
+
+ALL_HEALTHY = ["- web_up(web)", "- repo_synced(config)", "- ready(cache)", "- ollama_api_ok(gpu)"]
+
+
+def assert_healthy(env):
+    out = env.goap_run("sense", "lab.yaml", "--sensed-only").stdout
+    for line in ALL_HEALTHY:
+        check(line in out, "sensed afterwards: " + line, out)
+
+
+def test_run_heals_a_world_broken_in_several_ways(env):
+    lab(env)
+    # Broken: web never started, ollama down, the repo behind its forge, the cache missing.
+    commit(env, "other", "NEWS", "news\n")
+    env.sh("git", "-C", env.path("other"), "push", "--quiet", "origin", "main")
+    out = env.goap_run("sense", "lab.yaml", "--sensed-only").stdout
+    for line in ("not web_up(web)", "not repo_synced(config)", "not ready(cache)", "not ollama_api_ok(gpu)"):
+        check(line in out, "broken before: " + line, out)
+    nxt = json.loads(env.goap_run("next", "lab.yaml", "--set", "web_up(web)").stdout)
+    check(nxt["next"]["action"] == "restart-ollama", "without sensing, goap believes what it is told", nxt)
+    nxt = json.loads(env.goap_run("next", "lab.yaml", "--set", "web_up(web)", "--sense").stdout)
+    check(nxt["next"]["action"] == "start-web" and nxt["goal"] == "web-up", "next --sense plans from the sensed state", nxt)
+    r = env.goap_run("run", "lab.yaml", "--retries", "0")
+    for step in ("start-web(web)", "restart-ollama(gpu)", "sync-repo(config)", "warm-cache(cache)"):
+        check(step in r.stdout, step, r.stdout)
+    check(r.stdout.count("verified:") == 4, "every step verified by sensing", r.stdout)
+    assert_healthy(env)
+
+    # Break it again, differently: the web service dies, the repo gets a local commit, the cache goes.
+    env.service("stop", 0, "web.pid")
+    commit(env, "work", "LOCAL", "local\n")
+    os.unlink(env.path("cache", "ready"))
+    r = env.goap_run("run", "lab.yaml", "--retries", "0")
+    check("restart-ollama" not in r.stdout and "pushed" in r.stdout, "only what broke is fixed", r.stdout)
+    assert_healthy(env)
+    runs = json.loads(env.goap_run("history", "--json").stdout)["runs"]
+    check([x["status"] for x in runs] == ["done", "done"] and [x["steps"] for x in runs] == [3, 4], "journal", runs)
+
+
+# ---- faulty plugins ------------------------------------------------------------------------
+def faulty_world(env, extra_actions=""):
+    d = env.path("plugins")
+    os.makedirs(d)
+    shutil.copy(FAULTY, os.path.join(d, "goap-plugin-faulty.so"))
+    marker = env.path("fixed")
+    env.write("f.yaml", f"""kind: world
+name: faulty
+facts: {{fixed: bool}}
+actions:
+  segfault: {{eff: [fixed], run: {{plugin: faulty, with: {{timeout: 300ms}}}}}}
+  hang: {{eff: [fixed], run: {{plugin: faulty, with: {{timeout: 300ms}}}}}}
+  throw: {{eff: [fixed], run: {{plugin: faulty, with: {{timeout: 300ms}}}}}}
+  exit: {{eff: [fixed], run: {{plugin: faulty, with: {{timeout: 300ms}}}}}}
+  lie: {{eff: [fixed], run: {{plugin: faulty, with: {{timeout: 300ms}}}}}}
+  fix-properly: {{eff: [fixed], cost: 10, run: {{plugin: command, with: {{argv: [touch, "{marker}"]}}}}}}
+{extra_actions}
+goals:
+  fixed: {{priority: 1, want: [fixed]}}
+""")
+    env.write("f.sensors.yaml", f"""kind: sensors
+sensors:
+  fixed: {{plugin: command, with: {{argv: [test, -f, "{marker}"]}}}}
+""")
+    return d
+
+
+def test_run_survives_every_faulty_plugin(env):
+    d = faulty_world(env)
+    start = time.time()
+    r = env.goap_run("run", "f.yaml", "--plugin-dir", d, "--retries", "0", "--kill-grace-ms", "300", "--verify-ms", "300")
+    out = r.stdout
+    check("Segmentation fault" in out, "segfault recorded", out)
+    check("hung" in out and "killed the plugin's process group" in out, "hang killed", out)
+    check("Aborted" in out and "an exception escaping the plugin" in out, "exception recorded", out)
+    check("exited (status 3) without answering" in out, "exit recorded", out)
+    check("its effects did not appear: fixed (sensed: not fixed)" in out, "lie caught by sensing", out)
+    for a in ("segfault", "hang", "throw", "exit", "lie"):
+        check(f"{a} failed 2 times: not choosing it again" in out, a + " excluded", out)
+    check("step 11: fix-properly" in out and "verified: fixed" in out, "replanned to the real fix", out)
+    check(time.time() - start < 20, "hangs are bounded")
+    run = json.loads(env.goap_run("history", "1", "--json").stdout)
+    statuses = [s["status"] for s in run["steps"]]
+    check(run["status"] == "done" and statuses.count("failed") == 8 and statuses.count("effects-missing") == 2
+          and statuses[-1] == "done", "journal", run)
+
+
+def test_retries_with_backoff_until_the_plugin_succeeds(env):
+    d = faulty_world(env)
+    env.write("flaky.yaml", f"""kind: world
+name: flaky
+facts: {{fixed: bool}}
+actions:
+  flaky: {{eff: [fixed], run: {{plugin: faulty, with: {{counter: "{env.path('calls')}", succeed_after: "3"}}}}}}
+goals:
+  fixed: {{priority: 1, want: [fixed]}}
+""")
+    r = env.goap_run("run", "flaky.yaml", "--plugin-dir", d, "--retries", "2", "--backoff-ms", "50")
+    check("retrying in 0.05 s" in r.stdout and "retrying in 0.10 s" in r.stdout, "exponential backoff", r.stdout)
+    check("attempt 3: ok" in r.stdout and env.read("calls").count("call") == 3, "called until it succeeded", r.stdout)
+    run = json.loads(env.goap_run("history", "1", "--json").stdout)
+    check(run["steps"][0]["attempts"] == 3 and run["steps"][0]["status"] == "done", "journal", run)
+
+
+# ---- kill -9 and --resume --------------------------------------------------------------------
+def two_step_world(env):
+    log, slow = env.path("log"), env.path("slow")
+    script = ("import os,sys,time; open(sys.argv[1],'a').write(sys.argv[2]+'\\\\n'); "
+              "time.sleep(30) if os.path.exists(sys.argv[3]) else None")
+    env.write("two.yaml", f"""kind: world
+name: two
+facts: {{one_done: bool, two_done: bool}}
+actions:
+  one:
+    eff: [one_done]
+    run: {{plugin: command, with: {{argv: ["{PYTHON}", "-c", "{script}", "{log}", "step1", "{slow}x"]}}}}
+  two:
+    pre: [one_done]
+    eff: [two_done]
+    run: {{plugin: command, with: {{argv: ["{PYTHON}", "-c", "{script}", "{log}", "step2", "{slow}"], timeout: 60s}}}}
+goals:
+  both: {{priority: 1, want: [two_done]}}
+""")
+    return log, slow
+
+
+def test_resume_after_kill_9_does_not_repeat_a_completed_step(env):
+    log, slow = two_step_world(env)
+    open(slow, "w").close()
+    p = subprocess.Popen([GOAP, "run", env.path("two.yaml")], env=env.env, cwd=env.dir, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, start_new_session=True)
+    env.popen.append(p)
+    for _ in range(300):
+        if os.path.exists(log) and "step2" in open(log).read():
+            break
+        time.sleep(0.02)
+    check("step2" in open(log).read(), "step 2 started")
+    os.kill(p.pid, signal.SIGKILL)  # goap only; its worker and the command die with it
+    p.wait()
+    os.unlink(slow)
+    r = env.goap_run("run", "two.yaml", "--resume")
+    check("resuming run 1" in r.stdout and "1 interrupted" in r.stdout, "resumed the same run", r.stdout)
+    check(open(log).read().count("step1") == 1, "step 1 ran exactly once", open(log).read())
+    check("step 3: two" in r.stdout, "step 2 carried out again as step 3", r.stdout)
+    run = json.loads(env.goap_run("history", "1", "--json").stdout)
+    check([(s["action"], s["status"]) for s in run["steps"]] == [("one", "done"), ("two", "interrupted"), ("two", "done")]
+          and run["status"] == "done", "journal", run)
+
+
+def test_dry_run_executes_nothing(env):
+    log, _ = two_step_world(env)
+    r = env.goap_run("run", "two.yaml", "--dry-run")
+    check("1. one" in r.stdout and "2. two" in r.stdout and f"{log} step1" in r.stdout, "plan and exact commands", r.stdout)
+    check(not os.path.exists(log) and not os.path.exists(env.journal), "nothing ran, nothing journaled")
+
+
+def test_max_steps_and_approval_stop_the_run(env):
+    log, _ = two_step_world(env)
+    r = env.goap_run("run", "two.yaml", "--max-steps", "1", rc=20)
+    check("--max-steps 1 reached; next would be two" in r.stdout, "step limit", r.stdout)
+    env.write("two.yaml", env.read("two.yaml").replace("    pre: [one_done]", "    approval: true\n    pre: [one_done]"))
+    r = env.goap_run("run", "two.yaml", "--resume", rc=21)
+    check("waiting for approval: two" in r.stdout, "approval", r.stdout)
+    r = env.goap_run("run", "two.yaml", "--resume", "--approve", "two")
+    check(open(log).read() == "step1\nstep2\n", "each step once", open(log).read())
+    check("unknown action" not in env.goap_run("run", "two.yaml", "--approve", "nope", rc=2).stderr, "bad --approve")
+
+
+if __name__ == "__main__":
+    sys.exit(main([test_run_heals_a_world_broken_in_several_ways, test_run_survives_every_faulty_plugin,
+                   test_retries_with_backoff_until_the_plugin_succeeds,
+                   test_resume_after_kill_9_does_not_repeat_a_completed_step, test_dry_run_executes_nothing,
+                   test_max_steps_and_approval_stop_the_run], GOAP))
