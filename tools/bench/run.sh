@@ -125,6 +125,12 @@ verdict() { python3 -c 'import sys; v,op,t=float(sys.argv[1]),sys.argv[2],float(
 echo "goap benchmark report  ($(date -u +%Y-%m-%dT%H:%MZ), $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- engine 2>/dev/null || echo '+dirty engine'), $(nproc) cores)"
 echo "other load: $busy_before of $(nproc) cores busy before measuring, $busy_after after (load average $load_before / $load_after)."
 echo "  Anything near 1 core or more disturbs the wall times and above all the 2-thread ratio (see CPU/wall in 4)."
+cpu1=$(field cpu_per_wall_1_thread "$tmp/scaling-fleet.txt")
+cpu2=$(field cpu_per_wall_2_threads "$tmp/scaling-fleet.txt")
+if python3 -c 'import sys; b,c1,c2=map(float,sys.argv[1:]); sys.exit(0 if b > 0.5 or c1 < 0.9 or c2 < 1.8 else 1)' "$busy_before" "$cpu1" "$cpu2"; then
+  echo "  WARNING: the machine was busy: this process got $cpu1 CPU per wall second on 1 thread and $cpu2 on 2."
+  echo "  Every timing below is inflated and the verdicts are not meaningful; run again when it is quiet."
+fi
 echo
 echo "1. soldier (GPGOAP's example, optimal cost 4): one Searcher reused, A*, median of 11 batches"
 printf '   %-8s %9s %7s %7s %12s %9s %8s %14s %16s %8s  %s\n' heuristic "us/plan" "min" "memo h" "expanded/s" "ns/eval" "evals" "same-task" "whole replan" "B/state" "cost 4"
