@@ -15,15 +15,22 @@
 set -euo pipefail
 
 # The TOOLCHAIN.md install line, plus SQLite (the run journal), the compilers and what the
-# tests run (python3, git); clang builds the libFuzzer targets in tools/fuzz.
+# tests run (python3, git). clang builds the libFuzzer targets in tools/fuzz; their runtimes are
+# only a Recommends of clang's packages, so they are named here in case recommends are off.
 PACKAGES=(
   meson ninja-build pkg-config
   libboost-dev libboost-graph-dev libboost-filesystem-dev
   libyaml-cpp-dev libtbb-dev libspdlog-dev libfmt-dev
   doctest-dev libcli11-dev nlohmann-json3-dev graphviz
   libsqlite3-dev
-  g++ clang python3 git
+  g++ clang libclang-rt-14-dev python3 git
 )
+# What a few end-to-end tests drive, installed without recommends: headless Chromium (the HTML
+# report and Mermaid tests) and Node with npm (ajv-cli and mermaid, which those tests fetch with
+# `npm ci` from committed lock files). Node counts as present when the `node` and `npm` commands
+# exist: a NodeSource nodejs bundles npm and conflicts with Debian's npm package.
+TEST_PACKAGES=(chromium)
+NODE_PACKAGES=(nodejs npm)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() {
@@ -76,7 +83,7 @@ installed() {
 
 install_packages() {
   if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
-    die "dpkg-query/apt-get not found: this script installs packages on Debian 12 only. Install by hand: ${PACKAGES[*]}"
+    die "dpkg-query/apt-get not found: this script installs packages on Debian 12 only. Install by hand: ${PACKAGES[*]} ${TEST_PACKAGES[*]} ${NODE_PACKAGES[*]}"
   fi
   if [[ -r /etc/os-release ]]; then
     # shellcheck disable=SC1091
@@ -84,32 +91,45 @@ install_packages() {
     [[ "$os_id" == "debian:12" ]] || say "warning: this is '$os_id', not Debian 12; package names may differ"
   fi
 
-  local missing=() p
+  local missing=() extras=() p
   for p in "${PACKAGES[@]}"; do
     installed "$p" || missing+=("$p")
   done
-  if ((${#missing[@]} == 0)); then
-    say "packages: all ${#PACKAGES[@]} installed"
+  for p in "${TEST_PACKAGES[@]}"; do
+    installed "$p" || extras+=("$p")
+  done
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    extras+=("${NODE_PACKAGES[@]}")
+  fi
+  local all=("${missing[@]}" "${extras[@]}")
+  if ((${#all[@]} == 0)); then
+    say "packages: all installed"
     return
   fi
-  say "packages: installing ${missing[*]}"
+  say "packages: installing ${all[*]}"
 
   local sudo=()
   if [[ "$(id -u)" != 0 ]]; then
     command -v sudo >/dev/null 2>&1 ||
-      die "not root and sudo is not installed: run as root, or install by hand: apt-get install ${missing[*]}"
+      die "not root and sudo is not installed: run as root, or install by hand: apt-get install ${all[*]}"
     sudo=(sudo)
   fi
   # The lock timeout waits out a boot-time unattended-upgrades run instead of failing at once.
   local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300)
   run "${apt[@]}" update </dev/null || die "apt-get update failed (network? sources.list?)"
-  run "${apt[@]}" install "${missing[@]}" </dev/null || die "apt-get install failed for: ${missing[*]}"
+  if ((${#missing[@]})); then
+    run "${apt[@]}" install "${missing[@]}" </dev/null || die "apt-get install failed for: ${missing[*]}"
+  fi
+  if ((${#extras[@]})); then
+    run "${apt[@]}" install --no-install-recommends "${extras[@]}" </dev/null ||
+      die "apt-get install failed for: ${extras[*]}"
+  fi
   if ((!dry_run)); then
-    for p in "${missing[@]}"; do
+    for p in "${all[@]}"; do
       installed "$p" || die "package '$p' is still not installed after apt-get install"
     done
   fi
-  ((dry_run)) || say "packages: installed ${#missing[@]}"
+  ((dry_run)) || say "packages: installed ${#all[@]}"
 }
 
 install_packages
