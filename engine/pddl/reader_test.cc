@@ -126,6 +126,21 @@ TEST_CASE("reader: every error of a file is collected and located") {
   for (std::size_t i = 0; i < want.size(); ++i) CHECK(got[i] == want[i]);
 }
 
+TEST_CASE("reader: type mismatches in arguments are warnings, not errors") {
+  const char* domain = R"((define (domain d) (:requirements :typing) (:types a b)
+  (:predicates (p ?x - a))
+  (:action act :parameters (?y - b) :precondition (p ?y) :effect (not (p ?y)))))";
+  const char* problem = "(define (problem x) (:domain d) (:objects o - a q - b) (:init (p q)) (:goal (not (p o))))";
+  core::SourceManager sm;
+  core::Diagnostics diags;
+  auto t = load_pddl_text("d.pddl", domain, "p.pddl", problem, sm, diags);
+  REQUIRE(t);
+  REQUIRE(diags.all().size() == 3);
+  CHECK(diags.all()[0].severity == core::Severity::warning);
+  CHECK(diags.all()[0].message == "'?y' is of type 'b', unrelated to type 'a'");
+  CHECK(diags.all()[2].message == "'q' is of type 'b', not 'a'");
+}
+
 TEST_CASE("reader: name mapping is deterministic and collision-free") {
   const char* domain = "(define (domain d) (:predicates (p ?x)) (:action a :parameters (?x) :precondition (p ?x) :effect (not (p ?x))))";
   const char* problem = "(define (problem x) (:domain d) (:objects x1 1 x1-2 _a) (:init (p 1)) (:goal (not (p 1))))";

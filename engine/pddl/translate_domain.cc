@@ -239,13 +239,15 @@ void Translator::read_types(const Node& sec) {
 
 void Translator::read_objects(const Node& sec, bool constants) {
   for (const Typed& t : typed_list(sec, 1, false, constants ? "a constant" : "an object")) {
-    auto type = type_of(t);
-    if (!type) continue;
+    // An object whose type is unknown is still declared (as an `object`), so its uses do not
+    // each report it as undeclared.
+    const auto known = type_of(t);
+    const model::TypeId type = known.value_or(model::TypeId::from(0));
     const std::string& name = t.name->text;
     auto it = objects_.find(name);
     if (it != objects_.end()) {
       const model::Object& prev = w_.object(it->second);
-      if (prev.type == *type)
+      if (prev.type == type)
         diags_.warning(t.name->loc, "object '" + name + "' is declared twice").note(prev.loc, "first declared here");
       else
         diags_.error(t.name->loc, "object '" + name + "' is declared twice, with different types")
@@ -254,9 +256,10 @@ void Translator::read_objects(const Node& sec, bool constants) {
     }
     const auto id = model::ObjectId::from(w_.objects.size());
     objects_.emplace(name, id);
+    if (!known) untyped_objects_.insert(id);
     const std::string g = object_names_.add(name);
     w_.object_index.emplace(g, id);
-    w_.objects.push_back(model::Object{g, *type, {}, t.name->loc});
+    w_.objects.push_back(model::Object{g, type, {}, t.name->loc});
     out_.object_names.push_back(name);
   }
 }
@@ -372,29 +375,24 @@ void Translator::read_action(const Node& sec) {
   }
   Scope scope;
   scope.params = &a.params;
-  bool ok = true;
   if (params != nullptr) {
     if (!params->is_list()) {
       diags_.error(params->loc, "expected a list of parameters such as '(?x - block)'");
       return;
     }
     NameMap param_names;
+    // A parameter with an unknown type stays declared (as `object`), so the rest of the action is
+    // still checked; the errors already recorded keep the task from being returned.
     for (const Typed& t : typed_list(*params, 0, true, "a variable")) {
-      auto type = type_of(t);
-      if (!type) {
-        ok = false;
-        continue;
-      }
+      const model::TypeId type = type_of(t).value_or(model::TypeId::from(0));
       if (scope.vars.count(t.name->text) != 0) {
         diags_.error(t.name->loc, "parameter '" + t.name->text + "' is declared twice");
-        ok = false;
         continue;
       }
       scope.vars.emplace(t.name->text, static_cast<std::uint32_t>(a.params.size()));
-      a.params.push_back(model::Param{param_names.add(t.name->text.substr(1)), *type, t.name->loc});
+      a.params.push_back(model::Param{param_names.add(t.name->text.substr(1)), type, t.name->loc});
     }
   }
-  if (!ok) return;
   if (pre != nullptr) read_condition(*pre, scope, a.pre, a.relations, false);
   EffectLists effects;
   if (eff != nullptr) read_effect(*eff, scope, effects);

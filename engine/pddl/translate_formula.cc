@@ -43,7 +43,8 @@ std::optional<model::Arg> Translator::read_arg(const Node& n, const Scope& s, mo
     }
     const model::TypeId t = (*s.params)[it->second].type;
     if (expected.valid() && !w_.is_subtype(t, expected) && !w_.is_subtype(expected, t))
-      diags_.warning(n.loc, "'" + n.text + "' is a '" + w_.type(t).name + "', which is never a '" + w_.type(expected).name + "'");
+      diags_.warning(n.loc, "'" + n.text + "' is of type '" + w_.type(t).name + "', unrelated to type '" +
+                                w_.type(expected).name + "'");
     return model::Arg{model::Arg::Kind::param, it->second};
   }
   auto it = objects_.find(n.text);
@@ -57,8 +58,8 @@ std::optional<model::Arg> Translator::read_arg(const Node& n, const Scope& s, mo
     return std::nullopt;
   }
   const model::TypeId t = w_.object(it->second).type;
-  if (expected.valid() && !w_.is_subtype(t, expected))
-    diags_.warning(n.loc, "'" + n.text + "' is a '" + w_.type(t).name + "', not a '" + w_.type(expected).name + "'");
+  if (expected.valid() && !w_.is_subtype(t, expected) && untyped_objects_.count(it->second) == 0)
+    diags_.warning(n.loc, "'" + n.text + "' is of type '" + w_.type(t).name + "', not '" + w_.type(expected).name + "'");
   return model::Arg{model::Arg::Kind::object, it->second.value()};
 }
 

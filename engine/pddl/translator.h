@@ -103,6 +103,7 @@ class Translator {
   std::unordered_map<std::string, model::ActionId> actions_;
   std::vector<std::string> fact_pddl_names_;      // by FactId
   NameMap type_names_, object_names_, fact_names_, function_names_, action_names_;
+  std::unordered_set<model::ObjectId> untyped_objects_;  // declared with an unknown type: no type warnings
   bool total_cost_declared_ = false;
   bool problem_has_metric_ = false;
 };

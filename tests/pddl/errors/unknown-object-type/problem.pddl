@@ -1,0 +1,5 @@
+(define (problem two)
+  (:domain blocks)
+  (:objects a - blocks b - block)
+  (:init (on a b) (clear a) (handempty))
+  (:goal (holding a)))
