@@ -350,7 +350,7 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       }
       if (missing.empty()) {
         status = "done";
-        message = verified.empty() ? "done (no sensor reads its effects: taken on the plugin's word)"
+        message = verified.empty() ? "no sensor reads its effects: taken on the plugin's word"
                                     : "verified: " + [&] {
                                         std::string j;
                                         for (const auto& v : verified) j += (j.empty() ? "" : ", ") + v;
