@@ -1,4 +1,5 @@
 // `goap pddl DOMAIN PROBLEM`: read PDDL (engine/pddl), ground, search, write an IPC plan.
+// solve_pddl (cli/pddl_solve.h) is the pipeline; run_pddl prints its answer. `goap batch` reuses it.
 //
 // The pipeline on one screen: parse -> ground (relaxed reachability) -> the goal's task (backward
 // relevance) -> one search -> validate twice (search::validate_plan on the task, model::replay on
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/pddl_solve.h"
 #include "ground/grounder.h"
 #include "heuristics/factory.h"
 #include "model/replay.h"
@@ -53,14 +55,15 @@ std::string replay_check(const model::World& w, const model::State& initial, con
 
 }  // namespace
 
-int run_pddl(const PddlOptions& o, const CommonOptions& common) {
+PddlSolved solve_pddl(const PddlOptions& o, const CommonOptions& common) {
+  PddlSolved out;
   const auto start = Clock::now();
   core::SourceManager sm;
   core::Diagnostics diags;
   auto task = pddl::load_pddl(o.domain, o.problem, sm, diags);
-  std::fputs(core::render_all(diags, sm, core::RenderOptions{common.color}).c_str(), stderr);
-  if (!task) return kInvalidInput;
-  const double parse_ms = ms_since(start);
+  out.errors = core::render_all(diags, sm, core::RenderOptions{common.color});
+  if (!task) return out;
+  out.parse_ms = ms_since(start);
 
   const model::World& w = task->world;
   const model::State initial = w.initial_state();
@@ -68,60 +71,79 @@ int run_pddl(const PddlOptions& o, const CommonOptions& common) {
   ground::GroundingError gerr;
   auto domain = ground::ground_domain(w, initial, &gerr);
   if (!domain) {
-    std::fprintf(stderr, "goap: error: %s\n", gerr.message.c_str());
-    return kInvalidInput;
+    out.errors += "goap: error: " + gerr.message + "\n";
+    return out;
   }
+  out.loaded = true;
+  out.domain_name = task->domain_name;
+  out.problem_name = task->problem_name;
+  out.general_cost = task->general_cost;
+  out.grounding = domain->stats;
   const ground::GoalInstance goal = ground::instantiate_goal(w, model::GoalId::from(0), initial, true);
   ground::GoalTask gt = ground::make_goal_task(w, *domain, goal);
-  const double ground_ms = ms_since(ground_start);
+  out.ground_ms = ms_since(ground_start);
+  out.operators = gt.task.operators.size();
+  out.variables = gt.task.variables.size();
 
-  const std::string heuristic = !o.heuristic.empty() ? o.heuristic : (o.search == "astar" ? "lmcut" : "ff");
+  out.heuristic = !o.heuristic.empty() ? o.heuristic : (o.search == "astar" ? "lmcut" : "ff");
   search::SearchConfig config =
-      o.search == "astar" ? search::SearchConfig::astar() : search::SearchConfig::greedy(heuristic == "ff");
+      o.search == "astar" ? search::SearchConfig::astar() : search::SearchConfig::greedy(out.heuristic == "ff");
   search::SearchLimits limits;
   limits.max_expansions = static_cast<std::uint64_t>(o.max_expansions);
   limits.max_ms = o.max_ms;
   limits.max_memory_bytes = static_cast<std::size_t>(o.max_memory_mb) << 20;
 
-  std::string status;
-  std::string reason;
   search::Plan plan;
-  search::SearchStats stats;
   if (goal.status == ground::GoalInstance::Status::satisfied) {
-    status = "satisfied";
+    out.status = "satisfied";
   } else if (gt.statically_unsolvable) {
-    status = "unsolvable";
-    reason = gt.unsolvable_reason;
+    out.status = "unsolvable";
+    out.reason = gt.unsolvable_reason;
   } else {
-    auto h = heuristics::make_heuristic(heuristic, gt.task);
+    auto h = heuristics::make_heuristic(out.heuristic, gt.task);
     search::Searcher searcher(gt.task);
     const search::SearchResult& r = searcher.solve(*h, config, limits);
-    stats = r.stats;
+    out.stats = r.stats;
     switch (r.status) {
-      case search::SearchStatus::solved: status = "plan"; plan = r.plan; break;
-      case search::SearchStatus::unsolvable: status = "unsolvable"; break;
+      case search::SearchStatus::solved: out.status = "plan"; plan = r.plan; break;
+      case search::SearchStatus::unsolvable: out.status = "unsolvable"; break;
       case search::SearchStatus::limit:
-        status = "limit";
-        reason = std::string(search::to_string(r.limit)) + " limit hit after " + std::to_string(r.stats.expanded) + " expansions";
+        out.status = "limit";
+        out.reason = std::string(search::to_string(r.limit)) + " limit hit after " + std::to_string(r.stats.expanded) + " expansions";
         break;
     }
   }
-  if (status == "plan") {
+  if (out.status == "plan") {
     // Bugs are checks that stay on: a plan that fails either validator is never printed.
     std::string bad = search::validate_plan(gt.task, plan);
     if (bad.empty()) bad = replay_check(w, initial, gt.task, plan);
     if (!bad.empty()) {
-      std::fprintf(stderr, "goap: internal error: the plan found does not validate: %s\n", bad.c_str());
-      return kInternal;
+      out.internal_error = true;
+      out.errors += "goap: internal error: the plan found does not validate: " + bad + "\n";
+      return out;
     }
   }
+  out.cost = plan.cost;
+  for (ground::OpId id : plan.steps) out.plan.push_back(ipc_step(*task, gt.task.operators[id.index()]));
+  return out;
+}
 
-  const char* cost_kind = task->general_cost ? "general cost" : "unit cost";
+int run_pddl(const PddlOptions& o, const CommonOptions& common) {
+  const auto start = Clock::now();
+  const PddlSolved r = solve_pddl(o, common);
+  std::fputs(r.errors.c_str(), stderr);
+  if (r.internal_error) return kInternal;
+  if (!r.loaded) return kInvalidInput;
+  const std::string& status = r.status;
+  const std::string& reason = r.reason;
+  const std::string& heuristic = r.heuristic;
+  const search::SearchStats& stats = r.stats;
+  const std::vector<std::string>& lines = r.plan;
+
+  const char* cost_kind = r.general_cost ? "general cost" : "unit cost";
   std::string ipc;
-  std::vector<std::string> lines;
-  for (ground::OpId id : plan.steps) lines.push_back(ipc_step(*task, gt.task.operators[id.index()]));
   for (const std::string& l : lines) ipc += l + "\n";
-  ipc += "; cost = " + std::to_string(plan.cost) + " (" + cost_kind + ")\n";
+  ipc += "; cost = " + std::to_string(r.cost) + " (" + cost_kind + ")\n";
   const bool solved = status == "plan" || status == "satisfied";
 
   if (solved && !o.plan_file.empty()) {
@@ -135,9 +157,9 @@ int run_pddl(const PddlOptions& o, const CommonOptions& common) {
     json j;
     j["format_version"] = 1;
     j["status"] = status;
-    j["domain"] = task->domain_name;
-    j["problem"] = task->problem_name;
-    j["cost"] = solved ? json(plan.cost) : json(nullptr);
+    j["domain"] = r.domain_name;
+    j["problem"] = r.problem_name;
+    j["cost"] = solved ? json(r.cost) : json(nullptr);
     j["cost_kind"] = cost_kind;
     j["plan_length"] = solved ? json(lines.size()) : json(nullptr);
     j["plan"] = lines;
@@ -150,16 +172,16 @@ int run_pddl(const PddlOptions& o, const CommonOptions& common) {
                       {"evaluated", stats.evaluated},
                       {"states", stats.states},
                       {"initial_h", stats.initial_h},
-                      {"parse_ms", round3(parse_ms)},
-                      {"ground_ms", round3(ground_ms)},
+                      {"parse_ms", round3(r.parse_ms)},
+                      {"ground_ms", round3(r.ground_ms)},
                       {"search_ms", round3(stats.elapsed_ms)},
                       {"total_ms", round3(ms_since(start))},
-                      {"operators", gt.task.operators.size()},
-                      {"variables", gt.task.variables.size()},
+                      {"operators", r.operators},
+                      {"variables", r.variables},
                       {"bytes_per_state", stats.bytes_per_state},
                       {"memory_bytes", stats.memory_bytes},
-                      {"grounded_bindings", domain->stats.bindings},
-                      {"reachable_operators", domain->stats.operators_kept}};
+                      {"grounded_bindings", r.grounding.bindings},
+                      {"reachable_operators", r.grounding.operators_kept}};
     std::printf("%s\n", j.dump(2).c_str());
   } else if (solved && o.plan_file.empty()) {
     std::fputs(ipc.c_str(), stdout);

@@ -80,6 +80,13 @@ struct PddlOptions {
 };
 int run_pddl(const PddlOptions& o, const CommonOptions& common);
 
+// `goap batch [FILE|-]`: JSON-lines requests planned on TBB workers, answered in input order (cmd_batch.cc).
+struct BatchOptions {
+  std::string file = "-";
+  int threads = 0;                  // 0: all cores
+};
+int run_batch(const BatchOptions& o, const CommonOptions& common);
+
 // Authoring and pictures: cmd_explain.cc, cmd_graph.cc, cmd_schema.cc (docs/authoring.md).
 struct ExplainOptions {
   PlanOptions plan;         // world, goal, state, search settings

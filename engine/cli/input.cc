@@ -28,13 +28,18 @@ std::optional<std::string> read_text(const std::string& path) {
 }
 
 std::optional<Input> read_input(const std::string& world_path, const std::string& state_file,
-                                const std::vector<std::string>& set_lines, const CommonOptions& common) {
+                                const std::vector<std::string>& set_lines, const CommonOptions& common,
+                                std::string* errors) {
+  const auto report = [errors](const std::string& text) {
+    if (errors) *errors += text;
+    else std::fputs(text.c_str(), stderr);
+  };
   core::SourceManager sm;
   core::Diagnostics diags;
   const core::RenderOptions ro{common.color};
   auto world = load::load_world(world_path, sm, diags);
   if (!world) {
-    std::fputs(core::render_all(diags, sm, ro).c_str(), stderr);
+    report(core::render_all(diags, sm, ro));
     return std::nullopt;
   }
   core::log::info("loaded world '{}' from {} file{}: {} objects, {} facts, {} actions, {} goals", world->name,
@@ -53,7 +58,7 @@ std::optional<Input> read_input(const std::string& world_path, const std::string
       load::apply_state_lines(in.world, {*line}, in.state);
   }
   if (diags.has_errors()) {
-    std::fputs(core::render_all(diags, sm, ro).c_str(), stderr);
+    report(core::render_all(diags, sm, ro));
     return std::nullopt;
   }
   return in;

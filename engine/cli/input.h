@@ -16,9 +16,11 @@ struct Input {
   model::State state;
 };
 
-// nullopt: errors were printed; the exit code is kInvalidInput.
+// nullopt: errors were printed (to stderr, or appended to `errors` when given: `goap batch` puts
+// them on the request's own line); the exit code is kInvalidInput.
 std::optional<Input> read_input(const std::string& world_path, const std::string& state_file,
-                                const std::vector<std::string>& set_lines, const CommonOptions& common);
+                                const std::vector<std::string>& set_lines, const CommonOptions& common,
+                                std::string* errors = nullptr);
 
 // The whole of a file, or of stdin for "-". nullopt when it can't be read (message printed).
 std::optional<std::string> read_text(const std::string& path);

@@ -105,6 +105,12 @@ int main(int argc, char** argv) {
   pd->add_option("--max-memory-mb", pddl.max_memory_mb, "Search limit: MiB of search memory")->check(CLI::PositiveNumber);
   add_common(*pd, common);
 
+  BatchOptions batch;
+  auto* ba = app.add_subcommand("batch", "Plan many requests (JSON lines: world/goal/state or domain/problem) at once");
+  ba->add_option("file", batch.file, "The requests, one JSON object a line; '-' (default) reads stdin");
+  ba->add_option("--threads", batch.threads, "Worker threads (0: all cores)")->check(CLI::Range(0, 1024));
+  add_common(*ba, common);
+
   for (auto* sub : {c, p, n, v}) add_common(*sub, common);
 
   // Authoring and pictures (docs/authoring.md).
@@ -182,6 +188,7 @@ int main(int argc, char** argv) {
     if (*n) return run_plan(next, common);
     if (*v) return run_validate(validate, common);
     if (*pd) return run_pddl(pddl, common);
+    if (*ba) return run_batch(batch, common);
     if (*ex) return run_explain(explain_o, common);
     if (*gr) return run_graph(graph_o, common);
     if (*sc) return run_schema();
