@@ -56,9 +56,12 @@ void child_emit(void* ctx, const char* key, const char* value) {
   send_record(*static_cast<int*>(ctx), 'E', p);
 }
 
-[[noreturn]] void run_child(const LoadedPlugin& plugin, const Invocation& call, int fd) {
-  // The plugin's stdout must not mix with goap's answer on stdout.
-  dup2(2, 1);
+[[noreturn]] void run_child(const LoadedPlugin& plugin, const Invocation& call, int fd, int out_fd) {
+  // Whatever the plugin (or a sanitizer, or the C++ runtime dying) writes goes to the parent,
+  // never into goap's answer on stdout: the last line explains a crash.
+  dup2(out_fd, 1);
+  dup2(out_fd, 2);
+  close(out_fd);
   const int devnull = open("/dev/null", O_RDONLY);
   if (devnull >= 0) dup2(devnull, 0);
   std::vector<std::vector<const char*>> items;
@@ -119,6 +122,26 @@ struct Reader {
     }
   }
 };
+
+// The line of a dying child's output that says why: what an uncaught exception was, a
+// sanitizer's summary, else the last line.
+std::string why_line(const std::string& output) {
+  std::vector<std::string> lines;
+  std::size_t pos = 0;
+  while (pos < output.size()) {
+    std::size_t nl = output.find('\n', pos);
+    if (nl == std::string::npos) nl = output.size();
+    std::string l = output.substr(pos, nl - pos);
+    while (!l.empty() && (l.back() == '\r' || l.back() == ' ')) l.pop_back();
+    const std::size_t b = l.find_first_not_of(' ');
+    if (b != std::string::npos) lines.push_back(l.substr(b));
+    pos = nl + 1;
+  }
+  for (const char* marker : {"what():", "SUMMARY:", "runtime error:", "ERROR:"})
+    for (auto it = lines.rbegin(); it != lines.rend(); ++it)
+      if (it->find(marker) != std::string::npos) return *it;
+  return lines.empty() ? std::string() : lines.back();
+}
 
 bool is_list_type(const std::string& t) { return t == "list" || t == "int-list"; }
 
@@ -252,29 +275,45 @@ InvokeResult invoke_isolated(const LoadedPlugin& plugin, const Invocation& call,
                              void (*on_log)(void*, const std::string&, const LogLine&), void* ctx) {
   InvokeResult r;
   const auto start = Clock::now();
-  int fds[2];
+  int fds[2], out[2];
   if (pipe2(fds, O_CLOEXEC) != 0) {
     r.message = std::string("cannot create a pipe: ") + std::strerror(errno);
+    return r;
+  }
+  if (pipe2(out, O_CLOEXEC) != 0) {
+    r.message = std::string("cannot create a pipe: ") + std::strerror(errno);
+    close(fds[0]);
+    close(fds[1]);
     return r;
   }
   const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) {
     r.message = std::string("cannot fork: ") + std::strerror(errno);
-    close(fds[0]);
-    close(fds[1]);
+    for (int f : {fds[0], fds[1], out[0], out[1]}) close(f);
     return r;
   }
   if (pid == 0) {
     close(fds[0]);
+    close(out[0]);
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(1);
-    run_child(plugin, call, fds[1]);
+    run_child(plugin, call, fds[1], out[1]);
   }
   setpgid(pid, pid);
   close(fds[1]);
+  close(out[1]);
   fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+  fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
+  std::string output;  // the child's stdout + stderr, the last 16 KiB
+  const auto read_output = [&] {
+    char buf[4096];
+    for (ssize_t n; (n = read(out[0], buf, sizeof buf)) > 0;) {
+      output.append(buf, static_cast<std::size_t>(n));
+      if (output.size() > 16384) output.erase(0, output.size() - 16384);
+    }
+  };
 
   Reader reader;
   reader.r = &r;
@@ -290,10 +329,11 @@ InvokeResult invoke_isolated(const LoadedPlugin& plugin, const Invocation& call,
       break;
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
-    pollfd p{fds[0], POLLIN, 0};
-    const int pr = poll(&p, 1, static_cast<int>(std::min<long long>(left, 100)));
+    pollfd p[2] = {{fds[0], POLLIN, 0}, {out[0], POLLIN, 0}};
+    const int pr = poll(p, 2, static_cast<int>(std::min<long long>(left, 100)));
     if (pr < 0 && errno != EINTR) break;
     if (pr <= 0) continue;
+    if (p[1].revents != 0) read_output();
     char buf[8192];
     for (;;) {
       const ssize_t n = read(fds[0], buf, sizeof buf);
@@ -323,6 +363,8 @@ InvokeResult invoke_isolated(const LoadedPlugin& plugin, const Invocation& call,
       usleep(2'000);
     }
   }
+  read_output();  // what is there now: a daemon the plugin started may keep the pipe open
+  close(out[0]);
   r.ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   if (hung) {
     r.outcome = Outcome::hung;
@@ -338,6 +380,22 @@ InvokeResult invoke_isolated(const LoadedPlugin& plugin, const Invocation& call,
                 ") without answering";
   } else {
     r.outcome = r.status == GOAP_OK ? Outcome::ok : Outcome::failed;
+  }
+  // The plugin's own output: its last line says why it died; all of it goes to the log.
+  const bool died = r.outcome == Outcome::crashed || r.outcome == Outcome::hung;
+  if (output.find_first_not_of("\n\r ") != std::string::npos) {
+    std::string last = why_line(output);
+    if (last.size() > 300) last = last.substr(0, 300) + "...";
+    if (died) r.message += ": " + last;
+    if (on_log) {
+      std::size_t pos = 0;
+      while (pos < output.size()) {
+        std::size_t nl = output.find('\n', pos);
+        if (nl == std::string::npos) nl = output.size();
+        if (nl > pos) on_log(ctx, plugin.info().name, LogLine{died ? GOAP_LOG_WARN : GOAP_LOG_DEBUG, output.substr(pos, nl - pos)});
+        pos = nl + 1;
+      }
+    }
   }
   return r;
 }
