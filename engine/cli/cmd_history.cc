@@ -1,5 +1,6 @@
 // `goap history`: the runs in the journal, newest first, or the steps of one run.
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -10,6 +11,12 @@ namespace goap::cli {
 int run_history(const HistoryOptions& o, const CommonOptions&) {
   using json = nlohmann::ordered_json;
   const std::string path = o.journal.empty() ? exec::default_journal_path() : o.journal;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {  // looking must not create a journal
+    if (o.json) std::printf("{\"format_version\": 1, \"journal\": %s, \"runs\": []}\n", json(path).dump().c_str());
+    else std::printf("no runs: there is no journal at %s yet\n", path.c_str());
+    return o.run > 0 ? kUsage : kOk;
+  }
   std::string err;
   auto j = exec::Journal::open(path, &err);
   if (!j) {
