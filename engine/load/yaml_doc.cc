@@ -391,6 +391,26 @@ std::vector<SourceText> expression_list(const YAML::Node& n, std::uint32_t file,
   return out;
 }
 
+// True when the text may hold a second document (a line starting with `---` or `...` after the
+// first) or a line starting with ',' (yaml-cpp 0.7 loops on a stray ',': see below). Only then
+// are documents counted in a separate pass; false positives merely cost that pass.
+bool needs_document_count(const std::string& text) {
+  bool content = false;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t end = std::min(text.find('\n', i), text.size());
+    std::size_t j = i;
+    while (j < end && (text[j] == ' ' || text[j] == '\t')) ++j;
+    if (j < end && text[j] == ',') return true;
+    if (text.compare(i, 3, "---") == 0 || text.compare(i, 3, "...") == 0) {
+      if (content) return true;
+    } else if (j < end && text[j] != '#') {
+      content = true;
+    }
+    i = end + 1;
+  }
+  return false;
+}
+
 std::optional<YamlFile> parse_yaml(std::string display_path, std::string text, core::SourceManager& sm,
                                    core::Diagnostics& diags, core::SourceLoc used_from) {
   if (text.size() > kMaxFileBytes) {
@@ -416,7 +436,14 @@ std::optional<YamlFile> parse_yaml(std::string display_path, std::string text, c
   YAML::Node root;
   DocumentCounter counter;
   try {
-    // First count the documents without building nodes. YAML::LoadAll would do both, but in
+    // The usual file has one document and nothing that trips yaml-cpp: parse it once. (Counting
+    // documents first costs a second pass of yaml-cpp's scanner, which is most of `goap next`'s
+    // own time on the bundled world.)
+    if (!needs_document_count(sm.text(f))) {
+      root = YAML::Load(sm.text(f));
+      counter.starts.push_back(root.Mark());
+    } else {
+    // Count the documents without building nodes. YAML::LoadAll would do both, but in
     // yaml-cpp 0.7 it never returns on a stray ',' outside [...] (yaml-cpp issue #1040: every
     // round yields another empty document without consuming the ','), growing memory until the
     // process dies. Here a document that starts where the previous one started is that case.
@@ -435,6 +462,7 @@ std::optional<YamlFile> parse_yaml(std::string display_path, std::string text, c
       }
     }
     if (counter.starts.size() == 1) root = YAML::Load(sm.text(f));
+    }
   } catch (const YAML::Exception& e) {
     core::SourceLoc l{f, 0, 0, 1};
     if (e.mark.line >= 0) l = core::SourceLoc{f, static_cast<std::uint32_t>(e.mark.line + 1),
