@@ -11,6 +11,7 @@
 #include <set>
 
 #include "cli/commands.h"
+#include "cli/planning.h"
 #include "cli/input.h"
 #include "core/names.h"
 #include "exec/goal_planner.h"
@@ -60,18 +61,9 @@ json consumers_json(const std::vector<int>& who) {
   return a;
 }
 
-// Settings shared by every planning call of one `explain`.
-exec::PlannerOptions planner_options(const PlanOptions& o) {
-  exec::PlannerOptions po;
-  po.algorithm = o.search == "gbfs" ? exec::SearchAlgorithm::greedy
-                 : o.search == "wastar" ? exec::SearchAlgorithm::weighted_astar
-                                        : exec::SearchAlgorithm::astar;
-  po.weight = o.weight;
-  po.heuristic = o.heuristic;
-  po.threads = o.threads;
-  po.max_expansions = static_cast<std::uint64_t>(o.max_expansions);
-  po.max_ms = o.max_ms;
-  po.max_memory_bytes = static_cast<std::size_t>(o.max_memory_mb) << 20;
+// Settings shared by every planning call of one `explain`: the plan options, tracking progress.
+exec::PlannerOptions explain_options(const PlanOptions& o) {
+  exec::PlannerOptions po = planner_options(o);
   po.track_progress = true;
   return po;
 }
@@ -297,7 +289,7 @@ int run_explain(const ExplainOptions& o, const CommonOptions& common) {
   auto in = read_input(o.plan.world, o.plan.state_file, o.plan.set_lines, common);
   if (!in) return kInvalidInput;
   const model::World& w = in->world;
-  exec::PlannerOptions po = planner_options(o.plan);
+  exec::PlannerOptions po = explain_options(o.plan);
   if (!o.plan.goal.empty()) {
     auto it = w.goal_index.find(o.plan.goal);
     if (it == w.goal_index.end()) {
@@ -420,14 +412,7 @@ int run_explain(const ExplainOptions& o, const CommonOptions& common) {
     out["goals"] = goals;
     std::printf("%s\n", out.dump(2).c_str());
   }
-  switch (d->status) {
-    case exec::GoalStatus::plan:
-    case exec::GoalStatus::satisfied:
-    case exec::GoalStatus::inactive: return kOk;
-    case exec::GoalStatus::unsolvable: return kNoPlan;
-    case exec::GoalStatus::limit: return kLimit;
-  }
-  return kInternal;
+  return exit_code(d->status);
 }
 
 }  // namespace goap::cli

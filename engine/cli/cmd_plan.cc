@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/planning.h"
 #include "cli/input.h"
 #include "cli/plugin_support.h"
 #include "core/names.h"
@@ -175,7 +176,7 @@ int run_plan(const PlanOptions& o, const CommonOptions& common) {
   auto in = read_input(o.world, o.state_file, o.set_lines, common);
   if (!in) return kInvalidInput;
   if (o.sense && !sense_into(o.world, in->world, in->state, o.sensors_files, o.plugin_dirs, common)) return kInvalidInput;
-  exec::PlannerOptions po;
+  exec::PlannerOptions po = planner_options(o);
   if (!o.goal.empty()) {
     auto it = in->world.goal_index.find(o.goal);
     if (it == in->world.goal_index.end()) {
@@ -188,15 +189,6 @@ int run_plan(const PlanOptions& o, const CommonOptions& common) {
     }
     po.only_goal = it->second;
   }
-  po.algorithm = o.search == "gbfs" ? exec::SearchAlgorithm::greedy
-                 : o.search == "wastar" ? exec::SearchAlgorithm::weighted_astar
-                                        : exec::SearchAlgorithm::astar;
-  po.weight = o.weight;
-  po.heuristic = o.heuristic;
-  po.threads = o.threads;
-  po.max_expansions = static_cast<std::uint64_t>(o.max_expansions);
-  po.max_ms = o.max_ms;
-  po.max_memory_bytes = static_cast<std::size_t>(o.max_memory_mb) << 20;
   po.trace_expansions = o.search_tree;
   exec::PlanningError err;
   auto d = exec::decide(in->world, in->state, po, &err);
@@ -225,14 +217,7 @@ int run_plan(const PlanOptions& o, const CommonOptions& common) {
       print_text(in->world, *d, view, isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr);
     }
   }
-  switch (d->status) {
-    case exec::GoalStatus::plan:
-    case exec::GoalStatus::satisfied:
-    case exec::GoalStatus::inactive: return kOk;
-    case exec::GoalStatus::unsolvable: return kNoPlan;
-    case exec::GoalStatus::limit: return kLimit;
-  }
-  return kInternal;
+  return exit_code(d->status);
 }
 
 }  // namespace goap::cli
