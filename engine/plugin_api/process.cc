@@ -51,6 +51,12 @@ std::string ProcessResult::summary() const {
   return "exit " + std::to_string(exit_code);
 }
 
+std::string ProcessResult::failure() const {
+  std::string m = summary();
+  if (const auto l = last_line(output); !l.empty()) m += ": " + l;
+  return m;
+}
+
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& o) {
   ProcessResult r;
   const auto start = Clock::now();

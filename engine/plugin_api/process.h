@@ -33,6 +33,8 @@ struct ProcessResult {
   double ms = 0;
   // "exit 0", "exit 3", "killed by signal 9", "timed out after 2000 ms", "could not start: ..."
   [[nodiscard]] std::string summary() const;
+  // summary(), then ": " and the last line of output when there is one: for failure messages.
+  [[nodiscard]] std::string failure() const;
 };
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options);

@@ -70,11 +70,7 @@ Outcome handle(const Call& c) {
     return Outcome::ok(r.summary());
   }
   if (r.timed_out) return Outcome::timeout(r.summary());
-  if (!expected) {
-    std::string m = r.summary();
-    if (const auto l = goap::plugin::last_line(r.output); !l.empty()) m += ": " + l;
-    return Outcome::failed(m);
-  }
+  if (!expected) return Outcome::failed(r.failure());
   return Outcome::ok(r.summary());
 }
 

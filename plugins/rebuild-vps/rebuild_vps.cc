@@ -125,9 +125,7 @@ Outcome handle(const Call& c) {
   const auto r = goap::plugin::run_process(argv, po);
   if (r.timed_out) return Outcome::timeout("provisioning " + r.summary());
   if (!r.started || r.signal != 0 || r.exit_code != 0) {
-    std::string m = "provisioning failed: " + r.summary();
-    if (auto l = goap::plugin::last_line(r.output); !l.empty()) m += ": " + l;
-    return Outcome::failed(m);
+    return Outcome::failed("provisioning failed: " + r.failure());
   }
   const auto interval = c.duration("interval");
   std::string why;

@@ -96,9 +96,7 @@ Outcome handle(const Call& c) {
   const auto r = goap::plugin::run_process(argv, po);
   if (r.timed_out) return Outcome::timeout("the restart command " + r.summary());
   if (!r.started || r.signal != 0 || r.exit_code != 0) {
-    std::string m = "the restart command failed: " + r.summary();
-    if (const auto l = goap::plugin::last_line(r.output); !l.empty()) m += ": " + l;
-    return Outcome::failed(m);
+    return Outcome::failed("the restart command failed: " + r.failure());
   }
   const auto interval = c.duration("interval");
   std::string why = "not probed";

@@ -69,8 +69,7 @@ class Git {
     auto r = goap::plugin::run_process(argv, po);
     if (r.timed_out) timed_out = true;
     if (!r.started || r.timed_out || r.signal != 0 || r.exit_code != 0) {
-      error = goap::plugin::quote_argv(argv) + ": " + r.summary();
-      if (auto l = goap::plugin::last_line(r.output); !l.empty()) error += ": " + l;
+      error = goap::plugin::quote_argv(argv) + ": " + r.failure();
       last_exit = r.exit_code;
       return std::nullopt;
     }
