@@ -132,13 +132,12 @@ void LMCutHeuristic::find_cut() {
     stack_.pop_back();
     for (std::uint32_t o : relaxed_.precondition_of(a)) {
       if (supporter_[o] != a) continue;
-      bool crosses = false;
-      for (std::uint32_t e : relaxed_.eff(o)) crosses = crosses || status_[e] == kGoalZone;
-      if (crosses) {
+      const auto eff = relaxed_.eff(o);
+      if (std::any_of(eff.begin(), eff.end(), [&](std::uint32_t e) { return status_[e] == kGoalZone; })) {
         cut_.push_back(o);
         continue;
       }
-      for (std::uint32_t e : relaxed_.eff(o)) {
+      for (std::uint32_t e : eff) {
         if (status_[e] == kBeforeGoalZone) continue;
         status_[e] = kBeforeGoalZone;
         stack_.push_back(e);

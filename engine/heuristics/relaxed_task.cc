@@ -37,6 +37,26 @@ RelaxedTask::RelaxedTask(const ground::Task& task) : task_(&task) {
   goal_atom_ = next++;
   num_atoms_ = next;
 
+  // An atom is *needed* when some relaxed operator has it as a precondition (the goal operators
+  // included). Reaching any other atom helps nothing, so effects and state atoms leave them out:
+  // with PDDL's binary facts that is every "false" value, half the atoms.
+  needed_.assign(num_atoms_, 0);
+  for (const ground::Operator& o : task.operators)
+    for (const ground::VarVal& p : o.pre) needed_[atom(p.var, p.value)] = 1;
+  for (const ground::GoalCondition& g : task.goal)
+    for (std::uint32_t value : g.values) needed_[atom(g.var, value)] = 1;
+  for (std::size_t i = 0; i < task.goal.size(); ++i)
+    if (condition_atom[i] != kNoOp) needed_[condition_atom[i]] = 1;
+  needed_[true_atom_] = 1;
+  needed_[goal_atom_] = 1;
+  state_vars_.clear();
+  for (std::uint32_t v = 0; v < nvars; ++v)
+    for (std::uint32_t value = 0; value < task.variables[v].domain; ++value)
+      if (needed_[atom(v, value)] != 0) {
+        state_vars_.push_back(v);
+        break;
+      }
+
   auto add_op = [&](const std::vector<std::uint32_t>& pre, const std::vector<std::uint32_t>& eff,
                     int cost, ground::OpId original) {
     Op op{};
@@ -46,7 +66,7 @@ RelaxedTask::RelaxedTask(const ground::Task& task) : task_(&task) {
     op.pre_end = static_cast<std::uint32_t>(pre_pool_.size());
     op.eff_begin = static_cast<std::uint32_t>(eff_pool_.size());
     for (std::uint32_t e : eff)
-      if (std::find(pre.begin(), pre.end(), e) == pre.end()) eff_pool_.push_back(e);
+      if (needed_[e] != 0 && std::find(pre.begin(), pre.end(), e) == pre.end()) eff_pool_.push_back(e);
     op.eff_end = static_cast<std::uint32_t>(eff_pool_.size());
     op.cost = cost;
     op.original = original;
@@ -78,15 +98,19 @@ RelaxedTask::RelaxedTask(const ground::Task& task) : task_(&task) {
   std::sort(goal_pre.begin(), goal_pre.end());
   add_op(goal_pre, {goal_atom_}, 0, ground::OpId::invalid());
 
-  build_index(num_atoms_, ops_.size(), [&](std::uint32_t o) { return pre(o); }, pre_of_start_,
-              pre_of_);
+  // An operator left without effects reaches nothing: the explorations need not visit it.
+  build_index(num_atoms_, ops_.size(),
+              [&](std::uint32_t o) { return eff(o).empty() ? std::span<const std::uint32_t>{} : pre(o); },
+              pre_of_start_, pre_of_);
   build_index(num_atoms_, ops_.size(), [&](std::uint32_t o) { return eff(o); }, ach_start_, ach_);
 }
 
 void RelaxedTask::state_atoms(const std::uint32_t* state, std::vector<std::uint32_t>& out) const {
   out.clear();
-  for (std::size_t v = 0; v < var_offset_.size(); ++v)
-    out.push_back(var_offset_[v] + state[v]);
+  for (std::uint32_t v : state_vars_) {
+    const std::uint32_t a = var_offset_[v] + state[v];
+    if (needed_[a] != 0) out.push_back(a);
+  }
   out.push_back(true_atom_);
 }
 

@@ -8,7 +8,8 @@
 //   - one per task operator (index == OpId), preconditions -> effects, same cost. An operator
 //     without preconditions gets `true_atom`, so every operator has at least one precondition and
 //     the explorations need no special case. Effects equal to a precondition are dropped: they
-//     add nothing in the relaxation.
+//     add nothing in the relaxation. So are effects on atoms no operator needs (see needed()),
+//     and an operator left without effects is in no precondition_of() list.
 //   - per multi-valued goal condition and per allowed value: value atom -> condition atom, cost 0.
 //     The condition atom is then as cheap as the cheapest allowed value, which keeps h_max and
 //     LM-cut admissible for "var in {values}" goals.
@@ -70,7 +71,10 @@ class RelaxedTask {
     return {ach_.data() + ach_start_[a], ach_start_[a + 1] - ach_start_[a]};
   }
 
-  // Writes the atoms true in `state` (one per variable, then true_atom) into `out`.
+  // True when some relaxed operator has `a` as a precondition. Effects list needed atoms only.
+  [[nodiscard]] bool needed(std::uint32_t a) const { return needed_[a] != 0; }
+
+  // Writes the needed atoms true in `state` (at most one per variable, then true_atom) into `out`.
   void state_atoms(const std::uint32_t* state, std::vector<std::uint32_t>& out) const;
 
  private:
@@ -81,7 +85,9 @@ class RelaxedTask {
   std::uint32_t true_atom_ = 0, goal_atom_ = 0;
   std::vector<Op> ops_;
   std::vector<std::uint32_t> pre_pool_, eff_pool_;
-  std::vector<std::uint32_t> pre_of_start_, pre_of_;  // CSR: atom -> operators
+  std::vector<std::uint8_t> needed_;            // per atom
+  std::vector<std::uint32_t> state_vars_;       // variables with at least one needed value
+  std::vector<std::uint32_t> pre_of_start_, pre_of_;  // CSR: atom -> operators with effects
   std::vector<std::uint32_t> ach_start_, ach_;        // CSR: atom -> operators
 };
 
