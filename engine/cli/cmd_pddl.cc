@@ -81,6 +81,20 @@ PddlSolved solve_pddl(const PddlOptions& o, const CommonOptions& common) {
   out.grounding = domain->stats;
   const ground::GoalInstance goal = ground::instantiate_goal(w, model::GoalId::from(0), initial, true);
   ground::GoalTask gt = ground::make_goal_task(w, *domain, goal);
+  if (o.mutex_groups && !gt.statically_unsolvable) {
+    // Mutually exclusive facts become one variable: smaller states, and no operator that asks
+    // for two of them at once (the relaxation heuristics would use those).
+    const auto mutex_start = Clock::now();
+    ground::VariableFacts facts(gt.task.variables.size());
+    for (std::size_t v = 0; v < facts.size(); ++v) {
+      const model::GroundTerm& term = domain->var_terms[gt.domain_var[v]];
+      if (w.facts[term.fact.index()].kind == model::ValueKind::boolean) facts[v] = term;
+    }
+    const auto groups = ground::find_mutex_groups(gt.task, facts, &out.mutex);
+    gt.task = ground::merge_mutex_groups(gt.task, groups, &out.mutex);
+    gt.domain_var.clear();  // no longer one domain variable per task variable
+    out.mutex.ms = ms_since(mutex_start);
+  }
   out.ground_ms = ms_since(ground_start);
   out.operators = gt.task.operators.size();
   out.variables = gt.task.variables.size();
@@ -181,7 +195,10 @@ int run_pddl(const PddlOptions& o, const CommonOptions& common) {
                       {"bytes_per_state", stats.bytes_per_state},
                       {"memory_bytes", stats.memory_bytes},
                       {"grounded_bindings", r.grounding.bindings},
-                      {"reachable_operators", r.grounding.operators_kept}};
+                      {"reachable_operators", r.grounding.operators_kept},
+                      {"mutex_groups", r.mutex.groups},
+                      {"merged_variables", r.mutex.merged_vars},
+                      {"dead_operators", r.mutex.dead_operators}};
     std::printf("%s\n", j.dump(2).c_str());
   } else if (solved && o.plan_file.empty()) {
     std::fputs(ipc.c_str(), stdout);

@@ -77,6 +77,7 @@ struct PddlOptions {
   long long max_expansions = 50'000'000;
   double max_ms = 600'000;
   long long max_memory_mb = 4096;
+  bool mutex_groups = true;         // merge boolean facts into multi-valued variables (ground/mutex_groups.h)
 };
 int run_pddl(const PddlOptions& o, const CommonOptions& common);
 

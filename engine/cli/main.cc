@@ -103,6 +103,8 @@ int main(int argc, char** argv) {
   pd->add_option("--max-expansions", pddl.max_expansions, "Search limit: expanded states")->check(CLI::PositiveNumber);
   pd->add_option("--max-ms", pddl.max_ms, "Search limit: milliseconds")->check(CLI::PositiveNumber);
   pd->add_option("--max-memory-mb", pddl.max_memory_mb, "Search limit: MiB of search memory")->check(CLI::PositiveNumber);
+  pd->add_flag("!--no-mutex-groups", pddl.mutex_groups,
+               "Keep every PDDL fact a boolean variable (no merging of mutually exclusive facts)");
   add_common(*pd, common);
 
   BatchOptions batch;

@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "ground/grounder.h"
+#include "ground/mutex_groups.h"
 #include "search/search.h"
 
 namespace goap::cli {
@@ -29,6 +30,7 @@ struct PddlSolved {
   double parse_ms = 0, ground_ms = 0;
   std::size_t operators = 0, variables = 0;
   ground::GroundingStats grounding;
+  ground::MutexGroupStats mutex;
 };
 
 PddlSolved solve_pddl(const PddlOptions& o, const CommonOptions& common);

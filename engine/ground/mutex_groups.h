@@ -1,0 +1,74 @@
+// Mutex groups: sets of boolean facts of which at most one is true in every reachable state, and
+// the task rewrite that turns each group into one multi-valued variable.
+//
+// PDDL (and many YAML worlds) spell a multi-valued property as several booleans: a block is
+// `on(a, *)`, `ontable(a)` or `holding(a)`, never two at once. Merging such a group into one
+// variable whose values are its facts (plus `none` when none of them may hold) gives the search
+// a state of a few bits instead of one per fact, and removes the operators whose preconditions
+// ask for two facts of one group: they can never fire, yet the delete relaxation (h_max, LM-cut,
+// h_FF) would happily use them.
+//
+// Finding groups follows invariant synthesis (Helmert 2009, "Concise finite-domain
+// representations for PDDL planning tasks", section 5), with one difference: a candidate is
+// checked on the ground operators of the task, not on the action schemas.
+//   - A candidate is a set of *parts*, at most one per fact name: `on(x, *)` says "facts named on
+//     whose first argument is the candidate's parameter x, any second argument (the counted
+//     position)". An instance of a candidate is one binding of its parameters; its group is the
+//     boolean variables matching one of the parts.
+//   - An instance is an invariant when at most one of its facts holds initially and every
+//     operator that makes one of its facts true either (a) found it true already, or (b) makes
+//     exactly one true and deletes another of them that its precondition requires. Operators
+//     then never raise the count above one: the proof is induction over the reachable states.
+//   - An instance failing (b) suggests a bigger candidate: add the fact the operator deletes
+//     (from its preconditions) as a new part. Candidates start from every fact name with every
+//     choice of counted position and grow this way, breadth first, up to `max_candidates`.
+// Variables with a negative precondition (`x = false`) stay boolean: in a group, "not this
+// value" is not one atom.
+//
+// Choosing groups: the largest group first, its facts removed from the others (each variable in
+// at most one group), until no group of two or more is left (Fast Downward's translator does the
+// same). A group whose operators cannot be written with plain var = value effects (a fact
+// deleted without a precondition saying the group is in that fact) stays boolean.
+//
+// Determinism: candidates, instances and groups are visited in task order; equal inputs give
+// equal groups. Nothing here reads the model beyond the fact names and arguments it is given.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "ground/task.h"
+#include "model/world.h"
+
+namespace goap::ground {
+
+struct MutexGroupStats {
+  std::size_t candidates = 0;    // candidates checked
+  std::size_t groups = 0;        // groups merged into variables
+  std::size_t merged_vars = 0;   // boolean variables those groups replaced
+  std::size_t dead_operators = 0;  // operators dropped: two facts of one group in the precondition
+  double ms = 0;
+};
+
+// The ground fact behind each task variable, or nullopt for one that is not a boolean fact
+// (enumerations and integers are already multi-valued; they never join a group).
+using VariableFacts = std::vector<std::optional<model::GroundTerm>>;
+
+// Groups of variables (each sorted; groups in a deterministic order) of which at most one is
+// true (value 1) in every state reachable from task.initial. Every group has two or more
+// variables, and no variable is in two groups.
+// `stats` (optional) gets the number of candidates checked.
+std::vector<std::vector<std::uint32_t>> find_mutex_groups(const Task& task, const VariableFacts& facts,
+                                                          MutexGroupStats* stats = nullptr,
+                                                          std::size_t max_candidates = 2000);
+
+// `task` with each encodable group merged into one variable (named after its facts; values: the
+// facts in group order, then `none` when needed). Variables keep their relative order, a group
+// taking the place of its first member. Operators keep their order, names, actions and arguments;
+// operators that are applicable in no reachable state are dropped. So the two tasks have the
+// same plans, step for step.
+Task merge_mutex_groups(const Task& task, const std::vector<std::vector<std::uint32_t>>& groups,
+                        MutexGroupStats* stats);
+
+}  // namespace goap::ground
