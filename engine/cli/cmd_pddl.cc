@@ -100,8 +100,11 @@ PddlSolved solve_pddl(const PddlOptions& o, const CommonOptions& common) {
   out.variables = gt.task.variables.size();
 
   out.heuristic = !o.heuristic.empty() ? o.heuristic : (o.search == "astar" ? "lmcut" : "ff");
-  search::SearchConfig config =
-      o.search == "astar" ? search::SearchConfig::astar() : search::SearchConfig::greedy(out.heuristic == "ff");
+  // Greedy searches use h_FF's preferred operators (the other heuristics prefer none).
+  const bool preferred = out.heuristic == "ff";
+  const search::SearchConfig config = o.search == "astar"       ? search::SearchConfig::astar()
+                                      : o.search == "lazy-gbfs" ? search::SearchConfig::lazy_greedy(preferred)
+                                                                : search::SearchConfig::greedy(preferred);
   search::SearchLimits limits;
   limits.max_expansions = static_cast<std::uint64_t>(o.max_expansions);
   limits.max_ms = o.max_ms;

@@ -72,7 +72,7 @@ struct PddlOptions {
   std::string problem;
   std::string plan_file;            // empty: the plan goes to stdout
   bool json = false;                // statistics JSON on stdout
-  std::string search = "astar";     // astar | gbfs | lazy-gbfs (lazy-gbfs runs gbfs: no lazy loop)
+  std::string search = "astar";     // astar | gbfs | lazy-gbfs
   std::string heuristic;            // empty: lmcut for astar, ff otherwise
   long long max_expansions = 50'000'000;
   double max_ms = 600'000;

@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
   pd->add_flag("--json", pddl.json, "Print statistics as JSON on stdout");
   pd->add_option("--search", pddl.search,
                  "astar (optimal, default) | gbfs (greedy, preferred operators with ff) | lazy-gbfs "
-                 "(the same eager greedy search: goap has no lazy variant)")
+                 "(greedy with deferred evaluation: successors evaluated when popped)")
       ->check(CLI::IsMember({"astar", "gbfs", "lazy-gbfs"}));
   pd->add_option("--heuristic", pddl.heuristic, "lmcut (default for astar) | hmax | blind | ff (default otherwise) | add")
       ->check(CLI::IsMember({"lmcut", "hmax", "blind", "ff", "add"}));

@@ -59,6 +59,8 @@ TEST_CASE("satisficing configurations return valid plans on random tasks") {
     } runs[] = {{ff.get(), search::SearchConfig::greedy(true)},
                 {ff.get(), search::SearchConfig::greedy(false)},
                 {add.get(), search::SearchConfig::greedy(true)},
+                {ff.get(), search::SearchConfig::lazy_greedy(true)},
+                {add.get(), search::SearchConfig::lazy_greedy(false)},
                 {ff.get(), search::SearchConfig::weighted_astar(5, true)},
                 {add.get(), search::SearchConfig::weighted_astar(2)}};
     for (const auto& run : runs) {

@@ -1,29 +1,33 @@
-// The open list of the best-first search: a binary min-heap of (f, h, sequence) -> state.
+// The open lists of the best-first searches: a binary min-heap of (f, h, sequence) -> payload.
 //
 // Ties on f go to the smaller h (closer to the goal), then to the earlier insertion, so the order
 // of expansions, and therefore the plan, depends only on the task and the configuration.
 // Entries are never updated in place: when a state gets a better key the search pushes it again
 // and drops the stale entry when it surfaces (lazy deletion). `clear()` keeps capacity.
+// The payload is a StateId for the eager loop (OpenList) and a (parent, operator) pair for lazy
+// greedy search (LazyOpenList), which creates the state only when it pops the entry.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <vector>
 
+#include "ground/task.h"
 #include "search/state_registry.h"
 
 namespace goap::search {
 
-class OpenList {
+template <class Payload>
+class BasicOpenList {
  public:
   struct Entry {
     std::int64_t f;
     std::uint64_t seq;
     int h;
-    StateId id;
+    Payload id;
   };
 
-  void push(std::int64_t f, int h, StateId id) {
+  void push(std::int64_t f, int h, Payload id) {
     heap_.push_back(Entry{f, next_seq_++, h, id});
     std::push_heap(heap_.begin(), heap_.end(), Later{});
   }
@@ -54,5 +58,14 @@ class OpenList {
   std::vector<Entry> heap_;
   std::uint64_t next_seq_ = 0;
 };
+
+using OpenList = BasicOpenList<StateId>;
+
+// A successor not generated yet: the state it comes from and the operator that leads to it.
+struct PendingSuccessor {
+  StateId parent;
+  ground::OpId op;
+};
+using LazyOpenList = BasicOpenList<PendingSuccessor>;
 
 }  // namespace goap::search

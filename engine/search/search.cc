@@ -66,9 +66,7 @@ int Searcher::evaluate(Heuristic& heuristic, const std::uint32_t* state,
   return h;
 }
 
-int Searcher::next_queue() {
-  const bool regular = !open_[0].empty();
-  const bool preferred = !open_[1].empty();
+int Searcher::next_queue(bool regular, bool preferred) {
   if (!regular && !preferred) return -1;
   // The lower priority goes first, ties to the regular list; each turn costs one point.
   const int q = !preferred ? 0 : !regular ? 1 : (priority_[1] < priority_[0] ? 1 : 0);
@@ -78,7 +76,7 @@ int Searcher::next_queue() {
 
 std::size_t Searcher::memory_bytes() const {
   return registry_.memory_bytes() + nodes_.capacity() * sizeof(Node) + open_[0].memory_bytes() +
-         open_[1].memory_bytes();
+         open_[1].memory_bytes() + lazy_open_[0].memory_bytes() + lazy_open_[1].memory_bytes();
 }
 
 void Searcher::extract_plan(StateId goal) {
@@ -110,6 +108,8 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
     throw std::invalid_argument("preferred operators need greedy or weighted A*, not A*");
   if (config.kind == SearchKind::weighted_astar && config.weight < 1)
     throw std::invalid_argument("weighted A* needs a weight >= 1");
+  if (config.lazy && config.kind != SearchKind::greedy)
+    throw std::invalid_argument("lazy search is greedy best-first only");
   if (task_.initial.size() != task_.variables.size())
     throw std::invalid_argument("the initial state has the wrong number of values");
 
@@ -121,7 +121,10 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
   nodes_.clear();
   open_[0].clear();
   open_[1].clear();
+  lazy_open_[0].clear();
+  lazy_open_[1].clear();
   priority_[0] = priority_[1] = 0;
+  if (config.lazy) return solve_lazy(heuristic, config, limits);
 
   const std::int64_t g_weight = config.kind == SearchKind::greedy ? 0 : 1;
   const std::int64_t h_weight = config.kind == SearchKind::weighted_astar ? config.weight : 1;
@@ -153,7 +156,7 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
   for (;;) {
     if (memory_bytes() > limits.max_memory_bytes)
       return finish(SearchStatus::limit, LimitKind::memory);
-    const int q = next_queue();
+    const int q = next_queue(!open_[0].empty(), !open_[1].empty());
     if (q < 0) return finish(SearchStatus::unsolvable, LimitKind::none);
     const OpenList::Entry entry = open_[q].pop();
     {
@@ -232,6 +235,86 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
     }
     if (use_preferred)
       for (ground::OpId op : preferred_) is_preferred_[op.index()] = 0;
+  }
+}
+
+// The lazy loop: `current` is a state just created (registered, its values in state_); evaluate
+// it, expand it into pending successors keyed by its h, then pop pending successors until one
+// leads to a state not seen before.
+const SearchResult& Searcher::solve_lazy(Heuristic& heuristic, const SearchConfig& config,
+                                         const SearchLimits& limits) {
+  const bool use_preferred = config.use_preferred_operators;
+  const StatePacker& packer = registry_.packer();
+  const std::size_t words = packed_.size();
+  SearchStats& stats = result_.stats;
+
+  std::copy(task_.initial.begin(), task_.initial.end(), state_.begin());
+  packer.pack(state_.data(), packed_.data());
+  StateId current = registry_.insert_or_get(packed_.data()).id;
+  nodes_.push_back(Node{0, 0, StateId::invalid(), ground::OpId::invalid(), Status::open});
+  int best_h = Heuristic::kInfinity;
+  std::uint64_t observed = 0;
+
+  for (;;) {
+    const int h = evaluate(heuristic, state_.data(), use_preferred ? &preferred_ : nullptr);
+    nodes_[current.index()].h = h;
+    if (stats.evaluated == 1) stats.initial_h = h;
+    const auto observe = [&](bool is_goal) {
+      const Node& n = nodes_[current.index()];
+      config.observer->on_expand(
+          Expansion{observed++, current, n.parent, n.op, n.g, n.h, is_goal, state_.data()});
+    };
+    if (h == Heuristic::kInfinity) {
+      nodes_[current.index()].status = Status::dead_end;
+    } else if (task_.is_goal(state_.data())) {
+      if (config.observer != nullptr) observe(true);
+      extract_plan(current);
+      return finish(SearchStatus::solved, LimitKind::none);
+    } else {
+      if (stats.expanded >= limits.max_expansions)
+        return finish(SearchStatus::limit, LimitKind::expansions);
+      if (stats.expanded != 0 && stats.expanded % 1024 == 0 &&
+          static_cast<double>(now_ns() - start_ns_) / 1e6 > limits.max_ms)
+        return finish(SearchStatus::limit, LimitKind::time);
+      if (config.observer != nullptr) observe(false);
+      nodes_[current.index()].status = Status::closed;
+      ++stats.expanded;
+      if (best_h == Heuristic::kInfinity) {
+        best_h = h;
+      } else if (h < best_h) {
+        best_h = h;
+        if (use_preferred) priority_[1] -= config.preferred_boost;
+      }
+      if (use_preferred)
+        for (ground::OpId op : preferred_) is_preferred_[op.index()] = 1;
+      successors_.generate(state_.data(), applicable_);
+      for (const ground::OpId op : applicable_) {
+        ++stats.generated;
+        lazy_open_[0].push(h, h, PendingSuccessor{current, op});
+        if (use_preferred && is_preferred_[op.index()] != 0) lazy_open_[1].push(h, h, PendingSuccessor{current, op});
+      }
+      if (use_preferred)
+        for (ground::OpId op : preferred_) is_preferred_[op.index()] = 0;
+    }
+
+    // The next state: the first pending successor that is new (a state seen before was
+    // evaluated then; greedy search never reopens).
+    for (;;) {
+      if (memory_bytes() > limits.max_memory_bytes)
+        return finish(SearchStatus::limit, LimitKind::memory);
+      const int q = next_queue(!lazy_open_[0].empty(), !lazy_open_[1].empty());
+      if (q < 0) return finish(SearchStatus::unsolvable, LimitKind::none);
+      const PendingSuccessor next = lazy_open_[q].pop().id;
+      const ground::Operator& op = task_.operators[next.op.index()];
+      std::copy_n(registry_.packed(next.parent), words, packed_.data());
+      for (const ground::VarVal& e : op.eff) packer.set(packed_.data(), e.var, e.value);
+      const auto [child, inserted] = registry_.insert_or_get(packed_.data());
+      if (!inserted) continue;
+      nodes_.push_back(Node{nodes_[next.parent.index()].g + op.cost, 0, next.parent, next.op, Status::open});
+      packer.unpack(packed_.data(), state_.data());
+      current = child;
+      break;
+    }
   }
 }
 

@@ -15,8 +15,14 @@
 // gives the preferred list `preferred_boost` extra turns each time a new best h is found (Fast
 // Downward's boosted alternation).
 //
-// Not offered: lazy (deferred-evaluation) greedy search. It queues successors with the parent's h
-// and evaluates on pop, a different loop shape; this file keeps exactly one loop.
+// Lazy greedy search (`SearchConfig::lazy`, Fast Downward's lazy_greedy) is the one other loop:
+// it queues (state, operator) pairs with the parent's h and creates and evaluates a successor
+// only when it pops it, so a state with many successors costs one evaluation per successor
+// actually visited, not per successor generated. Preferred successors go to the second list,
+// with the same boosted alternation. It never reopens a state. Its shape (pending successors
+// instead of states on the open list) is different enough that folding it into the eager loop
+// would put a branch on every line; the two share everything else (registry, side table,
+// successor generator, limits, plan extraction).
 //
 // Data layout: per-state data (g, h, parent, creating operator, status) is a side table indexed by
 // StateId; states themselves live packed in the registry. Stale open-list entries (a state pushed
@@ -76,6 +82,7 @@ struct SearchConfig {
   SearchKind kind = SearchKind::astar;
   int weight = 1;                        // weighted_astar only: f = g + weight * h, weight >= 1
   bool use_preferred_operators = false;  // greedy and weighted_astar only
+  bool lazy = false;                     // greedy only: deferred evaluation (see above)
   int preferred_boost = 1000;            // extra turns for the preferred list on progress
   SearchObserver* observer = nullptr;    // optional trace hook; not owned
 
@@ -85,6 +92,11 @@ struct SearchConfig {
   }
   static SearchConfig greedy(bool preferred = false) {
     return {SearchKind::greedy, 1, preferred};
+  }
+  static SearchConfig lazy_greedy(bool preferred = false) {
+    SearchConfig c{SearchKind::greedy, 1, preferred};
+    c.lazy = true;
+    return c;
   }
 };
 
@@ -128,7 +140,8 @@ class Searcher {
 
   // Runs one search from task.initial. The returned reference stays valid until the next solve or
   // the Searcher's destruction. Throws std::invalid_argument for a contradictory config
-  // (preferred operators with A*, weight < 1) or an initial state of the wrong size.
+  // (preferred operators with A*, weight < 1, lazy but not greedy) or an initial state of the
+  // wrong size.
   const SearchResult& solve(Heuristic& heuristic, const SearchConfig& config = {},
                             const SearchLimits& limits = {});
 
@@ -147,7 +160,9 @@ class Searcher {
 
   int evaluate(Heuristic& heuristic, const std::uint32_t* state,
                std::vector<ground::OpId>* preferred);
-  int next_queue();  // 0 regular, 1 preferred, -1 both empty
+  const SearchResult& solve_lazy(Heuristic& heuristic, const SearchConfig& config,
+                                 const SearchLimits& limits);
+  int next_queue(bool regular, bool preferred);  // 0 regular, 1 preferred, -1 both empty
   void extract_plan(StateId goal);
   [[nodiscard]] std::size_t memory_bytes() const;
   const SearchResult& finish(SearchStatus status, LimitKind limit);
@@ -157,6 +172,7 @@ class Searcher {
   StateRegistry registry_;
   std::vector<Node> nodes_;  // indexed by StateId
   OpenList open_[2];         // [0] every state, [1] states reached by a preferred operator
+  LazyOpenList lazy_open_[2];  // the same two lists for lazy search
   int priority_[2] = {0, 0};
 
   // Scratch, kept between solves.

@@ -239,7 +239,8 @@ TEST_CASE("weighted A* and greedy return valid plans no cheaper than optimal") {
     Searcher searcher(task);
     for (const SearchConfig& config :
          {SearchConfig::weighted_astar(3), SearchConfig::greedy(), SearchConfig::greedy(true),
-          SearchConfig::weighted_astar(2, true)}) {
+          SearchConfig::weighted_astar(2, true), SearchConfig::lazy_greedy(),
+          SearchConfig::lazy_greedy(true)}) {
       const SearchResult& r = searcher.solve(gc, config);
       if (best < 0) {
         REQUIRE(r.status == SearchStatus::unsolvable);
@@ -306,6 +307,45 @@ TEST_CASE("contradictory configurations are refused") {
   astar_pref.use_preferred_operators = true;
   CHECK_THROWS_AS(searcher.solve(h, astar_pref), std::invalid_argument);
   CHECK_THROWS_AS(searcher.solve(h, SearchConfig::weighted_astar(0)), std::invalid_argument);
+  SearchConfig lazy_astar = SearchConfig::astar();
+  lazy_astar.lazy = true;
+  CHECK_THROWS_AS(searcher.solve(h, lazy_astar), std::invalid_argument);
+}
+
+TEST_CASE("lazy greedy search evaluates a successor only when it takes it off the open list") {
+  // 12 switches, h = switches still off: every state has a successor one closer, which lazy search
+  // takes next. It evaluates the 13 states of that path and none of the other 66 successors it
+  // generated on the way; eager greedy evaluates every new successor.
+  const ground::Task task = testing::switches_task(12);
+  GoalCount gc(task);
+  Searcher searcher(task);
+  const SearchResult lazy = searcher.solve(gc, SearchConfig::lazy_greedy());
+  REQUIRE(lazy.status == SearchStatus::solved);
+  CHECK(lazy.plan.cost == 12);
+  CHECK(validate_plan(task, lazy.plan) == "");
+  CHECK(lazy.stats.expanded == 12);
+  CHECK(lazy.stats.generated == 12 * 13 / 2);
+  CHECK(lazy.stats.evaluated == 13);
+  CHECK(lazy.stats.initial_h == 12);
+  const SearchResult& eager = searcher.solve(gc, SearchConfig::greedy());
+  REQUIRE(eager.status == SearchStatus::solved);
+  CHECK(eager.stats.evaluated > 2 * lazy.stats.evaluated);
+
+  SearchLimits few;
+  few.max_expansions = 5;
+  const SearchResult& limited = searcher.solve(gc, SearchConfig::lazy_greedy(), few);
+  CHECK(limited.status == SearchStatus::limit);
+  CHECK(limited.stats.expanded == 5);
+
+  // Unsolvable: the pending successors run out.
+  testing::TaskBuilder b;
+  const auto x = b.var("x", 3, 0);
+  b.op("up", {{x, 0}}, {{x, 1}});
+  b.op("down", {{x, 1}}, {{x, 0}});
+  b.goal(x, {2});
+  const ground::Task stuck = b.build();
+  GoalCount gs(stuck);
+  CHECK(search(stuck, gs, SearchConfig::lazy_greedy()).status == SearchStatus::unsolvable);
 }
 
 TEST_CASE("the initial state is read at every solve") {

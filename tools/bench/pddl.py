@@ -32,9 +32,9 @@ import validate_ipc  # noqa: E402
 COLUMNS = ["domain", "instance", "config", "solved", "cost", "expanded", "generated", "search_s", "translate_s",
            "total_s", "peak_mem_kb", "exit_code"]
 CONFIGS = {"lmcut": ["--search", "astar", "--heuristic", "lmcut"], "blind": ["--search", "astar", "--heuristic", "blind"],
-           "hmax": ["--search", "astar", "--heuristic", "hmax"], "gbfs_ff": ["--search", "gbfs", "--heuristic", "ff"]}
+           "hmax": ["--search", "astar", "--heuristic", "hmax"], "gbfs_ff": ["--search", "lazy-gbfs", "--heuristic", "ff"]}
 BATCH_SEARCH = {"lmcut": ("astar", "lmcut"), "blind": ("astar", "blind"), "hmax": ("astar", "hmax"),
-                "gbfs_ff": ("gbfs", "ff")}
+                "gbfs_ff": ("lazy-gbfs", "ff")}
 
 
 def domain_file(ddir, instance):
