@@ -2,9 +2,9 @@
 // repeated cuts in the h_max justification graph.
 //
 // One evaluation:
-//   1. h_max from the state; every operator records its precondition choice (the precondition
-//      settled last, i.e. of maximal h_max cost) and every atom its h_max cost. Goal unreached:
-//      dead end (kInfinity).
+//   1. h_max from the state; every operator records its precondition choice (a precondition of
+//      maximal h_max cost, ties to the last in precondition order) and every atom its h_max cost.
+//      Goal unreached: dead end (kInfinity).
 //   2. While h_max(goal) > 0:
 //      a. the goal zone: atoms from which the goal atom is reached through zero-cost operators
 //         along precondition-choice edges;
