@@ -38,8 +38,9 @@ std::optional<model::StateLine> parse_state_line(const std::string& display_name
 // Applies state lines over a state (later lines win).
 void apply_state_lines(const model::World& world, const std::vector<model::StateLine>& lines, model::State& state);
 
-// `goap check FILE`: a world is loaded fully (plus its uses); an actions, goals or state file
-// on its own is checked for structure and expression syntax only. Returns the world if FILE is one.
+// `goap check FILE`: a world is loaded fully (plus its uses and its <stem>.sensors.yaml); an
+// actions, goals or state file on its own is checked for structure and expression syntax only; a
+// sensors file is checked against the world beside it. Returns the world if FILE is one.
 std::optional<model::World> check_file(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags);
 
 }  // namespace goap::load

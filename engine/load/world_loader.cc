@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/names.h"
+#include "load/sensor_loader.h"
 #include "load/world_loader.h"
 
 namespace goap::load::detail {
@@ -347,7 +348,40 @@ std::optional<model::World> check_file(const std::string& path, core::SourceMana
   auto peek = detail::read_yaml_file(path, path, peek_sm, peek_diags);
   std::string kind;
   if (peek && peek->root.IsMap() && get(peek->root, "kind").IsScalar()) kind = get(peek->root, "kind").Scalar();
-  if (kind == "world" || kind.empty() || !peek) return load_world(path, sm, diags);
+  if (kind == "world" || kind.empty() || !peek) {
+    auto world = load_world(path, sm, diags);
+    // The world's sensors file (<stem>.sensors.yaml beside it) is part of it for sense and run.
+    if (world)
+      if (const std::string sensors = default_sensors_path(path); !sensors.empty()) load_sensors(sensors, *world, sm, diags);
+    return world;
+  }
+  if (kind == "sensors") {
+    // Sensors name facts and their types: they are checked against the world they sit beside.
+    namespace fs = std::filesystem;
+    const std::string suffix = ".sensors.yaml";
+    std::string world_path;
+    if (path.size() > suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0)
+      world_path = path.substr(0, path.size() - suffix.size()) + ".yaml";
+    std::error_code ec;
+    if (world_path.empty() || !fs::is_regular_file(world_path, ec)) {
+      auto y = detail::read_yaml_file(path, path, sm, diags);
+      if (!y) return std::nullopt;
+      const YAML::Node k = get(y->root, "kind");
+      diags.error(loc_of(k, y->file, sm), "a sensors file is checked against its world, and " +
+                                              (world_path.empty() ? std::string("this one is not named <world>.sensors.yaml")
+                                                                  : "there is no " + world_path))
+          .hint("keep it beside its world as <world>.sensors.yaml, then check either file");
+      return std::nullopt;
+    }
+    core::Diagnostics world_diags;
+    auto world = load_world(world_path, sm, world_diags);
+    if (!world) {
+      diags.append(world_diags);
+      return std::nullopt;
+    }
+    load_sensors(path, *world, sm, diags);
+    return std::nullopt;
+  }
   auto y = detail::read_yaml_file(path, path, sm, diags);
   if (!y) return std::nullopt;
   WorldLoader loader(sm, diags);
