@@ -67,6 +67,14 @@ std::vector<std::vector<std::uint32_t>> reachable_states(const ground::Task& t, 
   return order;
 }
 
+// -1 when unsolvable.
+long long cost_or_unsolvable(const ground::Task& t) {
+  auto h = heuristics::make_heuristic("blind", t);
+  search::Searcher searcher(t);
+  const auto& r = searcher.solve(*h, search::SearchConfig::astar(), search::SearchLimits{});
+  return r.status == search::SearchStatus::solved ? r.plan.cost : -1;
+}
+
 int optimal_cost(const ground::Task& t, search::Plan* plan) {
   auto h = heuristics::make_heuristic("blind", t);
   search::Searcher searcher(t);
@@ -137,6 +145,78 @@ TEST_CASE("mutex groups: blocks world needs one variable per block position and 
   // 16 on(x, y) (on(a, a) is relaxed-reachable), 4 ontable, 4 clear, 4 holding, handempty.
   CHECK(l.goal.task.variables.size() == 29);
   CHECK(merged.variables.size() <= 9);
+}
+
+TEST_CASE("mutex groups: sound and plan-preserving on random tasks with planted invariants") {
+  // A robot at one of k places (sometimes nowhere), m flags; moves keep "at most one place",
+  // while teleports, vanishing, blind deletes and negative preconditions each break or block a
+  // group at random. Whatever synthesis finds must hold in every reachable state, and merging
+  // must keep the optimal cost (or unsolvability).
+  std::uint64_t x = 88172645463325252ull;
+  auto next = [&](std::uint32_t n) {  // xorshift64: the same tasks everywhere
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return static_cast<std::uint32_t>(x % n);
+  };
+  int with_groups = 0;
+  for (int round = 0; round < 1500; ++round) {
+    CAPTURE(round);
+    search::testing::TaskBuilder b;
+    ground::VariableFacts facts;
+    auto term = [](std::uint32_t fact, std::uint32_t arg) {
+      return model::GroundTerm{model::FactId::from(fact), {model::ObjectId::from(arg)}};
+    };
+    const std::uint32_t k = 2 + next(4), m = 1 + next(3);
+    const std::uint32_t start = next(k + 1);  // == k: nowhere
+    std::vector<std::uint32_t> at, flag;
+    for (std::uint32_t i = 0; i < k; ++i) {
+      at.push_back(b.var("at(" + std::to_string(i) + ")", 2, i == start ? 1 : 0));
+      facts.emplace_back(term(0, i));
+    }
+    for (std::uint32_t j = 0; j < m; ++j) {
+      flag.push_back(b.var("flag(" + std::to_string(j) + ")", 2, next(2)));
+      facts.emplace_back(term(1, j));
+    }
+    const std::uint32_t nops = 3 + next(8);
+    for (std::uint32_t o = 0; o < nops; ++o) {
+      const std::uint32_t i = next(k), j = next(k), f = next(m);
+      std::vector<ground::VarVal> pre, eff;
+      switch (next(10)) {
+        case 0: eff = {{at[j], 1}}; break;                        // teleport: breaks the group
+        case 1: pre = {{at[i], 1}}; eff = {{at[i], 0}}; break;    // vanish: needs `none`
+        case 2: eff = {{at[i], 0}}; break;                        // blind delete: not encodable
+        case 3: pre = {{at[i], 0}}; eff = {{flag[f], 1}}; break;  // negative precondition
+        case 4: case 5: pre = {{flag[f], next(2)}}; eff = {{flag[f], next(2)}}; break;
+        default:
+          pre = {{at[i], 1}};
+          if (next(3) == 0) pre.push_back({flag[f], next(2)});
+          if (i != j) eff = {{at[i], 0}, {at[j], 1}};
+          else eff = {{flag[f], 1}};
+      }
+      b.op("op" + std::to_string(o), pre, eff, static_cast<int>(next(3)));
+    }
+    b.goal(at[next(k)], {next(2)});
+    if (next(2) == 0) b.goal(flag[next(m)], {next(2)});
+    const ground::Task task = b.build();
+    REQUIRE(task.validate().empty());
+
+    const auto groups = ground::find_mutex_groups(task, facts);
+    for (const auto& s : reachable_states(task, 100000))
+      for (const auto& g : groups) {
+        int count = 0;
+        for (std::uint32_t v : g) count += s[v] == 1 ? 1 : 0;
+        CHECK(count <= 1);
+      }
+    ground::MutexGroupStats stats;
+    const ground::Task merged = ground::merge_mutex_groups(task, groups, &stats);
+    REQUIRE(merged.validate().empty());
+    with_groups += stats.groups > 0 ? 1 : 0;
+    CHECK(cost_or_unsolvable(merged) == cost_or_unsolvable(task));
+  }
+  // The generator must plant groups often enough for the test to say something.
+  MESSAGE("tasks with a merged group: " << with_groups);
+  CHECK(with_groups > 300);
 }
 
 TEST_CASE("mutex groups: merging, by hand") {
