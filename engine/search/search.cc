@@ -74,6 +74,15 @@ int Searcher::next_queue(bool regular, bool preferred) {
   return q;
 }
 
+// Checked before each expansion: the expansion count, and the clock every 1024 expansions.
+LimitKind Searcher::expansion_limit(const SearchLimits& limits) const {
+  const std::uint64_t expanded = result_.stats.expanded;
+  if (expanded >= limits.max_expansions) return LimitKind::expansions;
+  if (expanded != 0 && expanded % 1024 == 0 && static_cast<double>(now_ns() - start_ns_) / 1e6 > limits.max_ms)
+    return LimitKind::time;
+  return LimitKind::none;
+}
+
 std::size_t Searcher::memory_bytes() const {
   return registry_.memory_bytes() + nodes_.capacity() * sizeof(Node) + open_[0].memory_bytes() +
          open_[1].memory_bytes() + lazy_open_[0].memory_bytes() + lazy_open_[1].memory_bytes();
@@ -176,11 +185,8 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
       extract_plan(entry.id);
       return finish(SearchStatus::solved, LimitKind::none);
     }
-    if (stats.expanded >= limits.max_expansions)
-      return finish(SearchStatus::limit, LimitKind::expansions);
-    if (stats.expanded != 0 && stats.expanded % 1024 == 0 &&
-        static_cast<double>(now_ns() - start_ns_) / 1e6 > limits.max_ms)
-      return finish(SearchStatus::limit, LimitKind::time);
+    if (const LimitKind hit = expansion_limit(limits); hit != LimitKind::none)
+      return finish(SearchStatus::limit, hit);
     if (config.observer != nullptr) observe(false);
 
     nodes_[entry.id.index()].status = Status::closed;
@@ -271,11 +277,8 @@ const SearchResult& Searcher::solve_lazy(Heuristic& heuristic, const SearchConfi
       extract_plan(current);
       return finish(SearchStatus::solved, LimitKind::none);
     } else {
-      if (stats.expanded >= limits.max_expansions)
-        return finish(SearchStatus::limit, LimitKind::expansions);
-      if (stats.expanded != 0 && stats.expanded % 1024 == 0 &&
-          static_cast<double>(now_ns() - start_ns_) / 1e6 > limits.max_ms)
-        return finish(SearchStatus::limit, LimitKind::time);
+      if (const LimitKind hit = expansion_limit(limits); hit != LimitKind::none)
+        return finish(SearchStatus::limit, hit);
       if (config.observer != nullptr) observe(false);
       nodes_[current.index()].status = Status::closed;
       ++stats.expanded;

@@ -164,6 +164,7 @@ class Searcher {
                                  const SearchLimits& limits);
   int next_queue(bool regular, bool preferred);  // 0 regular, 1 preferred, -1 both empty
   void extract_plan(StateId goal);
+  [[nodiscard]] LimitKind expansion_limit(const SearchLimits& limits) const;  // none: go on
   [[nodiscard]] std::size_t memory_bytes() const;
   const SearchResult& finish(SearchStatus status, LimitKind limit);
 

@@ -67,6 +67,17 @@ std::vector<std::vector<std::uint32_t>> reachable_states(const ground::Task& t, 
   return order;
 }
 
+// Every group has at most one true variable in every state reachable from the initial one.
+void check_at_most_one(const ground::Task& task, const std::vector<std::vector<std::uint32_t>>& groups,
+                       std::size_t cap) {
+  for (const auto& s : reachable_states(task, cap))
+    for (const auto& g : groups) {
+      int count = 0;
+      for (std::uint32_t v : g) count += s[v] == 1 ? 1 : 0;
+      CHECK(count <= 1);
+    }
+}
+
 // -1 when unsolvable.
 long long cost_or_unsolvable(const ground::Task& t) {
   auto h = heuristics::make_heuristic("blind", t);
@@ -97,13 +108,7 @@ void check_instance(const std::string& dir, const std::string& problem, bool exp
     CHECK(g.size() >= 2);
     for (std::uint32_t v : g) CHECK(used.insert(v).second);
   }
-  if (explore)
-    for (const auto& s : reachable_states(task, 200000))
-      for (const auto& g : groups) {
-        int count = 0;
-        for (std::uint32_t v : g) count += s[v] == 1 ? 1 : 0;
-        CHECK(count <= 1);
-      }
+  if (explore) check_at_most_one(task, groups, 200000);
 
   // The merged task: valid, smaller, same optimal cost; its plan replays on the boolean task.
   ground::MutexGroupStats stats;
@@ -202,12 +207,7 @@ TEST_CASE("mutex groups: sound and plan-preserving on random tasks with planted 
     REQUIRE(task.validate().empty());
 
     const auto groups = ground::find_mutex_groups(task, facts);
-    for (const auto& s : reachable_states(task, 100000))
-      for (const auto& g : groups) {
-        int count = 0;
-        for (std::uint32_t v : g) count += s[v] == 1 ? 1 : 0;
-        CHECK(count <= 1);
-      }
+    check_at_most_one(task, groups, 100000);
     ground::MutexGroupStats stats;
     const ground::Task merged = ground::merge_mutex_groups(task, groups, &stats);
     REQUIRE(merged.validate().empty());
