@@ -376,10 +376,11 @@ Task merge_mutex_groups(const Task& task, const std::vector<std::vector<std::uin
   for (std::uint32_t v = 0; v < nvars; ++v)
     if (group_of[v] != kNo) new_var[v] = group_var[group_of[v]];
 
+  // From here on scan() sees only the groups that are merged (group_of forgot the others).
   std::size_t dead = 0;
   for (const Operator& op : task.operators) {
     scan(op);
-    if (std::any_of(touches.begin(), touches.end(), [&](const Touch& t) { return t.dead && group_var[t.group] != kNo; })) {
+    if (std::any_of(touches.begin(), touches.end(), [](const Touch& t) { return t.dead; })) {
       ++dead;
       continue;
     }
@@ -391,7 +392,6 @@ Task merge_mutex_groups(const Task& task, const std::vector<std::vector<std::uin
       if (g == kNo) merged.eff.push_back(VarVal{new_var[e.var], e.value});
     }
     for (const Touch& t : touches) {
-      if (group_var[t.group] == kNo || ok[t.group] == 0) continue;
       if (t.add != kNo) merged.eff.push_back(VarVal{group_var[t.group], index_in[t.add]});
       else if (t.deletes_pre) merged.eff.push_back(VarVal{group_var[t.group], static_cast<std::uint32_t>(groups[t.group].size())});
       // else: it deletes facts its precondition says are false; nothing changes.
