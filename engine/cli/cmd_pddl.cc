@@ -102,7 +102,11 @@ PddlSolved solve_pddl(const PddlOptions& o, const CommonOptions& common) {
   out.heuristic = !o.heuristic.empty() ? o.heuristic : (o.search == "astar" ? "lmcut" : "ff");
   // Greedy searches use h_FF's preferred operators (the other heuristics prefer none).
   const bool preferred = out.heuristic == "ff";
-  const search::SearchConfig config = o.search == "astar"       ? search::SearchConfig::astar()
+  // A* defers evaluation (a state is evaluated when popped) unless told not to, or the
+  // heuristic is blind: there every evaluation is free and deferring only queues states twice.
+  out.deferred = o.search == "astar" && !o.eager && out.heuristic != "blind";
+  const bool deferred = out.deferred;
+  const search::SearchConfig config = o.search == "astar"       ? search::SearchConfig::astar(deferred)
                                       : o.search == "lazy-gbfs" ? search::SearchConfig::lazy_greedy(preferred)
                                                                 : search::SearchConfig::greedy(preferred);
   search::SearchLimits limits;
@@ -183,7 +187,8 @@ int run_pddl(const PddlOptions& o, const CommonOptions& common) {
     if (!reason.empty()) j["reason"] = reason;
     j["search"] = json{{"algorithm", o.search},
                        {"heuristic", heuristic},
-                       {"optimal", o.search == "astar" && heuristic != "ff" && heuristic != "add"}};
+                       {"optimal", o.search == "astar" && heuristic != "ff" && heuristic != "add"},
+                       {"evaluation", o.search == "lazy-gbfs" || r.deferred ? "deferred" : "eager"}};
     j["stats"] = json{{"expanded", stats.expanded},
                       {"generated", stats.generated},
                       {"evaluated", stats.evaluated},

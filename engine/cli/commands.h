@@ -78,6 +78,7 @@ struct PddlOptions {
   double max_ms = 600'000;
   long long max_memory_mb = 4096;
   bool mutex_groups = true;         // merge boolean facts into multi-valued variables (ground/mutex_groups.h)
+  bool eager = false;               // A*: evaluate every generated state, not each popped one
 };
 int run_pddl(const PddlOptions& o, const CommonOptions& common);
 

@@ -100,6 +100,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"astar", "gbfs", "lazy-gbfs"}));
   pd->add_option("--heuristic", pddl.heuristic, "lmcut (default for astar) | hmax | blind | ff (default otherwise) | add")
       ->check(CLI::IsMember({"lmcut", "hmax", "blind", "ff", "add"}));
+  pd->add_flag("--eager", pddl.eager,
+               "A*: evaluate each state when generated (Fast Downward's way); by default a state is evaluated when "
+               "popped, except with blind");
   pd->add_option("--max-expansions", pddl.max_expansions, "Search limit: expanded states")->check(CLI::PositiveNumber);
   pd->add_option("--max-ms", pddl.max_ms, "Search limit: milliseconds")->check(CLI::PositiveNumber);
   pd->add_option("--max-memory-mb", pddl.max_memory_mb, "Search limit: MiB of search memory")->check(CLI::PositiveNumber);

@@ -22,6 +22,7 @@ struct PddlSolved {
   std::string status;        // plan | satisfied | unsolvable | limit
   std::string reason;
   std::string heuristic;
+  bool deferred = false;     // A* evaluated states when popping them (SearchConfig::lazy)
   std::string domain_name, problem_name;
   bool general_cost = false;
   long long cost = 0;

@@ -1,7 +1,7 @@
-// The property test: on many random small tasks, A* with every admissible heuristic returns
-// exactly the optimal cost found by uniform-cost search over the explicit state space (written in
-// search/test_tasks.h, independent of the search code), every plan replays, and unsolvable tasks
-// are recognised as such by all of them.
+// The property test: on many random small tasks, A* with every admissible heuristic, evaluating
+// states when generated or when popped (deferred), returns exactly the optimal cost found by
+// uniform-cost search over the explicit state space (written in search/test_tasks.h, independent
+// of the search code), every plan replays, and unsolvable tasks are recognised as such by all.
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -25,19 +25,22 @@ TEST_CASE("A* with blind, hmax and lmcut finds exactly the optimal cost on rando
     (best < 0 ? unsolvable : solvable) += 1;
     search::Searcher searcher(task);
     for (std::string_view name : {"blind", "hmax", "lmcut"}) {
-      CAPTURE(seed);
-      CAPTURE(name);
-      const auto h = make_heuristic(name, task);
-      const search::SearchResult& r = searcher.solve(*h);
-      if (best < 0) {
-        REQUIRE(r.status == search::SearchStatus::unsolvable);
-        continue;
+      for (const bool deferred : {false, true}) {
+        CAPTURE(seed);
+        CAPTURE(name);
+        CAPTURE(deferred);
+        const auto h = make_heuristic(name, task);
+        const search::SearchResult& r = searcher.solve(*h, search::SearchConfig::astar(deferred));
+        if (best < 0) {
+          REQUIRE(r.status == search::SearchStatus::unsolvable);
+          continue;
+        }
+        REQUIRE(r.status == search::SearchStatus::solved);
+        REQUIRE(search::validate_plan(task, r.plan) == "");
+        REQUIRE(r.plan.cost == best);
+        REQUIRE(r.stats.initial_h <= best);
+        zero_cost_plans += (best == 0 && !r.plan.steps.empty()) ? 1 : 0;
       }
-      REQUIRE(r.status == search::SearchStatus::solved);
-      REQUIRE(search::validate_plan(task, r.plan) == "");
-      REQUIRE(r.plan.cost == best);
-      REQUIRE(r.stats.initial_h <= best);
-      zero_cost_plans += (best == 0 && !r.plan.steps.empty()) ? 1 : 0;
     }
   }
   // The generator must exercise both outcomes and zero-cost operators, or the test proves little.
@@ -53,6 +56,8 @@ TEST_CASE("satisficing configurations return valid plans on random tasks") {
     search::Searcher searcher(task);
     const auto ff = make_heuristic("ff", task);
     const auto add = make_heuristic("add", task);
+    search::SearchConfig deferred_weighted = search::SearchConfig::weighted_astar(3);
+    deferred_weighted.lazy = true;
     const struct {
       search::Heuristic* h;
       search::SearchConfig config;
@@ -62,7 +67,8 @@ TEST_CASE("satisficing configurations return valid plans on random tasks") {
                 {ff.get(), search::SearchConfig::lazy_greedy(true)},
                 {add.get(), search::SearchConfig::lazy_greedy(false)},
                 {ff.get(), search::SearchConfig::weighted_astar(5, true)},
-                {add.get(), search::SearchConfig::weighted_astar(2)}};
+                {add.get(), search::SearchConfig::weighted_astar(2)},
+                {add.get(), deferred_weighted}};
     for (const auto& run : runs) {
       CAPTURE(seed);
       CAPTURE(run.h->name());

@@ -117,8 +117,8 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
     throw std::invalid_argument("preferred operators need greedy or weighted A*, not A*");
   if (config.kind == SearchKind::weighted_astar && config.weight < 1)
     throw std::invalid_argument("weighted A* needs a weight >= 1");
-  if (config.lazy && config.kind != SearchKind::greedy)
-    throw std::invalid_argument("lazy search is greedy best-first only");
+  if (config.lazy && config.kind != SearchKind::greedy && config.use_preferred_operators)
+    throw std::invalid_argument("deferred evaluation in A* takes no preferred operators");
   if (task_.initial.size() != task_.variables.size())
     throw std::invalid_argument("the initial state has the wrong number of values");
 
@@ -133,12 +133,13 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
   lazy_open_[0].clear();
   lazy_open_[1].clear();
   priority_[0] = priority_[1] = 0;
-  if (config.lazy) return solve_lazy(heuristic, config, limits);
+  if (config.lazy && config.kind == SearchKind::greedy) return solve_lazy(heuristic, config, limits);
 
   const std::int64_t g_weight = config.kind == SearchKind::greedy ? 0 : 1;
   const std::int64_t h_weight = config.kind == SearchKind::weighted_astar ? config.weight : 1;
   const bool reopen = config.kind != SearchKind::greedy;
   const bool use_preferred = config.use_preferred_operators;
+  const bool deferred = config.lazy;  // A* or weighted A*: evaluate a state when it is popped
   const StatePacker& packer = registry_.packer();
   const std::size_t nvars = state_.size();
   const std::size_t words = packed_.size();
@@ -157,7 +158,7 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
   const int h0 = evaluate(heuristic, state_.data(), nullptr);
   stats.initial_h = h0;
   if (h0 == Heuristic::kInfinity) return finish(SearchStatus::unsolvable, LimitKind::none);
-  nodes_.push_back(Node{0, h0, StateId::invalid(), ground::OpId::invalid(), Status::open});
+  nodes_.push_back(Node{0, h0, StateId::invalid(), ground::OpId::invalid(), Status::open, true});
   push(init, 0, h0, use_preferred);
   int best_h = h0;
   std::uint64_t observed = 0;
@@ -185,12 +186,29 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
       extract_plan(entry.id);
       return finish(SearchStatus::solved, LimitKind::none);
     }
+    if (!nodes_[entry.id.index()].evaluated) {
+      // Deferred: the key used the parent's h, a lower bound. Evaluate now; if the state's f
+      // grows, it goes back in line with its own key. A smaller h keeps the bound (pathmax).
+      const int h = evaluate(heuristic, state_.data(), nullptr);
+      Node& n = nodes_[entry.id.index()];
+      n.evaluated = true;
+      if (h == Heuristic::kInfinity) {
+        n.status = Status::dead_end;
+        continue;
+      }
+      if (h > n.h) {
+        n.h = h;
+        push(entry.id, n.g, h, false);
+        continue;
+      }
+    }
     if (const LimitKind hit = expansion_limit(limits); hit != LimitKind::none)
       return finish(SearchStatus::limit, hit);
     if (config.observer != nullptr) observe(false);
 
     nodes_[entry.id.index()].status = Status::closed;
     const std::int64_t g = nodes_[entry.id.index()].g;
+    const int parent_h = nodes_[entry.id.index()].h;
     ++stats.expanded;
 
     if (use_preferred) {
@@ -207,6 +225,13 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
       const bool preferred = use_preferred && is_preferred_[op_id.index()] != 0;
       const auto [child, inserted] = registry_.insert_or_get(child_packed_.data());
 
+      if (inserted && deferred) {
+        // h(parent) - cost(op) bounds h*(child) from below whenever h(parent) is admissible.
+        const int h = std::max(parent_h - op.cost, 0);
+        nodes_.push_back(Node{child_g, h, entry.id, op_id, Status::open, false});
+        push(child, child_g, h, false);
+        continue;
+      }
       if (inserted) {
         // Only a new state needs its values spelled out, for the heuristic.
         std::copy_n(state_.data(), nvars, child_.data());
@@ -214,7 +239,7 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
         const int h = evaluate(heuristic, child_.data(), nullptr);
         const bool dead = h == Heuristic::kInfinity;
         nodes_.push_back(
-            Node{child_g, h, entry.id, op_id, dead ? Status::dead_end : Status::open});
+            Node{child_g, h, entry.id, op_id, dead ? Status::dead_end : Status::open, true});
         if (dead) continue;
         if (h < best_h) {
           best_h = h;
@@ -257,7 +282,7 @@ const SearchResult& Searcher::solve_lazy(Heuristic& heuristic, const SearchConfi
   std::copy(task_.initial.begin(), task_.initial.end(), state_.begin());
   packer.pack(state_.data(), packed_.data());
   StateId current = registry_.insert_or_get(packed_.data()).id;
-  nodes_.push_back(Node{0, 0, StateId::invalid(), ground::OpId::invalid(), Status::open});
+  nodes_.push_back(Node{0, 0, StateId::invalid(), ground::OpId::invalid(), Status::open, true});
   int best_h = Heuristic::kInfinity;
   std::uint64_t observed = 0;
 
@@ -313,7 +338,7 @@ const SearchResult& Searcher::solve_lazy(Heuristic& heuristic, const SearchConfi
       for (const ground::VarVal& e : op.eff) packer.set(packed_.data(), e.var, e.value);
       const auto [child, inserted] = registry_.insert_or_get(packed_.data());
       if (!inserted) continue;
-      nodes_.push_back(Node{nodes_[next.parent.index()].g + op.cost, 0, next.parent, next.op, Status::open});
+      nodes_.push_back(Node{nodes_[next.parent.index()].g + op.cost, 0, next.parent, next.op, Status::open, true});
       packer.unpack(packed_.data(), state_.data());
       current = child;
       break;

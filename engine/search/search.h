@@ -8,14 +8,22 @@
 // StateRegistry. When a cheaper path reaches a state already seen, A* and weighted A* reopen it,
 // even when closed: that keeps A* optimal with admissible but inconsistent heuristics (LM-cut) and
 // with zero-cost operators. Greedy only re-points the parent (its f ignores g). A heuristic value
-// of Heuristic::kInfinity marks a dead end, which is never queued.
+// of Heuristic::kInfinity marks a dead end, which is never expanded.
 //
 // With `use_preferred_operators` (greedy and weighted A* only) successors reached by an operator
 // the heuristic prefers also go to a second open list; the loop alternates between the two and
 // gives the preferred list `preferred_boost` extra turns each time a new best h is found (Fast
 // Downward's boosted alternation).
 //
-// Lazy greedy search (`SearchConfig::lazy`, Fast Downward's lazy_greedy) is the one other loop:
+// Deferred evaluation (`SearchConfig::lazy` with A* or weighted A*): a new successor is queued
+// with h(parent) - cost(op) (at least 0) in place of its own h, and evaluated only when popped.
+// That bound never exceeds h*(successor) when h(parent) is admissible, so A* stays optimal. When
+// the evaluation raises f the state goes back on the open list with its real key; otherwise it is
+// expanded at once (a smaller h keeps the parent's bound: pathmax). The states expanded are those
+// eager A* expands below the optimal cost; the saving is every successor never popped, which on
+// wide tasks with few expansions (miconic) is most of them. Needs no preferred operators.
+//
+// Lazy greedy search (`SearchConfig::lazy` with greedy, Fast Downward's lazy_greedy) is the one other loop:
 // it queues (state, operator) pairs with the parent's h and creates and evaluates a successor
 // only when it pops it, so a state with many successors costs one evaluation per successor
 // actually visited, not per successor generated. Preferred successors go to the second list,
@@ -82,11 +90,15 @@ struct SearchConfig {
   SearchKind kind = SearchKind::astar;
   int weight = 1;                        // weighted_astar only: f = g + weight * h, weight >= 1
   bool use_preferred_operators = false;  // greedy and weighted_astar only
-  bool lazy = false;                     // greedy only: deferred evaluation (see above)
+  bool lazy = false;                     // deferred evaluation (see above); not with preferred A*
   int preferred_boost = 1000;            // extra turns for the preferred list on progress
   SearchObserver* observer = nullptr;    // optional trace hook; not owned
 
-  static SearchConfig astar() { return {}; }
+  static SearchConfig astar(bool deferred = false) {
+    SearchConfig c;
+    c.lazy = deferred;
+    return c;
+  }
   static SearchConfig weighted_astar(int w, bool preferred = false) {
     return {SearchKind::weighted_astar, w, preferred};
   }
@@ -140,8 +152,8 @@ class Searcher {
 
   // Runs one search from task.initial. The returned reference stays valid until the next solve or
   // the Searcher's destruction. Throws std::invalid_argument for a contradictory config
-  // (preferred operators with A*, weight < 1, lazy but not greedy) or an initial state of the
-  // wrong size.
+  // (preferred operators with A*, weight < 1, deferred weighted A* with preferred operators) or an
+  // initial state of the wrong size.
   const SearchResult& solve(Heuristic& heuristic, const SearchConfig& config = {},
                             const SearchLimits& limits = {});
 
@@ -156,6 +168,7 @@ class Searcher {
     StateId parent;  // invalid for the initial state
     ground::OpId op; // the operator from parent; invalid for the initial state
     Status status;
+    bool evaluated;  // false: h is the parent's bound, not yet the heuristic's (deferred A*)
   };
 
   int evaluate(Heuristic& heuristic, const std::uint32_t* state,

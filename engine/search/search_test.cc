@@ -258,13 +258,17 @@ TEST_CASE("A* with the zero heuristic matches uniform-cost search on random task
     const ground::Task task = testing::random_task(seed);
     const long long best = testing::optimal_cost(task);
     ZeroHeuristic h;
-    const SearchResult r = search(task, h);
-    if (best < 0) {
-      REQUIRE(r.status == SearchStatus::unsolvable);
-    } else {
-      REQUIRE(r.status == SearchStatus::solved);
-      REQUIRE(r.plan.cost == best);
-      REQUIRE(validate_plan(task, r.plan) == "");
+    for (const bool deferred : {false, true}) {
+      CAPTURE(seed);
+      CAPTURE(deferred);
+      const SearchResult r = search(task, h, SearchConfig::astar(deferred));
+      if (best < 0) {
+        REQUIRE(r.status == SearchStatus::unsolvable);
+      } else {
+        REQUIRE(r.status == SearchStatus::solved);
+        REQUIRE(r.plan.cost == best);
+        REQUIRE(validate_plan(task, r.plan) == "");
+      }
     }
   }
 }
@@ -307,9 +311,59 @@ TEST_CASE("contradictory configurations are refused") {
   astar_pref.use_preferred_operators = true;
   CHECK_THROWS_AS(searcher.solve(h, astar_pref), std::invalid_argument);
   CHECK_THROWS_AS(searcher.solve(h, SearchConfig::weighted_astar(0)), std::invalid_argument);
-  SearchConfig lazy_astar = SearchConfig::astar();
-  lazy_astar.lazy = true;
-  CHECK_THROWS_AS(searcher.solve(h, lazy_astar), std::invalid_argument);
+  SearchConfig deferred_preferred = SearchConfig::weighted_astar(2, true);
+  deferred_preferred.lazy = true;
+  CHECK_THROWS_AS(searcher.solve(h, deferred_preferred), std::invalid_argument);
+}
+
+TEST_CASE("deferred A* evaluates a successor only when it pops it, and stays optimal") {
+  // 12 switches; goal count is h* here (each unit-cost operator sets one switch), so every state
+  // on a plan keeps f = 12. Deferred A* pops one successor per expanded state, finds its f
+  // unchanged and expands it: the initial state and the 11 states after it are evaluated, the
+  // goal is recognised before it would be. Eager A* evaluates all 78 successors it generates.
+  const ground::Task task = testing::switches_task(12);
+  GoalCount gc(task);
+  Searcher searcher(task);
+  const SearchResult deferred = searcher.solve(gc, SearchConfig::astar(true));
+  REQUIRE(deferred.status == SearchStatus::solved);
+  CHECK(deferred.plan.cost == 12);
+  CHECK(validate_plan(task, deferred.plan) == "");
+  CHECK(deferred.stats.expanded == 12);
+  CHECK(deferred.stats.evaluated == 12);
+  CHECK(deferred.stats.initial_h == 12);
+  const SearchResult& eager = searcher.solve(gc, SearchConfig::astar());
+  CHECK(eager.stats.expanded == 12);
+  CHECK(eager.stats.evaluated == 1 + 12 * 13 / 2);
+
+  // A successor whose own h raises its f goes back in line: with h = 0 on the two cheap
+  // detours and h* elsewhere, the search still returns the optimal plan.
+  testing::TaskBuilder b;
+  const auto loc = b.var("loc", 4, 0);
+  b.op("S-A", {{loc, 0}}, {{loc, 1}}, 4);
+  b.op("S-B", {{loc, 0}}, {{loc, 2}}, 1);
+  b.op("B-A", {{loc, 2}}, {{loc, 1}}, 1);
+  b.op("A-G", {{loc, 1}}, {{loc, 3}}, 5);
+  b.goal(loc, {3});
+  const ground::Task detour = b.build();
+  FunctionHeuristic inconsistent([](const std::uint32_t* s) { return std::vector<int>{0, 0, 6, 0}[s[0]]; });
+  const SearchResult r = search(detour, inconsistent, SearchConfig::astar(true));
+  REQUIRE(r.status == SearchStatus::solved);
+  CHECK(r.plan.cost == 7);
+  CHECK(names(detour, r.plan) == std::vector<std::string>{"S-B", "B-A", "A-G"});
+
+  // Dead ends are found when popped and never expanded.
+  const ground::Task soldier = testing::soldier_task();
+  FunctionHeuristic dead([](const std::uint32_t* s) { return s[7] == 0 ? Heuristic::kInfinity : 0; });
+  const SearchResult d = search(soldier, dead, SearchConfig::astar(true));
+  REQUIRE(d.status == SearchStatus::solved);
+  CHECK(d.plan.cost == 4);
+
+  // Limits apply as in eager A*.
+  SearchLimits few;
+  few.max_expansions = 5;
+  const SearchResult& limited = searcher.solve(gc, SearchConfig::astar(true), few);
+  CHECK(limited.status == SearchStatus::limit);
+  CHECK(limited.stats.expanded == 5);
 }
 
 TEST_CASE("lazy greedy search evaluates a successor only when it takes it off the open list") {
