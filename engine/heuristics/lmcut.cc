@@ -1,6 +1,7 @@
 #include "heuristics/lmcut.h"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 
@@ -19,7 +20,10 @@ LMCutHeuristic::LMCutHeuristic(const ground::Task& task)
       op_cost_(relaxed_.num_ops(), 0),
       unsatisfied_(relaxed_.num_ops(), 0),
       supporter_(relaxed_.num_ops(), RelaxedTask::kNoOp),
-      supporter_cost_(relaxed_.num_ops(), 0) {
+      supporter_cost_(relaxed_.num_ops(), 0),
+      supported_head_(relaxed_.num_atoms(), RelaxedTask::kNoOp),
+      supported_next_(relaxed_.num_ops(), RelaxedTask::kNoOp),
+      supported_prev_(relaxed_.num_ops(), RelaxedTask::kNoOp) {
   stack_.reserve(relaxed_.num_atoms());
   cut_.reserve(relaxed_.num_ops());
   state_atoms_.reserve(task.variables.size() + 1);
@@ -36,6 +40,7 @@ void LMCutHeuristic::full_hmax() {
   std::fill(cost_.begin(), cost_.end(), kUnreachedCost);
   std::fill(status_.begin(), status_.end(), kUnreached);
   std::fill(supporter_.begin(), supporter_.end(), RelaxedTask::kNoOp);
+  std::fill(supported_head_.begin(), supported_head_.end(), RelaxedTask::kNoOp);
   for (std::uint32_t o = 0; o < relaxed_.num_ops(); ++o)
     unsatisfied_[o] = static_cast<std::uint32_t>(relaxed_.pre(o).size());
   queue_.clear();
@@ -56,6 +61,7 @@ void LMCutHeuristic::full_hmax() {
         if (cost_[p] == c) choice = p;
       supporter_[o] = choice;
       supporter_cost_[o] = c;
+      link_supported(o, choice);
       const std::int64_t target = c + op_cost_[o];
       for (std::uint32_t e : relaxed_.eff(o)) {
         if (target < cost_[e]) {
@@ -67,11 +73,30 @@ void LMCutHeuristic::full_hmax() {
   }
 }
 
+void LMCutHeuristic::link_supported(std::uint32_t op, std::uint32_t atom) {
+  const std::uint32_t head = supported_head_[atom];
+  supported_next_[op] = head;
+  supported_prev_[op] = RelaxedTask::kNoOp;
+  if (head != RelaxedTask::kNoOp) supported_prev_[head] = op;
+  supported_head_[atom] = op;
+}
+
+void LMCutHeuristic::unlink_supported(std::uint32_t op) {
+  const std::uint32_t prev = supported_prev_[op], next = supported_next_[op];
+  if (prev != RelaxedTask::kNoOp) supported_next_[prev] = next;
+  else supported_head_[supporter_[op]] = next;
+  if (next != RelaxedTask::kNoOp) supported_prev_[next] = prev;
+}
+
 void LMCutHeuristic::update_supporter(std::uint32_t op) {
   std::uint32_t best = supporter_[op];
   for (std::uint32_t p : relaxed_.pre(op))
     if (cost_[p] > cost_[best]) best = p;
-  supporter_[op] = best;
+  if (best != supporter_[op]) {
+    unlink_supported(op);
+    link_supported(op, best);
+    supporter_[op] = best;
+  }
   supporter_cost_[op] = cost_[best];
 }
 
@@ -140,8 +165,7 @@ void LMCutHeuristic::find_cut() {
   while (!stack_.empty()) {
     const std::uint32_t a = stack_.back();
     stack_.pop_back();
-    for (std::uint32_t o : relaxed_.precondition_of(a)) {
-      if (supporter_[o] != a) continue;
+    for (std::uint32_t o = supported_head_[a]; o != RelaxedTask::kNoOp; o = supported_next_[o]) {
       const auto eff = relaxed_.eff(o);
       if (std::any_of(eff.begin(), eff.end(), [&](std::uint32_t e) { return status_[e] == kGoalZone; })) {
         cut_.push_back(o);
@@ -172,6 +196,12 @@ int LMCutHeuristic::evaluate(const std::uint32_t* state, std::vector<ground::OpI
     // A positive h_max goal cost guarantees a non-empty cut of positive-cost operators; anything
     // else is a bug here, and looping on it would never end.
     if (cut_.empty()) throw std::logic_error("lmcut: empty cut");
+    // The cut is a set, but the order incremental_hmax takes it in decides supporter ties, and
+    // with them later cuts. A fixed order (decreasing operator index) makes h independent of the
+    // order find_cut met the operators in. On the benchmark set (A* + LM-cut, 67 instances) the
+    // geometric mean of expansions against Fast Downward: find_cut's order 0.859, increasing
+    // 0.887, decreasing 0.851; the instances above 1.1x are the same four as before the lists.
+    std::sort(cut_.begin(), cut_.end(), std::greater<>{});
     int cut_cost = std::numeric_limits<int>::max();
     for (std::uint32_t o : cut_) cut_cost = std::min(cut_cost, op_cost_[o]);
     if (cut_cost <= 0) throw std::logic_error("lmcut: zero-cost cut");

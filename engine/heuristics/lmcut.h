@@ -9,10 +9,13 @@
 //      a. the goal zone: atoms from which the goal atom is reached through zero-cost operators
 //         along precondition-choice edges;
 //      b. forward from the state along precondition-choice edges without entering the goal zone;
-//         the operators that cross into it form the cut (a landmark: every relaxed plan uses one);
+//         the operators that cross into it form the cut (a landmark: every relaxed plan uses one).
+//         Each atom keeps a list of the operators it is the choice of, so this walk visits only
+//         those, not every operator the atom is a precondition of;
 //      c. h += the cut's cheapest remaining cost, which is subtracted from every cut operator;
-//      d. h_max is repaired incrementally: only costs that the cheaper cut operators lower are
-//         propagated (Fast Downward's incremental exploration), not recomputed from scratch.
+//      d. h_max is repaired incrementally, taking the cut in decreasing operator order: only
+//         costs that the cheaper cut operators lower are propagated (Fast Downward's incremental
+//         exploration), not recomputed from scratch.
 // Admissible; zero-cost operators are fine (they sit inside goal zones, never in a cut). The
 // relaxed task's artificial goal operators make "var in {values}" goals admissible.
 //
@@ -47,6 +50,8 @@ class LMCutHeuristic final : public search::Heuristic {
   void mark_goal_zone();
   void find_cut();
   void update_supporter(std::uint32_t op);
+  void link_supported(std::uint32_t op, std::uint32_t atom);
+  void unlink_supported(std::uint32_t op);
 
   RelaxedTask relaxed_;
   // Per atom.
@@ -57,6 +62,9 @@ class LMCutHeuristic final : public search::Heuristic {
   std::vector<std::uint32_t> unsatisfied_;   // during full_hmax
   std::vector<std::uint32_t> supporter_;     // precondition choice (an atom), or kNoOp
   std::vector<std::int64_t> supporter_cost_;
+  // The operators each atom supports, as doubly linked lists (head per atom, links per operator):
+  // find_cut walks these instead of every operator the atom is a precondition of.
+  std::vector<std::uint32_t> supported_head_, supported_next_, supported_prev_;
   // Scratch.
   std::vector<std::uint32_t> state_atoms_;
   std::vector<std::uint32_t> stack_;
