@@ -221,8 +221,8 @@ std::vector<std::vector<std::uint32_t>> choose_cover(std::vector<std::vector<std
 
 }  // namespace
 
-std::vector<std::vector<std::uint32_t>> find_mutex_groups(const Task& task, const VariableFacts& facts,
-                                                          MutexGroupStats* stats, std::size_t max_candidates) {
+MutexGroups find_mutex_groups(const Task& task, const VariableFacts& facts, MutexGroupStats* stats,
+                              std::size_t max_candidates) {
   Synthesis synthesis(task, facts);
   std::set<Candidate> seen;
   std::deque<Candidate> queue;
@@ -243,17 +243,19 @@ std::vector<std::vector<std::uint32_t>> find_mutex_groups(const Task& task, cons
   if (stats != nullptr) stats->candidates = checked;
   // The same group often comes from several candidates: keep the first of each.
   std::set<std::vector<std::uint32_t>> unique;
-  std::vector<std::vector<std::uint32_t>> pool;
-  for (auto& g : found)
-    if (unique.insert(g).second) pool.push_back(std::move(g));
-  auto chosen = choose_cover(std::move(pool), task.variables.size());
-  for (auto& g : chosen) std::sort(g.begin(), g.end());
-  return chosen;
+  MutexGroups out;
+  for (auto& g : found) {
+    std::sort(g.begin(), g.end());
+    if (unique.insert(g).second) out.invariants.push_back(std::move(g));
+  }
+  out.cover = choose_cover(out.invariants, task.variables.size());
+  for (auto& g : out.cover) std::sort(g.begin(), g.end());
+  return out;
 }
 
-Task merge_mutex_groups(const Task& task, const std::vector<std::vector<std::uint32_t>>& groups,
-                        MutexGroupStats* stats) {
+Task merge_mutex_groups(const Task& task, const MutexGroups& mutex, MutexGroupStats* stats) {
   const auto start = std::chrono::steady_clock::now();
+  const std::vector<std::vector<std::uint32_t>>& groups = mutex.cover;
   const std::size_t nvars = task.variables.size();
   // Which group (and which value in it) each variable is; kNo when it stays as it is.
   std::vector<std::uint32_t> group_of(nvars, kNo), index_in(nvars, kNo);
@@ -262,6 +264,28 @@ Task merge_mutex_groups(const Task& task, const std::vector<std::vector<std::uin
       group_of[groups[g][i]] = g;
       index_in[groups[g][i]] = i;
     }
+
+  // Operators whose precondition asks for two facts of one group, of the cover or not: never
+  // applicable. Found through a per-variable index of the groups and a per-group stamp.
+  std::vector<std::uint8_t> never(task.operators.size(), 0);
+  {
+    std::vector<std::vector<std::uint32_t>> groups_of(nvars);
+    std::uint32_t n = 0;
+    for (const auto* list : {&mutex.cover, &mutex.invariants})
+      for (const auto& g : *list) {
+        for (std::uint32_t v : g) groups_of[v].push_back(n);
+        ++n;
+      }
+    std::vector<std::uint32_t> stamp(n, kNo);
+    for (std::uint32_t o = 0; o < task.operators.size(); ++o)
+      for (const VarVal& p : task.operators[o].pre) {
+        if (p.value != 1) continue;
+        for (std::uint32_t g : groups_of[p.var]) {
+          if (stamp[g] == o) never[o] = 1;
+          stamp[g] = o;
+        }
+      }
+  }
 
   // Per group: encodable with plain effects, and whether it needs a `none` value.
   std::vector<std::uint8_t> ok(groups.size(), 1), needs_none(groups.size(), 0);
@@ -274,7 +298,7 @@ Task merge_mutex_groups(const Task& task, const std::vector<std::vector<std::uin
   // Per operator and group: the required fact, the fact made true, and whether any is deleted.
   struct Touch {
     std::uint32_t group, pre = kNo, add = kNo;
-    bool dead = false, deletes_pre = false, deletes_other = false;
+    bool deletes_pre = false, deletes_other = false;
   };
   std::vector<Touch> touches;
   auto touch_of = [&](std::uint32_t g) -> Touch& {
@@ -290,8 +314,7 @@ Task merge_mutex_groups(const Task& task, const std::vector<std::vector<std::uin
       if (g == kNo) continue;
       Touch& t = touch_of(g);
       if (p.value == 0) ok[g] = 0;  // a negative precondition (find_mutex_groups never groups one)
-      else if (t.pre != kNo) t.dead = true;  // two facts of one group: never applicable
-      else t.pre = p.var;
+      else t.pre = p.var;  // the only one: operators asking for two are never[] and not scanned
     }
     for (const VarVal& e : op.eff) {
       const std::uint32_t g = group_of[e.var];
@@ -307,9 +330,10 @@ Task merge_mutex_groups(const Task& task, const std::vector<std::vector<std::uin
       }
     }
   };
-  for (const Operator& op : task.operators) {
+  for (std::size_t o = 0; o < task.operators.size(); ++o) {
+    if (never[o] != 0) continue;
+    const Operator& op = task.operators[o];
     scan(op);
-    if (std::any_of(touches.begin(), touches.end(), [](const Touch& t) { return t.dead; })) continue;
     for (const Touch& t : touches) {
       // An add sets the group to the added fact: right in every reachable state, since at most
       // one fact of the group holds after it too (the balancing delete may sit in another group
@@ -378,12 +402,13 @@ Task merge_mutex_groups(const Task& task, const std::vector<std::vector<std::uin
 
   // From here on scan() sees only the groups that are merged (group_of forgot the others).
   std::size_t dead = 0;
-  for (const Operator& op : task.operators) {
-    scan(op);
-    if (std::any_of(touches.begin(), touches.end(), [](const Touch& t) { return t.dead; })) {
+  for (std::size_t o = 0; o < task.operators.size(); ++o) {
+    if (never[o] != 0) {
       ++dead;
       continue;
     }
+    const Operator& op = task.operators[o];
+    scan(op);
     Operator merged{op.name, op.action, op.args, {}, {}, op.cost};
     for (const VarVal& p : op.pre)
       merged.pre.push_back(group_of[p.var] == kNo ? VarVal{new_var[p.var], p.value} : VarVal{new_var[p.var], index_in[p.var]});

@@ -6,7 +6,9 @@
 // variable whose values are its facts (plus `none` when none of them may hold) gives the search
 // a state of a few bits instead of one per fact, and removes the operators whose preconditions
 // ask for two facts of one group: they can never fire, yet the delete relaxation (h_max, LM-cut,
-// h_FF) would happily use them.
+// h_FF) would happily use them. That check uses every invariant group found, not only the ones
+// merged (Fast Downward's translator does the same): in depot, `drop(h, c, c, p)` asks for
+// `clear(c)` and `lifting(h, c)`, which share a group the cover did not keep whole.
 //
 // Finding groups follows invariant synthesis (Helmert 2009, "Concise finite-domain
 // representations for PDDL planning tasks", section 5), with one difference: a candidate is
@@ -56,19 +58,22 @@ struct MutexGroupStats {
 using VariableFacts = std::vector<std::optional<model::GroundTerm>>;
 
 // Groups of variables (each sorted; groups in a deterministic order) of which at most one is
-// true (value 1) in every state reachable from task.initial. Every group has two or more
-// variables, and no variable is in two groups.
-// `stats` (optional) gets the number of candidates checked.
-std::vector<std::vector<std::uint32_t>> find_mutex_groups(const Task& task, const VariableFacts& facts,
-                                                          MutexGroupStats* stats = nullptr,
-                                                          std::size_t max_candidates = 2000);
+// true (value 1) in every state reachable from task.initial, each of two or more variables.
+struct MutexGroups {
+  std::vector<std::vector<std::uint32_t>> cover;       // disjoint: the ones to merge
+  std::vector<std::vector<std::uint32_t>> invariants;  // every group found, overlapping, untrimmed
+};
 
-// `task` with each encodable group merged into one variable (named after its facts; values: the
-// facts in group order, then `none` when needed). Variables keep their relative order, a group
-// taking the place of its first member. Operators keep their order, names, actions and arguments;
-// operators that are applicable in no reachable state are dropped. So the two tasks have the
-// same plans, step for step.
-Task merge_mutex_groups(const Task& task, const std::vector<std::vector<std::uint32_t>>& groups,
-                        MutexGroupStats* stats);
+// `stats` (optional) gets the number of candidates checked.
+MutexGroups find_mutex_groups(const Task& task, const VariableFacts& facts, MutexGroupStats* stats = nullptr,
+                              std::size_t max_candidates = 2000);
+
+// `task` with each encodable group of `groups.cover` merged into one variable (named after its
+// facts; values: the facts in group order, then `none` when needed). Variables keep their
+// relative order, a group taking the place of its first member. Operators keep their order,
+// names, actions and arguments; operators whose precondition asks for two facts of one group
+// (of the cover or the invariants) are applicable in no reachable state and are dropped. So the
+// two tasks have the same plans, step for step.
+Task merge_mutex_groups(const Task& task, const MutexGroups& groups, MutexGroupStats* stats);
 
 }  // namespace goap::ground
