@@ -3,13 +3,17 @@
 
 usage: tools/bench/pddl.py [--goap build/goap] [--root /work/shared/benchmarks/pddl]
          [--baseline FD.csv] [--domains a,b] [--config lmcut|blind|hmax|gbfs_ff] [--timeout 60]
-         [--max-ref-total S] [--out results.csv] [--batch-repeat N]
+         [--max-ref-total S] [--out results.csv] [--batch-repeat N] [--repeat N]
 
 Runs `goap pddl --json` once per instance (one at a time, as the reference was measured), writes a
 CSV with the reference's columns (translate_s is our parse + ground; total_s is the wall time of
 the process; peak_mem_kb is the child's ru_maxrss from wait4), replays every plan through the
 independent IPC validator (tests/pddl/validate_ipc.py), and prints per-domain coverage, cost
-agreement, expansion and total-time ratios (geometric means) against fd-baseline.csv.
+agreement, expansion and total-time ratios (geometric means) against fd-baseline.csv, then the
+issue's per-instance targets: instances slower than the reference, instances the reference solves
+in under a second that are not 10x faster, and LM-cut expansions above 1.1x the reference's.
+`--repeat N` runs each instance that took under a second N times and keeps the run of median
+wall time (a 20 ms run moves by a few ms with the machine; one run stays the default).
 Then measures `goap batch` throughput at --threads 1 and 2 on the solved instances that took
 under a second (the target is >= 1.8x on 2 cores). Measures; asserts nothing. Not a test.
 """
@@ -78,6 +82,7 @@ def main():
                     help="only instances the reference solved in at most this many seconds (a quick subset)")
     ap.add_argument("--out", default="goap-pddl.csv")
     ap.add_argument("--batch-repeat", type=int, default=4, help="copies of each small instance in the batch")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each sub-second instance; the median run counts")
     a = ap.parse_args()
     baseline = a.baseline or os.path.join(os.path.dirname(os.path.abspath(a.root)), "fd-baseline.csv")
     ref = {}
@@ -97,7 +102,10 @@ def main():
             if a.max_ref_total is not None and not (r0 and r0["solved"] == "1" and float(r0["total_s"]) <= a.max_ref_total):
                 continue
             dom, prob = domain_file(ddir, inst), os.path.join(ddir, inst)
-            rc, out, wall, rss = run_one(a.goap, dom, prob, a.config, a.timeout)
+            runs = [run_one(a.goap, dom, prob, a.config, a.timeout)]
+            while len(runs) < a.repeat and runs[0][2] < 1.0:
+                runs.append(run_one(a.goap, dom, prob, a.config, a.timeout))
+            rc, out, wall, rss = sorted(runs, key=lambda r: r[2])[len(runs) // 2]
             row = dict.fromkeys(COLUMNS, "")
             row.update(domain=d, instance=inst, config=a.config, solved=0, total_s=f"{wall:.3f}", peak_mem_kb=rss,
                        exit_code=rc)
@@ -160,6 +168,24 @@ def main():
           f"{len(invalid)} invalid")
     for m in invalid:
         print("  INVALID " + m)
+
+    # The issue's per-instance targets, on the instances both solved.
+    both = [(r, ref[(r["domain"], r["instance"])]) for r in rows
+            if r["solved"] and ref.get((r["domain"], r["instance"]), {}).get("solved") == "1"]
+    name = lambda r: f"{r['domain']}/{r['instance']}"
+    slower = [f"{name(r)} {float(r['total_s']):.2f}/{float(f['total_s']):.2f}" for r, f in both
+              if float(r["total_s"]) >= float(f["total_s"])]
+    small_ref = [(r, f) for r, f in both if float(f["total_s"]) < 1.0]
+    not10 = [f"{name(r)} {float(f['total_s']) / max(float(r['total_s']), 1e-9):.1f}x" for r, f in small_ref
+             if 10 * float(r["total_s"]) > float(f["total_s"])]
+    over = [f"{name(r)} {(int(r['expanded']) + 1) / (int(f['expanded']) + 1):.2f}" for r, f in both
+            if int(r["expanded"]) + 1 > 1.1 * (int(f["expanded"]) + 1)]
+    print(f"targets: total time below FD's on {len(both) - len(slower)}/{len(both)}"
+          + (f" (not: {', '.join(slower)})" if slower else ""))
+    print(f"         10x faster where FD takes under 1 s: {len(small_ref) - len(not10)}/{len(small_ref)}"
+          + (f" (not: {', '.join(not10)})" if not10 else ""))
+    print(f"         expansions within 1.1x of FD's: {len(both) - len(over)}/{len(both)}"
+          + (f" (not: {', '.join(over)})" if over else ""))
 
     # `goap batch` throughput: the same requests at 1 and 2 threads.
     small = [r for r in rows if r["solved"] and float(r["total_s"]) < 1.0]
