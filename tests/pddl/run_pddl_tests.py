@@ -63,6 +63,22 @@ def optimal_costs(goap, tests):
                 check(False, f"{name}: the plan does not validate: {e}")
 
 
+def evaluation_modes(goap, tests):
+    # A* evaluates states when it pops them unless --eager or blind; the cost never changes.
+    for inst, prob, cost, _ in OPTIMAL:
+        d = os.path.join(tests, "instances", inst)
+        args = [os.path.join(d, "domain.pddl"), os.path.join(d, prob), "--json"]
+        for extra, want in (([], "deferred"), (["--eager"], "eager"), (["--heuristic", "blind"], "eager")):
+            name = f"{inst}/{prob} {' '.join(extra)}"
+            r = run(goap, args + extra)
+            check(r.returncode == 0, f"{name}: exit {r.returncode}: {r.stderr}")
+            if r.returncode != 0:
+                continue
+            j = json.loads(r.stdout)
+            check(j["cost"] == cost, f"{name}: cost {j['cost']}, want {cost}")
+            check(j["search"]["evaluation"] == want, f"{name}: evaluation {j['search']['evaluation']}, want {want}")
+
+
 def satisficing(goap, tests):
     d = os.path.join(tests, "instances", "courier")
     domain, problem = os.path.join(d, "domain.pddl"), os.path.join(d, "problem.pddl")
@@ -120,6 +136,7 @@ def main():
     goap, tests = sys.argv[1], sys.argv[2]
     update = "--update" in sys.argv
     optimal_costs(goap, tests)
+    evaluation_modes(goap, tests)
     satisficing(goap, tests)
     exit_codes(goap, tests)
     n = golden_errors(goap, tests, update)
