@@ -289,14 +289,7 @@ void WorldLoader::read_facts(const YAML::Node& n, std::uint32_t file) {
     }
     SourceText piece = scalar_text(kv.first, file, sm_);
     if (open) {
-      SourceText& cur = entries.back().key;
-      cur.text += ", ";
-      const auto at = static_cast<std::uint32_t>(cur.text.size());
-      cur.text += piece.text;
-      for (auto p : piece.pieces) {
-        p.offset += at;
-        cur.pieces.push_back(p);
-      }
+      entries.back().key.rejoin(piece);
       entries.back().value = kv.second;
     } else {
       entries.push_back(Entry{std::move(piece), kv.first, kv.second});

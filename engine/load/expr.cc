@@ -29,6 +29,16 @@ core::SourceLoc SourceText::whole() const {
   return l;
 }
 
+void SourceText::rejoin(const SourceText& piece) {
+  text += ", ";
+  const auto base = static_cast<std::uint32_t>(text.size());
+  text += piece.text;
+  for (Piece p : piece.pieces) {
+    p.offset += base;
+    pieces.push_back(p);
+  }
+}
+
 bool Expr::operand_is_int() const {
   if (operand.empty()) return false;
   std::size_t i = operand[0] == '-' ? 1 : 0;

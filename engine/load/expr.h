@@ -34,6 +34,9 @@ struct SourceText {
   // The file location of text[offset], underlining `length` bytes.
   [[nodiscard]] core::SourceLoc at(std::uint32_t offset, std::uint32_t length = 1) const;
   [[nodiscard]] core::SourceLoc whole() const;
+  // Appends ", " and `piece`, keeping where each of its bytes came from: a flow sequence or
+  // mapping split `f(a, b)` at the comma, and this puts it back together.
+  void rejoin(const SourceText& piece);
 };
 
 enum class ExprOp : std::uint8_t { none, eq, ne, lt, le, gt, ge, add, sub };

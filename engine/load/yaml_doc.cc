@@ -374,15 +374,7 @@ std::vector<SourceText> expression_list(const YAML::Node& n, std::uint32_t file,
     }
     SourceText piece = scalar_text(item, file, sm);
     if (open) {
-      // Rejoin: `f(a` + `b)` -> `f(a, b)`, remembering where each piece came from.
-      SourceText& cur = out.back();
-      cur.text += ", ";
-      const auto at = static_cast<std::uint32_t>(cur.text.size());
-      cur.text += piece.text;
-      for (auto p : piece.pieces) {
-        p.offset += at;
-        cur.pieces.push_back(p);
-      }
+      out.back().rejoin(piece);  // `f(a` + `b)` -> `f(a, b)`
     } else {
       out.push_back(std::move(piece));
     }
