@@ -105,8 +105,7 @@ PddlSolved solve_pddl(const PddlOptions& o, const CommonOptions& common) {
   // A* defers evaluation (a state is evaluated when popped) unless told not to, or the
   // heuristic is blind: there every evaluation is free and deferring only queues states twice.
   out.deferred = o.search == "astar" && !o.eager && out.heuristic != "blind";
-  const bool deferred = out.deferred;
-  const search::SearchConfig config = o.search == "astar"       ? search::SearchConfig::astar(deferred)
+  const search::SearchConfig config = o.search == "astar"       ? search::SearchConfig::astar(out.deferred)
                                       : o.search == "lazy-gbfs" ? search::SearchConfig::lazy_greedy(preferred)
                                                                 : search::SearchConfig::greedy(preferred);
   search::SearchLimits limits;

@@ -19,15 +19,15 @@
 // with h(parent) - cost(op) (at least 0) in place of its own h, and evaluated only when popped.
 // That bound never exceeds h*(successor) when h(parent) is admissible, so A* stays optimal. When
 // the evaluation raises f the state goes back on the open list with its real key; otherwise it is
-// expanded at once (a smaller h keeps the parent's bound: pathmax). The states expanded are those
-// eager A* expands below the optimal cost; the saving is every successor never popped, which on
-// wide tasks with few expansions (miconic) is most of them. Needs no preferred operators.
+// expanded at once (a smaller h keeps the parent's bound: pathmax). It expands about the states
+// eager A* does; the saving is every successor never popped, which on wide tasks with few
+// expansions (miconic) is most of them. Needs no preferred operators.
 //
-// Lazy greedy search (`SearchConfig::lazy` with greedy, Fast Downward's lazy_greedy) is the one other loop:
-// it queues (state, operator) pairs with the parent's h and creates and evaluates a successor
-// only when it pops it, so a state with many successors costs one evaluation per successor
-// actually visited, not per successor generated. Preferred successors go to the second list,
-// with the same boosted alternation. It never reopens a state. Its shape (pending successors
+// Lazy greedy search (`SearchConfig::lazy` with greedy, Fast Downward's lazy_greedy) is the one
+// other loop: it queues (state, operator) pairs with the parent's h and creates and evaluates a
+// successor only when it pops it, so a state with many successors costs one evaluation per
+// successor actually visited, not per successor generated. Preferred successors go to the second
+// list, with the same boosted alternation. It never reopens a state. Its shape (pending successors
 // instead of states on the open list) is different enough that folding it into the eager loop
 // would put a branch on every line; the two share everything else (registry, side table,
 // successor generator, limits, plan extraction).

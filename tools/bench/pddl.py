@@ -139,6 +139,9 @@ def main():
     hdr = f"{'domain':<24}{'cover':>9}{'cost =':>9}{'exp ratio':>11}{'time ratio':>12}{'ours s':>9}{'FD s':>8}"
     print(hdr)
     print("-" * len(hdr))
+    # The instances both solved, with the reference's row.
+    solved_both = [(r, ref[(r["domain"], r["instance"])]) for r in rows
+                   if r["solved"] and ref.get((r["domain"], r["instance"]), {}).get("solved") == "1"]
     all_exp, all_time, tot = [], [], [0, 0, 0, 0, 0]
     for d in domains:
         mine = [r for r in rows if r["domain"] == d]
@@ -146,8 +149,7 @@ def main():
             continue
         ours = sum(r["solved"] for r in mine)
         refs = sum(1 for r in mine if ref.get((d, r["instance"]), {}).get("solved") == "1")
-        both = [(r, ref[(d, r["instance"])]) for r in mine
-                if r["solved"] and ref.get((d, r["instance"]), {}).get("solved") == "1"]
+        both = [(r, f) for r, f in solved_both if r["domain"] == d]
         same = sum(1 for r, f in both if str(r["cost"]) == f["cost"])
         exp = [(int(r["expanded"]) + 1) / (int(f["expanded"]) + 1) for r, f in both]
         tim = [float(r["total_s"]) / float(f["total_s"]) for r, f in both if float(f["total_s"]) > 0]
@@ -170,21 +172,19 @@ def main():
         print("  INVALID " + m)
 
     # The per-instance targets, on the instances both solved.
-    both = [(r, ref[(r["domain"], r["instance"])]) for r in rows
-            if r["solved"] and ref.get((r["domain"], r["instance"]), {}).get("solved") == "1"]
     name = lambda r: f"{r['domain']}/{r['instance']}"
-    slower = [f"{name(r)} {float(r['total_s']):.2f}/{float(f['total_s']):.2f}" for r, f in both
+    slower = [f"{name(r)} {float(r['total_s']):.2f}/{float(f['total_s']):.2f}" for r, f in solved_both
               if float(r["total_s"]) >= float(f["total_s"])]
-    small_ref = [(r, f) for r, f in both if float(f["total_s"]) < 1.0]
+    small_ref = [(r, f) for r, f in solved_both if float(f["total_s"]) < 1.0]
     not10 = [f"{name(r)} {float(f['total_s']) / max(float(r['total_s']), 1e-9):.1f}x" for r, f in small_ref
              if 10 * float(r["total_s"]) > float(f["total_s"])]
-    over = [f"{name(r)} {(int(r['expanded']) + 1) / (int(f['expanded']) + 1):.2f}" for r, f in both
+    over = [f"{name(r)} {(int(r['expanded']) + 1) / (int(f['expanded']) + 1):.2f}" for r, f in solved_both
             if int(r["expanded"]) + 1 > 1.1 * (int(f["expanded"]) + 1)]
-    print(f"targets: total time below FD's on {len(both) - len(slower)}/{len(both)}"
+    print(f"targets: total time below FD's on {len(solved_both) - len(slower)}/{len(solved_both)}"
           + (f" (not: {', '.join(slower)})" if slower else ""))
     print(f"         10x faster where FD takes under 1 s: {len(small_ref) - len(not10)}/{len(small_ref)}"
           + (f" (not: {', '.join(not10)})" if not10 else ""))
-    print(f"         expansions within 1.1x of FD's: {len(both) - len(over)}/{len(both)}"
+    print(f"         expansions within 1.1x of FD's: {len(solved_both) - len(over)}/{len(solved_both)}"
           + (f" (not: {', '.join(over)})" if over else ""))
 
     # `goap batch` throughput: the same requests at 1 and 2 threads.
