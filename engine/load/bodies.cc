@@ -101,36 +101,12 @@ std::optional<model::RunSpec> WorldLoader::read_run(const YAML::Node& n, std::ui
   }
   if (!check_name(p, file, "plugin")) return std::nullopt;
   r.plugin = p.Scalar();
-  const YAML::Node w = get(n, "with");
-  if (w.IsDefined() && !w.IsNull()) {
-    if (!w.IsMap()) {
-      diags_.error(loc_of(w, file, sm_), "'with' must be a mapping of plugin parameters");
-      return std::nullopt;
-    }
-    for (const auto& kv : w) {
-      if (!kv.first.IsScalar()) continue;
-      model::WithValue wv;
-      wv.loc = loc_of(kv.second, file, sm_, loc_of(kv.first, file, sm_));
-      if (kv.second.IsScalar()) {
-        wv.items.push_back(kv.second.Scalar());
-        check_templates(kv.second, file, a);
-      } else if (kv.second.IsSequence()) {
-        wv.is_list = true;
-        for (const auto& item : kv.second) {
-          if (!item.IsScalar()) {
-            diags_.error(loc_of(item, file, sm_, wv.loc), "items of '" + kv.first.Scalar() + "' must be single values");
-            continue;
-          }
-          wv.items.push_back(item.Scalar());
-          check_templates(item, file, a);
-        }
-      } else if (!kv.second.IsNull()) {
-        diags_.error(wv.loc, "plugin parameter '" + kv.first.Scalar() + "' must be a value or a list of values");
-        continue;
-      }
-      r.with.emplace_back(kv.first.Scalar(), std::move(wv));
-    }
-  }
+  // A wrong parameter is reported and left out; the rest of the action still loads.
+  const auto check = [&](const YAML::Node& v) {
+    check_templates(v, file, a);
+    return true;
+  };
+  if (!detail::read_with(get(n, "with"), file, sm_, diags_, true, check, r.with).is_map) return std::nullopt;
   return r;
 }
 

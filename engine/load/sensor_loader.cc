@@ -114,40 +114,8 @@ class SensorReader {
       }
       s.sensor = k.Scalar();
     }
-    const YAML::Node with = get(body, "with");
-    bool ok = true;
-    if (with.IsDefined() && !with.IsNull()) {
-      if (!with.IsMap()) {
-        diags_.error(loc_of(with, file, sm_), "'with' must be a mapping of plugin parameters");
-        return std::nullopt;
-      }
-      for (const auto& kv : with) {
-        if (!kv.first.IsScalar()) continue;
-        model::WithValue v;
-        v.loc = loc_of(kv.second, file, sm_, loc_of(kv.first, file, sm_));
-        if (kv.second.IsScalar()) {
-          v.items.push_back(kv.second.Scalar());
-          ok = check_templates(kv.second, file, s) && ok;
-        } else if (kv.second.IsSequence()) {
-          v.is_list = true;
-          for (const auto& item : kv.second) {
-            if (!item.IsScalar()) {
-              diags_.error(loc_of(item, file, sm_, v.loc), "items of '" + kv.first.Scalar() + "' must be single values");
-              ok = false;
-              continue;
-            }
-            v.items.push_back(item.Scalar());
-            ok = check_templates(item, file, s) && ok;
-          }
-        } else {
-          diags_.error(v.loc, "plugin parameter '" + kv.first.Scalar() + "' must be a value or a list of values");
-          ok = false;
-          continue;
-        }
-        s.with.emplace_back(kv.first.Scalar(), std::move(v));
-      }
-    }
-    if (!ok) return std::nullopt;
+    const auto check = [&](const YAML::Node& v) { return check_templates(v, file, s); };
+    if (!detail::read_with(get(body, "with"), file, sm_, diags_, false, check, s.with).ok) return std::nullopt;
     return s;
   }
 

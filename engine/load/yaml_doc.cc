@@ -524,4 +524,42 @@ std::optional<YamlFile> read_yaml_file(const std::string& path, const std::strin
   return parse_yaml(display_path, std::move(text), sm, diags, used_from);
 }
 
+WithRead read_with(const YAML::Node& with, std::uint32_t file, const core::SourceManager& sm,
+                   core::Diagnostics& diags, bool allow_empty, const std::function<bool(const YAML::Node&)>& check,
+                   std::vector<std::pair<std::string, model::WithValue>>& out) {
+  WithRead r;
+  if (!with.IsDefined() || with.IsNull()) return r;
+  if (!with.IsMap()) {
+    diags.error(loc_of(with, file, sm), "'with' must be a mapping of plugin parameters");
+    r.is_map = r.ok = false;
+    return r;
+  }
+  for (const auto& kv : with) {
+    if (!kv.first.IsScalar()) continue;
+    model::WithValue v;
+    v.loc = loc_of(kv.second, file, sm, loc_of(kv.first, file, sm));
+    if (kv.second.IsScalar()) {
+      v.items.push_back(kv.second.Scalar());
+      r.ok = check(kv.second) && r.ok;
+    } else if (kv.second.IsSequence()) {
+      v.is_list = true;
+      for (const auto& item : kv.second) {
+        if (!item.IsScalar()) {
+          diags.error(loc_of(item, file, sm, v.loc), "items of '" + kv.first.Scalar() + "' must be single values");
+          r.ok = false;
+          continue;
+        }
+        v.items.push_back(item.Scalar());
+        r.ok = check(item) && r.ok;
+      }
+    } else if (!kv.second.IsNull() || !allow_empty) {
+      diags.error(v.loc, "plugin parameter '" + kv.first.Scalar() + "' must be a value or a list of values");
+      r.ok = false;
+      continue;
+    }
+    out.emplace_back(kv.first.Scalar(), std::move(v));
+  }
+  return r;
+}
+
 }  // namespace goap::load::detail

@@ -14,12 +14,14 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/diag.h"
 #include "load/expr.h"
+#include "model/world.h"
 
 namespace goap::load::detail {
 
@@ -55,6 +57,18 @@ std::vector<SourceText> expression_list(const YAML::Node& n, std::uint32_t file,
                                         core::Diagnostics& diags, const std::string& what);
 
 const char* node_kind_name(const YAML::Node& n);
+
+// A plugin's `with:` mapping (an action's `run:` or a sensor): each parameter one value or a
+// list of values, kept as written, in file order. `check` sees every value (template checks)
+// and returns false to reject it. A parameter written without a value is kept with no items
+// when `allow_empty`, else reported. An absent or empty `with` reads as no parameters.
+struct WithRead {
+  bool is_map = true;  // false: `with` is not a mapping (reported) and nothing was read
+  bool ok = true;      // false: some parameter was reported
+};
+WithRead read_with(const YAML::Node& with, std::uint32_t file, const core::SourceManager& sm,
+                   core::Diagnostics& diags, bool allow_empty, const std::function<bool(const YAML::Node&)>& check,
+                   std::vector<std::pair<std::string, model::WithValue>>& out);
 
 // `map[key]`, or an undefined node when `map` is not a mapping or lacks the key. (A missing key
 // read through a const yaml-cpp node is a "zombie" that throws on every use; this never does.)
