@@ -180,6 +180,16 @@ void LMCutHeuristic::find_cut() {
   }
 }
 
+// Each cut charged its cost to every operator in it, so cost(op) - op_cost_[op] is the total
+// charged to op: the landmarks holding op. Those without op sum to h minus that, and remain a
+// cost partitioning of landmarks of state[op] (a plan from there, prefixed with op, is a plan from
+// the state; it hits each landmark without op after op). Not below h - cost.
+int LMCutHeuristic::successor_bound(int h, ground::OpId op, int cost) const {
+  if (h == kInfinity) return h;
+  const int charged = cost - op_cost_[op.index()];
+  return h > charged ? h - charged : 0;
+}
+
 int LMCutHeuristic::evaluate(const std::uint32_t* state, std::vector<ground::OpId>* preferred) {
   if (preferred) preferred->clear();
   last_landmarks_ = 0;

@@ -39,6 +39,9 @@ class LMCutHeuristic final : public search::Heuristic {
   int evaluate(const std::uint32_t* state, std::vector<ground::OpId>* preferred) override;
   [[nodiscard]] bool admissible() const override { return true; }
   [[nodiscard]] std::string_view name() const override { return "lmcut"; }
+  // h minus the landmark costs charged to `op` by the last evaluation: every landmark without op
+  // is still a landmark after applying it, and the cost partitioning still holds for them.
+  [[nodiscard]] int successor_bound(int h, ground::OpId op, int cost) const override;
 
   // Number of cuts (landmarks) the last evaluation found; for tests and statistics.
   [[nodiscard]] int last_num_landmarks() const { return last_landmarks_; }

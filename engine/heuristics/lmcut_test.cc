@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "heuristics/hmax.h"
@@ -68,6 +70,39 @@ TEST_CASE("hmax <= LM-cut <= h* in random states of random tasks") {
     }
   }
   CHECK(strictly_better > 0);  // the test tasks are rich enough to tell them apart
+}
+
+TEST_CASE("LM-cut's successor bound: at least h - cost, at most h* of the successor") {
+  int above_default = 0;
+  for (std::uint64_t seed = 2000; seed < 2150; ++seed) {
+    const ground::Task task = search::testing::random_task(seed);
+    LMCutHeuristic lmcut(task);
+    search::testing::SplitMix rng(seed);
+    std::vector<std::uint32_t> state(task.variables.size()), child;
+    for (int k = 0; k < 8; ++k) {
+      for (std::size_t v = 0; v < state.size(); ++v) state[v] = rng.below(task.variables[v].domain);
+      const int h = lmcut.evaluate(state.data(), nullptr);
+      if (h == search::Heuristic::kInfinity) continue;
+      // Ask for every bound first (they describe the last evaluation), then check each.
+      std::vector<std::pair<std::uint32_t, int>> bounds;
+      for (std::uint32_t o = 0; o < task.operators.size(); ++o) {
+        if (!task.applicable(task.operators[o], state.data())) continue;
+        bounds.emplace_back(o, lmcut.successor_bound(h, ground::OpId(o), task.operators[o].cost));
+      }
+      for (const auto& [o, bound] : bounds) {
+        const ground::Operator& op = task.operators[o];
+        child = state;
+        for (const ground::VarVal& e : op.eff) child[e.var] = e.value;
+        const long long best = search::testing::optimal_cost(task, child);
+        CAPTURE(seed);
+        CAPTURE(o);
+        REQUIRE(bound >= std::max(h - op.cost, 0));
+        if (best >= 0) REQUIRE(bound <= best);
+        above_default += bound > std::max(h - op.cost, 0) ? 1 : 0;
+      }
+    }
+  }
+  CHECK(above_default > 0);  // the bound is tighter than the default somewhere
 }
 
 }  // namespace

@@ -12,6 +12,11 @@
 //     (each applicable in `state`); heuristics without preferred operators just clear it.
 //   - `admissible()` is true when the value never exceeds the optimal cost from the state; A*
 //     returns optimal plans only with such a heuristic.
+//   - `successor_bound(h, op, cost)`, asked right after `evaluate(s)` returned h (no call in
+//     between), is a lower bound on the optimal cost from s[op], where op (of cost `cost`) is
+//     applicable in s. Deferred A* queues the successor with it before evaluating it. It must not
+//     exceed that optimal cost whenever `admissible()`. The default, h - cost (at least 0), holds
+//     for every admissible h; a heuristic that knows more (LM-cut's landmarks) may say more.
 // Ownership: a heuristic is built for one task (it keeps `const Task&` and may compile the task's
 // operators and goal in at construction, so only the state varies between calls). It is not
 // thread-safe and keeps its scratch buffers between calls, so that evaluating allocates nothing
@@ -35,6 +40,7 @@ class Heuristic {
   virtual int evaluate(const std::uint32_t* state, std::vector<ground::OpId>* preferred) = 0;
   [[nodiscard]] virtual bool admissible() const = 0;
   [[nodiscard]] virtual std::string_view name() const = 0;
+  [[nodiscard]] virtual int successor_bound(int h, ground::OpId op, int cost) const;
 };
 
 }  // namespace goap::search

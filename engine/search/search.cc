@@ -161,6 +161,10 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
   nodes_.push_back(Node{0, h0, StateId::invalid(), ground::OpId::invalid(), Status::open, true});
   push(init, 0, h0, use_preferred);
   int best_h = h0;
+  // Deferred: the state the heuristic evaluated last, expanded right after, and its value; only
+  // then may the heuristic's successor_bound be asked (for other states: h - cost).
+  StateId bound_from = init;
+  int bound_h = h0;
   std::uint64_t observed = 0;
 
   for (;;) {
@@ -201,6 +205,8 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
         push(entry.id, n.g, h, false);
         continue;
       }
+      bound_from = entry.id;
+      bound_h = h;
     }
     if (const LimitKind hit = expansion_limit(limits); hit != LimitKind::none)
       return finish(SearchStatus::limit, hit);
@@ -226,8 +232,10 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
       const auto [child, inserted] = registry_.insert_or_get(child_packed_.data());
 
       if (inserted && deferred) {
-        // h(parent) - cost(op) bounds h*(child) from below whenever h(parent) is admissible.
-        const int h = std::max(parent_h - op.cost, 0);
+        // h(parent) - cost(op) bounds h*(child) from below whenever h(parent) is admissible (the
+        // parent's h may be a bound itself: pathmax); the heuristic may know a better bound.
+        int h = std::max(parent_h - op.cost, 0);
+        if (bound_from == entry.id) h = std::max(h, heuristic.successor_bound(bound_h, op_id, op.cost));
         nodes_.push_back(Node{child_g, h, entry.id, op_id, Status::open, false});
         push(child, child_g, h, false);
         continue;

@@ -16,8 +16,11 @@
 // Downward's boosted alternation).
 //
 // Deferred evaluation (`SearchConfig::lazy` with A* or weighted A*): a new successor is queued
-// with h(parent) - cost(op) (at least 0) in place of its own h, and evaluated only when popped.
-// That bound never exceeds h*(successor) when h(parent) is admissible, so A* stays optimal. When
+// with a lower bound on its h in place of its own h, and evaluated only when popped. The bound is
+// h(parent) - cost(op) (at least 0), or the heuristic's `successor_bound` when the parent was the
+// state it evaluated last (LM-cut: h(parent) minus the landmark costs op is charged with, which
+// keeps every successor reached by an operator outside the parent's landmarks on the parent's f).
+// Either never exceeds h*(successor) when h(parent) is admissible, so A* stays optimal. When
 // the evaluation raises f the state goes back on the open list with its real key; otherwise it is
 // expanded at once (a smaller h keeps the parent's bound: pathmax). It expands about the states
 // eager A* does; the saving is every successor never popped, which on wide tasks with few
