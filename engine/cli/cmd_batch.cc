@@ -2,7 +2,8 @@
 // workers, one JSON line per request in input order.
 //
 // A request is a YAML world (`world`, optional `goal`, optional `state`: lines as for --set) or a
-// PDDL task (`domain`, `problem`, optional `heuristic`, `search`), with an optional `id` echoed back.
+// PDDL task (`domain`, `problem`, optional `heuristic`, `search`, `pruning`), with an optional `id`
+// echoed back.
 // Each is planned by the same code as `goap plan` (read_input + exec::decide) or `goap pddl`
 // (solve_pddl), so a batch answers exactly what the single commands would. A bad request becomes
 // `"status": "error"` with its rendered diagnostics on its own line; the rest of the batch goes on.
@@ -90,12 +91,15 @@ void answer_pddl(const json& req, const CommonOptions& common, json& out) {
   o.problem = req["problem"].get<std::string>();
   if (req.contains("search")) o.search = req["search"].get<std::string>();
   if (req.contains("heuristic")) o.heuristic = req["heuristic"].get<std::string>();
+  if (req.contains("pruning")) o.pruning = req["pruning"].get<std::string>();
   static const std::vector<std::string> searches{"astar", "gbfs", "lazy-gbfs"};
   static const std::vector<std::string> heuristics{"", "lmcut", "hmax", "blind", "ff", "add"};
   if (std::find(searches.begin(), searches.end(), o.search) == searches.end())
     throw std::runtime_error("unknown search '" + o.search + "' (astar | gbfs | lazy-gbfs)");
   if (std::find(heuristics.begin(), heuristics.end(), o.heuristic) == heuristics.end())
     throw std::runtime_error("unknown heuristic '" + o.heuristic + "' (lmcut | hmax | blind | ff | add)");
+  if (!o.pruning.empty() && o.pruning != "none" && o.pruning != "stubborn-sets")
+    throw std::runtime_error("unknown pruning '" + o.pruning + "' (stubborn-sets | none)");
   const PddlSolved r = solve_pddl(o, common);
   if (!r.loaded || r.internal_error) throw std::runtime_error(r.errors);
   const bool solved = r.status == "plan" || r.status == "satisfied";

@@ -105,9 +105,11 @@ PddlSolved solve_pddl(const PddlOptions& o, const CommonOptions& common) {
   // A* defers evaluation (a state is evaluated when popped) unless told not to, or the
   // heuristic is blind: there every evaluation is free and deferring only queues states twice.
   out.deferred = o.search == "astar" && !o.eager && out.heuristic != "blind";
-  const search::SearchConfig config = o.search == "astar"       ? search::SearchConfig::astar(out.deferred)
+  search::SearchConfig config = o.search == "astar"       ? search::SearchConfig::astar(out.deferred)
                                       : o.search == "lazy-gbfs" ? search::SearchConfig::lazy_greedy(preferred)
                                                                 : search::SearchConfig::greedy(preferred);
+  out.pruning = !o.pruning.empty() ? o.pruning : o.search == "astar" ? "stubborn-sets" : "none";
+  config.stubborn_sets = out.pruning == "stubborn-sets";
   search::SearchLimits limits;
   limits.max_expansions = static_cast<std::uint64_t>(o.max_expansions);
   limits.max_ms = o.max_ms;
@@ -187,10 +189,13 @@ int run_pddl(const PddlOptions& o, const CommonOptions& common) {
     j["search"] = json{{"algorithm", o.search},
                        {"heuristic", heuristic},
                        {"optimal", o.search == "astar" && heuristic != "ff" && heuristic != "add"},
-                       {"evaluation", o.search == "lazy-gbfs" || r.deferred ? "deferred" : "eager"}};
+                       {"evaluation", o.search == "lazy-gbfs" || r.deferred ? "deferred" : "eager"},
+                       {"pruning", r.pruning}};
     j["stats"] = json{{"expanded", stats.expanded},
                       {"generated", stats.generated},
                       {"evaluated", stats.evaluated},
+                      {"pruned", stats.pruned},
+                      {"pruning_off", stats.pruning_off},
                       {"states", stats.states},
                       {"initial_h", stats.initial_h},
                       {"parse_ms", round3(r.parse_ms)},

@@ -103,6 +103,10 @@ int main(int argc, char** argv) {
   pd->add_flag("--eager", pddl.eager,
                "A*: evaluate each state when generated (Fast Downward's way); by default a state is evaluated when "
                "popped, except with blind");
+  pd->add_option("--pruning", pddl.pruning,
+                 "stubborn-sets (default with astar: partial-order reduction, skips orderings of independent "
+                 "actions, keeps A* optimal) | none (default otherwise)")
+      ->check(CLI::IsMember({"none", "stubborn-sets"}));
   pd->add_option("--max-expansions", pddl.max_expansions, "Search limit: expanded states")->check(CLI::PositiveNumber);
   pd->add_option("--max-ms", pddl.max_ms, "Search limit: milliseconds")->check(CLI::PositiveNumber);
   pd->add_option("--max-memory-mb", pddl.max_memory_mb, "Search limit: MiB of search memory")->check(CLI::PositiveNumber);

@@ -23,6 +23,7 @@ struct PddlSolved {
   std::string reason;
   std::string heuristic;
   bool deferred = false;     // A* evaluated states when popping them (SearchConfig::lazy)
+  std::string pruning;       // none | stubborn-sets, as used
   std::string domain_name, problem_name;
   bool general_cost = false;
   long long cost = 0;

@@ -1,7 +1,8 @@
 // The property test: on many random small tasks, A* with every admissible heuristic, evaluating
-// states when generated or when popped (deferred), returns exactly the optimal cost found by
-// uniform-cost search over the explicit state space (written in search/test_tasks.h, independent
-// of the search code), every plan replays, and unsolvable tasks are recognised as such by all.
+// states when generated or when popped (deferred), with or without stubborn-set pruning, returns
+// exactly the optimal cost found by uniform-cost search over the explicit state space (written in
+// search/test_tasks.h, independent of the search code), every plan replays, and unsolvable tasks
+// are recognised as such by all.
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -16,8 +17,14 @@ namespace {
 
 constexpr std::uint64_t kTasks = 300;
 
+search::SearchConfig pruned(search::SearchConfig c) {
+  c.stubborn_sets = true;
+  return c;
+}
+
 TEST_CASE("A* with blind, hmax and lmcut finds exactly the optimal cost on random tasks") {
   int solvable = 0, unsolvable = 0, zero_cost_plans = 0;
+  std::uint64_t pruned = 0;
   for (std::uint64_t seed = 1; seed <= kTasks; ++seed) {
     const ground::Task task = search::testing::random_task(seed);
     REQUIRE(task.validate() == "");
@@ -25,12 +32,17 @@ TEST_CASE("A* with blind, hmax and lmcut finds exactly the optimal cost on rando
     (best < 0 ? unsolvable : solvable) += 1;
     search::Searcher searcher(task);
     for (std::string_view name : {"blind", "hmax", "lmcut"}) {
-      for (const bool deferred : {false, true}) {
+      for (const int mode : {0, 1, 2, 3}) {
+        const bool deferred = (mode & 1) != 0, stubborn = (mode & 2) != 0;
         CAPTURE(seed);
         CAPTURE(name);
         CAPTURE(deferred);
+        CAPTURE(stubborn);
         const auto h = make_heuristic(name, task);
-        const search::SearchResult& r = searcher.solve(*h, search::SearchConfig::astar(deferred));
+        search::SearchConfig config = search::SearchConfig::astar(deferred);
+        config.stubborn_sets = stubborn;
+        const search::SearchResult& r = searcher.solve(*h, config);
+        pruned += r.stats.pruned;
         if (best < 0) {
           REQUIRE(r.status == search::SearchStatus::unsolvable);
           continue;
@@ -47,6 +59,7 @@ TEST_CASE("A* with blind, hmax and lmcut finds exactly the optimal cost on rando
   CHECK(solvable > kTasks / 3);
   CHECK(unsolvable > 10);
   CHECK(zero_cost_plans > 0);
+  CHECK(pruned > 100);  // the pruned runs really pruned (786 operators over the 300 tasks)
 }
 
 TEST_CASE("satisficing configurations return valid plans on random tasks") {
@@ -68,7 +81,10 @@ TEST_CASE("satisficing configurations return valid plans on random tasks") {
                 {add.get(), search::SearchConfig::lazy_greedy(false)},
                 {ff.get(), search::SearchConfig::weighted_astar(5, true)},
                 {add.get(), search::SearchConfig::weighted_astar(2)},
-                {add.get(), deferred_weighted}};
+                {add.get(), deferred_weighted},
+                {ff.get(), pruned(search::SearchConfig::greedy(true))},
+                {add.get(), pruned(search::SearchConfig::lazy_greedy(false))},
+                {ff.get(), pruned(search::SearchConfig::weighted_astar(3))}};
     for (const auto& run : runs) {
       CAPTURE(seed);
       CAPTURE(run.h->name());

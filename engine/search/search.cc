@@ -88,6 +88,13 @@ std::size_t Searcher::memory_bytes() const {
          open_[1].memory_bytes() + lazy_open_[0].memory_bytes() + lazy_open_[1].memory_bytes();
 }
 
+void Searcher::generate(const SearchConfig& config, const std::uint32_t* state) {
+  successors_.generate(state, applicable_);
+  if (!config.stubborn_sets) return;
+  result_.stats.pruned += stubborn_->prune(state, applicable_);
+  result_.stats.pruning_off = !stubborn_->active();
+}
+
 void Searcher::extract_plan(StateId goal) {
   Plan& plan = result_.plan;
   plan.steps.clear();
@@ -133,6 +140,10 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
   lazy_open_[0].clear();
   lazy_open_[1].clear();
   priority_[0] = priority_[1] = 0;
+  if (config.stubborn_sets) {
+    if (!stubborn_) stubborn_.emplace(task_);
+    stubborn_->reset();
+  }
   if (config.lazy && config.kind == SearchKind::greedy) return solve_lazy(heuristic, config, limits);
 
   const std::int64_t g_weight = config.kind == SearchKind::greedy ? 0 : 1;
@@ -221,7 +232,7 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
       evaluate(heuristic, state_.data(), &preferred_);
       for (ground::OpId op : preferred_) is_preferred_[op.index()] = 1;
     }
-    successors_.generate(state_.data(), applicable_);
+    generate(config, state_.data());
     for (const ground::OpId op_id : applicable_) {
       ++stats.generated;
       const ground::Operator& op = task_.operators[op_id.index()];
@@ -323,7 +334,7 @@ const SearchResult& Searcher::solve_lazy(Heuristic& heuristic, const SearchConfi
       }
       if (use_preferred)
         for (ground::OpId op : preferred_) is_preferred_[op.index()] = 1;
-      successors_.generate(state_.data(), applicable_);
+      generate(config, state_.data());
       for (const ground::OpId op : applicable_) {
         ++stats.generated;
         lazy_open_[0].push(h, h, PendingSuccessor{current, op});

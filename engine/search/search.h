@@ -26,6 +26,11 @@
 // eager A* does; the saving is every successor never popped, which on wide tasks with few
 // expansions (miconic) is most of them. Needs no preferred operators.
 //
+// Pruning (`SearchConfig::stubborn_sets`): the applicable operators of an expanded state are cut
+// down to its strong stubborn set (search/stubborn_sets.h), in every loop. It keeps A* optimal and
+// greedy search complete; `stats.pruned` counts the operators removed. Pruning switches itself off
+// for the rest of a search that gives it too little to remove (`stats.pruning_off`).
+//
 // Lazy greedy search (`SearchConfig::lazy` with greedy, Fast Downward's lazy_greedy) is the one
 // other loop: it queues (state, operator) pairs with the parent's h and creates and evaluates a
 // successor only when it pops it, so a state with many successors costs one evaluation per
@@ -56,6 +61,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -64,6 +70,7 @@
 #include "search/open_list.h"
 #include "search/plan.h"
 #include "search/state_registry.h"
+#include "search/stubborn_sets.h"
 #include "search/successor_generator.h"
 
 namespace goap::search {
@@ -94,6 +101,7 @@ struct SearchConfig {
   int weight = 1;                        // weighted_astar only: f = g + weight * h, weight >= 1
   bool use_preferred_operators = false;  // greedy and weighted_astar only
   bool lazy = false;                     // deferred evaluation (see above); not with preferred A*
+  bool stubborn_sets = false;            // prune successors with strong stubborn sets (see below)
   int preferred_boost = 1000;            // extra turns for the preferred list on progress
   SearchObserver* observer = nullptr;    // optional trace hook; not owned
 
@@ -130,6 +138,8 @@ struct SearchStats {
   std::uint64_t generated = 0;  // successor states produced (duplicates included)
   std::uint64_t evaluated = 0;  // heuristic calls
   std::uint64_t reopened = 0;   // closed states put back on the open list by a cheaper path
+  std::uint64_t pruned = 0;     // applicable operators stubborn sets kept out of `generated`
+  bool pruning_off = false;     // stubborn sets switched themselves off (too little to prune)
   std::size_t states = 0;       // distinct states stored
   std::size_t bytes_per_state = 0;  // packed state size
   std::size_t memory_bytes = 0;     // registry + side tables + open lists, as checked by the limit
@@ -179,6 +189,7 @@ class Searcher {
   const SearchResult& solve_lazy(Heuristic& heuristic, const SearchConfig& config,
                                  const SearchLimits& limits);
   int next_queue(bool regular, bool preferred);  // 0 regular, 1 preferred, -1 both empty
+  void generate(const SearchConfig& config, const std::uint32_t* state);  // into applicable_
   void extract_plan(StateId goal);
   [[nodiscard]] LimitKind expansion_limit(const SearchLimits& limits) const;  // none: go on
   [[nodiscard]] std::size_t memory_bytes() const;
@@ -186,6 +197,7 @@ class Searcher {
 
   const ground::Task& task_;
   SuccessorGenerator successors_;
+  std::optional<StubbornSets> stubborn_;  // built on the first solve that asks for it
   StateRegistry registry_;
   std::vector<Node> nodes_;  // indexed by StateId
   OpenList open_[2];         // [0] every state, [1] states reached by a preferred operator

@@ -63,12 +63,17 @@ def optimal_costs(goap, tests):
                 check(False, f"{name}: the plan does not validate: {e}")
 
 
-def evaluation_modes(goap, tests):
-    # A* evaluates states when it pops them unless --eager or blind; the cost never changes.
+def search_modes(goap, tests):
+    # A* evaluates states when it pops them unless --eager or blind, and prunes with stubborn sets
+    # unless --pruning none; the cost never changes.
+    modes = (([], "deferred", "stubborn-sets"), (["--eager"], "eager", "stubborn-sets"),
+             (["--heuristic", "blind"], "eager", "stubborn-sets"), (["--pruning", "none"], "deferred", "none"),
+             (["--eager", "--pruning", "none"], "eager", "none"))
+    pruned = 0
     for inst, prob, cost, _ in OPTIMAL:
         d = os.path.join(tests, "instances", inst)
         args = [os.path.join(d, "domain.pddl"), os.path.join(d, prob), "--json"]
-        for extra, want in (([], "deferred"), (["--eager"], "eager"), (["--heuristic", "blind"], "eager")):
+        for extra, evaluation, pruning in modes:
             name = f"{inst}/{prob} {' '.join(extra)}"
             r = run(goap, args + extra)
             check(r.returncode == 0, f"{name}: exit {r.returncode}: {r.stderr}")
@@ -76,7 +81,11 @@ def evaluation_modes(goap, tests):
                 continue
             j = json.loads(r.stdout)
             check(j["cost"] == cost, f"{name}: cost {j['cost']}, want {cost}")
-            check(j["search"]["evaluation"] == want, f"{name}: evaluation {j['search']['evaluation']}, want {want}")
+            check(j["search"]["evaluation"] == evaluation, f"{name}: evaluation {j['search']['evaluation']}, want {evaluation}")
+            check(j["search"]["pruning"] == pruning, f"{name}: pruning {j['search']['pruning']}, want {pruning}")
+            check(pruning == "stubborn-sets" or j["stats"]["pruned"] == 0, f"{name}: pruned without pruning")
+            pruned += j["stats"]["pruned"]
+    check(pruned > 0, "stubborn sets pruned nothing on any test instance")
 
 
 def satisficing(goap, tests):
@@ -136,7 +145,7 @@ def main():
     goap, tests = sys.argv[1], sys.argv[2]
     update = "--update" in sys.argv
     optimal_costs(goap, tests)
-    evaluation_modes(goap, tests)
+    search_modes(goap, tests)
     satisficing(goap, tests)
     exit_codes(goap, tests)
     n = golden_errors(goap, tests, update)

@@ -22,6 +22,7 @@ import csv
 import json
 import math
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -49,9 +50,9 @@ def domain_file(ddir, instance):
     raise SystemExit(f"no domain file for {ddir}/{instance}")
 
 
-def run_one(goap, domain, problem, config, timeout):
+def run_one(goap, domain, problem, config, timeout, extra=()):
     """Runs goap once; returns (exit_code, stdout, wall_s, maxrss_kb)."""
-    cmd = [goap, "pddl", domain, problem, "--json", "--max-ms", str(int(timeout * 1000))] + CONFIGS[config]
+    cmd = [goap, "pddl", domain, problem, "--json", "--max-ms", str(int(timeout * 1000))] + CONFIGS[config] + list(extra)
     with tempfile.TemporaryFile() as out:
         start = time.monotonic()
         p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
@@ -78,12 +79,14 @@ def main():
     ap.add_argument("--domains", default="")
     ap.add_argument("--config", default="lmcut", choices=sorted(CONFIGS))
     ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--goap-args", default="", help="more options for every `goap pddl`, e.g. '--pruning none'")
     ap.add_argument("--max-ref-total", type=float, default=None,
                     help="only instances the reference solved in at most this many seconds (a quick subset)")
     ap.add_argument("--out", default="goap-pddl.csv")
     ap.add_argument("--batch-repeat", type=int, default=4, help="copies of each small instance in the batch")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each sub-second instance; the median run counts")
     a = ap.parse_args()
+    extra = shlex.split(a.goap_args)
     baseline = a.baseline or os.path.join(os.path.dirname(os.path.abspath(a.root)), "fd-baseline.csv")
     ref = {}
     if os.path.exists(baseline):
@@ -102,9 +105,9 @@ def main():
             if a.max_ref_total is not None and not (r0 and r0["solved"] == "1" and float(r0["total_s"]) <= a.max_ref_total):
                 continue
             dom, prob = domain_file(ddir, inst), os.path.join(ddir, inst)
-            runs = [run_one(a.goap, dom, prob, a.config, a.timeout)]
+            runs = [run_one(a.goap, dom, prob, a.config, a.timeout, extra)]
             while len(runs) < a.repeat and runs[0][2] < 1.0:
-                runs.append(run_one(a.goap, dom, prob, a.config, a.timeout))
+                runs.append(run_one(a.goap, dom, prob, a.config, a.timeout, extra))
             rc, out, wall, rss = sorted(runs, key=lambda r: r[2])[len(runs) // 2]
             row = dict.fromkeys(COLUMNS, "")
             row.update(domain=d, instance=inst, config=a.config, solved=0, total_s=f"{wall:.3f}", peak_mem_kb=rss,
@@ -133,7 +136,7 @@ def main():
         w.writeheader()
         w.writerows(rows)
 
-    print(f"goap vs Fast Downward, config {a.config}, timeout {a.timeout:g} s"
+    print(f"goap vs Fast Downward, config {a.config}" + (f" ({a.goap_args})" if extra else "") + f", timeout {a.timeout:g} s"
           + (f", instances FD solves in <= {a.max_ref_total:g} s" if a.max_ref_total is not None else "")
           + f"  (CSV: {a.out})")
     hdr = f"{'domain':<24}{'cover':>9}{'cost =':>9}{'exp ratio':>11}{'time ratio':>12}{'ours s':>9}{'FD s':>8}"
@@ -199,6 +202,8 @@ def main():
             ddir = os.path.join(a.root, r["domain"])
             reqs.append({"id": f"{r['domain']}/{r['instance']}#{k}", "domain": domain_file(ddir, r["instance"]),
                          "problem": os.path.join(ddir, r["instance"]), "search": search, "heuristic": heuristic})
+            if "--pruning" in extra[:-1]:
+                reqs[-1]["pruning"] = extra[extra.index("--pruning") + 1]
     text = "".join(json.dumps(q) + "\n" for q in reqs)
     times, cpu, answers = {}, {}, {}
     with tempfile.TemporaryFile() as req_file:
