@@ -18,16 +18,17 @@
 // group joins T once per state, so the work is bounded by the operators and atoms T touches.
 // Choices (the set, and so the pruning, depends on them): the unsatisfied goal condition with the
 // fewest achievers; for an operator not applicable, the unsatisfied precondition with the fewest
-// achievers not yet in T (ties: the first by variable). Against Fast Downward's "first in order",
-// on logistics-7 (A* + LM-cut) 7,580 -> 4,415 expansions, satellite p06 712 -> 396, elevators
-// p11 845 -> 338, where "first" prunes nearly nothing on logistics. Construction stops as soon as
-// T holds every applicable operator (nothing to prune), which keeps its cost small where that is
-// the rule (gripper, blocks, visitall, miconic).
+// achievers not yet in T (ties: the first by variable). Against Fast Downward's "first in order"
+// for both, A* + LM-cut: logistics-7 7,580 -> 4,415 expansions ("first" prunes nearly nothing
+// there), satellite p06 712 -> 396.
 //
 // Where operators nearly all interfere (one robot, one hand, one lift), T ends up holding every
-// applicable operator and the construction is pure cost; so, as in Fast Downward, pruning checks
-// itself after `kCheckAfter` states and switches off for the rest of the search when it removed
-// less than `kMinPrunedRatio` of the applicable operators.
+// applicable operator and the construction is pure cost. Two things keep that cost small: the
+// construction stops as soon as T holds every applicable operator (nothing left to prune), and,
+// as in Fast Downward, pruning checks itself after `kCheckAfter` states and switches off for the
+// rest of the search when it removed less than `kMinPrunedRatio` of the applicable operators
+// (Fast Downward's default ratio is 0, never off; with the early stop alone gripper-4 searched
+// 10% slower than unpruned).
 //
 // Ownership: built from a `const Task&` it keeps; per-state scratch inside, so one instance per
 // searching thread. After construction `prune` allocates nothing once its scratch has grown.
