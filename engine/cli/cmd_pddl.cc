@@ -106,9 +106,13 @@ PddlSolved solve_pddl(const PddlOptions& o, const CommonOptions& common) {
   // heuristic is blind: there every evaluation is free and deferring only queues states twice.
   out.deferred = o.search == "astar" && !o.eager && out.heuristic != "blind";
   search::SearchConfig config = o.search == "astar"       ? search::SearchConfig::astar(out.deferred)
-                                      : o.search == "lazy-gbfs" ? search::SearchConfig::lazy_greedy(preferred)
-                                                                : search::SearchConfig::greedy(preferred);
-  out.pruning = !o.pruning.empty() ? o.pruning : o.search == "astar" ? "stubborn-sets" : "none";
+                                : o.search == "lazy-gbfs" ? search::SearchConfig::lazy_greedy(preferred)
+                                                          : search::SearchConfig::greedy(preferred);
+  // A* prunes with stubborn sets unless told not to, or the heuristic is blind: blind A* expands
+  // every state below the optimal cost, and most stay reachable by some other order (elevators
+  // p03: 668,050 -> 649,903 expansions for twice the time per expansion).
+  const bool informed_astar = o.search == "astar" && out.heuristic != "blind";
+  out.pruning = !o.pruning.empty() ? o.pruning : informed_astar ? "stubborn-sets" : "none";
   config.stubborn_sets = out.pruning == "stubborn-sets";
   search::SearchLimits limits;
   limits.max_expansions = static_cast<std::uint64_t>(o.max_expansions);

@@ -104,8 +104,8 @@ int main(int argc, char** argv) {
                "A*: evaluate each state when generated (Fast Downward's way); by default a state is evaluated when "
                "popped, except with blind");
   pd->add_option("--pruning", pddl.pruning,
-                 "stubborn-sets (default with astar: partial-order reduction, skips orderings of independent "
-                 "actions, keeps A* optimal) | none (default otherwise)")
+                 "stubborn-sets (default with astar, except blind: partial-order reduction, skips orderings of "
+                 "independent actions, keeps A* optimal) | none (default otherwise)")
       ->check(CLI::IsMember({"none", "stubborn-sets"}));
   pd->add_option("--max-expansions", pddl.max_expansions, "Search limit: expanded states")->check(CLI::PositiveNumber);
   pd->add_option("--max-ms", pddl.max_ms, "Search limit: milliseconds")->check(CLI::PositiveNumber);

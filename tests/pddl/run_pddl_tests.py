@@ -65,9 +65,10 @@ def optimal_costs(goap, tests):
 
 def search_modes(goap, tests):
     # A* evaluates states when it pops them unless --eager or blind, and prunes with stubborn sets
-    # unless --pruning none; the cost never changes.
+    # unless --pruning none or blind; the cost never changes.
     modes = (([], "deferred", "stubborn-sets"), (["--eager"], "eager", "stubborn-sets"),
-             (["--heuristic", "blind"], "eager", "stubborn-sets"), (["--pruning", "none"], "deferred", "none"),
+             (["--heuristic", "blind"], "eager", "none"),
+             (["--heuristic", "blind", "--pruning", "stubborn-sets"], "eager", "stubborn-sets"), (["--pruning", "none"], "deferred", "none"),
              (["--eager", "--pruning", "none"], "eager", "none"))
     pruned = 0
     for inst, prob, cost, _ in OPTIMAL:
