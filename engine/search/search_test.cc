@@ -14,18 +14,10 @@
 namespace goap::search {
 namespace {
 
+using testing::ZeroHeuristic;
+
 // Heuristics that live only in these tests (the real ones are in engine/heuristics, which depends
 // on search, not the other way round).
-class ZeroHeuristic final : public Heuristic {
- public:
-  int evaluate(const std::uint32_t*, std::vector<ground::OpId>* preferred) override {
-    if (preferred) preferred->clear();
-    return 0;
-  }
-  bool admissible() const override { return true; }
-  std::string_view name() const override { return "zero"; }
-};
-
 class FunctionHeuristic final : public Heuristic {
  public:
   using Fn = std::function<int(const std::uint32_t*)>;

@@ -53,15 +53,7 @@ TEST_CASE("the stubborn set keeps a goal achiever and what interferes with it, n
 TEST_CASE("independent switches: one order instead of all 2^n") {
   const ground::Task task = testing::switches_task(10);
   Searcher searcher(task);
-  class Zero final : public Heuristic {
-   public:
-    int evaluate(const std::uint32_t*, std::vector<ground::OpId>* p) override {
-      if (p) p->clear();
-      return 0;
-    }
-    bool admissible() const override { return true; }
-    std::string_view name() const override { return "zero"; }
-  } zero;
+  testing::ZeroHeuristic zero;
   SearchConfig config = SearchConfig::astar();
   const std::uint64_t unpruned = searcher.solve(zero, config).stats.expanded;
   config.stubborn_sets = true;

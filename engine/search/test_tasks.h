@@ -10,12 +10,26 @@
 #include <functional>
 #include <queue>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "ground/task.h"
+#include "search/heuristic.h"
 
 namespace goap::search::testing {
+
+// h = 0 everywhere: A* becomes uniform-cost search. (The real heuristics live in
+// engine/heuristics, which depends on search, not the other way round.)
+class ZeroHeuristic final : public Heuristic {
+ public:
+  int evaluate(const std::uint32_t*, std::vector<ground::OpId>* preferred) override {
+    if (preferred) preferred->clear();
+    return 0;
+  }
+  bool admissible() const override { return true; }
+  std::string_view name() const override { return "zero"; }
+};
 
 // Builds a valid Task: sorts preconditions, effects and goal values as Task requires.
 class TaskBuilder {
