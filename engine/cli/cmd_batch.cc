@@ -2,7 +2,7 @@
 // workers, one JSON line per request in input order.
 //
 // A request is a YAML world (`world`, optional `goal`, optional `state`: lines as for --set) or a
-// PDDL task (`domain`, `problem`, optional `heuristic`, `search`, `pruning`), with an optional `id`
+// PDDL task (`domain`, `problem`, optional `heuristic`, `search`, `pruning`, `symmetry`), with an optional `id`
 // echoed back.
 // Each is planned by the same code as `goap plan` (read_input + exec::decide) or `goap pddl`
 // (solve_pddl), so a batch answers exactly what the single commands would. A bad request becomes
@@ -92,6 +92,7 @@ void answer_pddl(const json& req, const CommonOptions& common, json& out) {
   if (req.contains("search")) o.search = req["search"].get<std::string>();
   if (req.contains("heuristic")) o.heuristic = req["heuristic"].get<std::string>();
   if (req.contains("pruning")) o.pruning = req["pruning"].get<std::string>();
+  if (req.contains("symmetry")) o.symmetry = req["symmetry"].get<std::string>();
   static const std::vector<std::string> searches{"astar", "gbfs", "lazy-gbfs"};
   static const std::vector<std::string> heuristics{"", "lmcut", "hmax", "blind", "ff", "add"};
   if (std::find(searches.begin(), searches.end(), o.search) == searches.end())
@@ -100,6 +101,9 @@ void answer_pddl(const json& req, const CommonOptions& common, json& out) {
     throw std::runtime_error("unknown heuristic '" + o.heuristic + "' (lmcut | hmax | blind | ff | add)");
   if (!o.pruning.empty() && o.pruning != "none" && o.pruning != "stubborn-sets")
     throw std::runtime_error("unknown pruning '" + o.pruning + "' (stubborn-sets | none)");
+  if (!o.symmetry.empty() && o.symmetry != "none" && o.symmetry != "object")
+    throw std::runtime_error("unknown symmetry '" + o.symmetry + "' (object | none)");
+  if (const std::string conflict = symmetry_conflict(o); !conflict.empty()) throw std::runtime_error(conflict);
   const PddlSolved r = solve_pddl(o, common);
   if (!r.loaded || r.internal_error) throw std::runtime_error(r.errors);
   const bool solved = r.status == "plan" || r.status == "satisfied";

@@ -81,17 +81,20 @@ PddlSolved solve_pddl(const PddlOptions& o, const CommonOptions& common) {
   out.grounding = domain->stats;
   const ground::GoalInstance goal = ground::instantiate_goal(w, model::GoalId::from(0), initial, true);
   ground::GoalTask gt = ground::make_goal_task(w, *domain, goal);
-  if (o.mutex_groups && !gt.statically_unsolvable) {
+  // The ground fact behind each variable, for the mutex groups and the symmetries.
+  std::vector<model::GroundTerm> terms;
+  for (std::uint32_t dv : gt.domain_var) terms.push_back(domain->var_terms[dv]);
+  ground::MergeOrigin origin;
+  const bool merged = o.mutex_groups && !gt.statically_unsolvable;
+  if (merged) {
     // Mutually exclusive facts become one variable: smaller states, and no operator that asks
     // for two of them at once (the relaxation heuristics would use those).
     const auto mutex_start = Clock::now();
     ground::VariableFacts facts(gt.task.variables.size());
-    for (std::size_t v = 0; v < facts.size(); ++v) {
-      const model::GroundTerm& term = domain->var_terms[gt.domain_var[v]];
-      if (w.facts[term.fact.index()].kind == model::ValueKind::boolean) facts[v] = term;
-    }
+    for (std::size_t v = 0; v < facts.size(); ++v)
+      if (w.facts[terms[v].fact.index()].kind == model::ValueKind::boolean) facts[v] = terms[v];
     const auto groups = ground::find_mutex_groups(gt.task, facts, &out.mutex);
-    gt.task = ground::merge_mutex_groups(gt.task, groups, &out.mutex);
+    gt.task = ground::merge_mutex_groups(gt.task, groups, &out.mutex, &origin);
     gt.domain_var.clear();  // no longer one domain variable per task variable
     out.mutex.ms = ms_since(mutex_start);
   }
@@ -108,12 +111,27 @@ PddlSolved solve_pddl(const PddlOptions& o, const CommonOptions& common) {
   search::SearchConfig config = o.search == "astar"       ? search::SearchConfig::astar(out.deferred)
                                 : o.search == "lazy-gbfs" ? search::SearchConfig::lazy_greedy(preferred)
                                                           : search::SearchConfig::greedy(preferred);
+  // A* with an informed heuristic prunes with stubborn sets and searches over canonical states
+  // unless told not to. Not with blind (see below), nor lazy greedy search (no symmetries there).
+  const bool informed_astar = o.search == "astar" && out.heuristic != "blind";
+  // Callers reject an explicit `object` with lazy-gbfs (symmetry_conflict).
+  out.symmetry = o.search == "lazy-gbfs" ? "none" : !o.symmetry.empty() ? o.symmetry : informed_astar ? "object" : "none";
+  ground::ObjectSymmetries symmetries;
+  if (out.symmetry == "object" && !gt.statically_unsolvable) {
+    std::vector<ground::VarFacts> var_facts;
+    if (merged) {
+      var_facts = ground::merged_variable_facts(terms, origin);
+    } else {
+      for (const model::GroundTerm& t : terms) var_facts.push_back(ground::VarFacts{false, {t}});
+    }
+    symmetries = ground::find_object_symmetries(gt.task, var_facts, w.objects.size(), &out.symmetries);
+  }
   // A* prunes with stubborn sets unless told not to, or the heuristic is blind: blind A* expands
   // every state below the optimal cost, and most stay reachable by some other order (elevators
   // p03: 668,050 -> 649,903 expansions for twice the time per expansion).
-  const bool informed_astar = o.search == "astar" && out.heuristic != "blind";
   out.pruning = !o.pruning.empty() ? o.pruning : informed_astar ? "stubborn-sets" : "none";
   config.stubborn_sets = out.pruning == "stubborn-sets";
+  config.symmetries = &symmetries;
   search::SearchLimits limits;
   limits.max_expansions = static_cast<std::uint64_t>(o.max_expansions);
   limits.max_ms = o.max_ms;
@@ -154,8 +172,19 @@ PddlSolved solve_pddl(const PddlOptions& o, const CommonOptions& common) {
   return out;
 }
 
+std::string symmetry_conflict(const PddlOptions& o) {
+  if (o.search == "lazy-gbfs" && o.symmetry == "object")
+    return "--symmetry object needs --search astar or gbfs: lazy-gbfs creates states from pending operators, "
+           "which canonical states would not match";
+  return {};
+}
+
 int run_pddl(const PddlOptions& o, const CommonOptions& common) {
   const auto start = Clock::now();
+  if (const std::string conflict = symmetry_conflict(o); !conflict.empty()) {
+    std::fprintf(stderr, "goap: error: %s\n", conflict.c_str());
+    return kUsage;
+  }
   const PddlSolved r = solve_pddl(o, common);
   std::fputs(r.errors.c_str(), stderr);
   if (r.internal_error) return kInternal;
@@ -194,7 +223,8 @@ int run_pddl(const PddlOptions& o, const CommonOptions& common) {
                        {"heuristic", heuristic},
                        {"optimal", o.search == "astar" && heuristic != "ff" && heuristic != "add"},
                        {"evaluation", o.search == "lazy-gbfs" || r.deferred ? "deferred" : "eager"},
-                       {"pruning", r.pruning}};
+                       {"pruning", r.pruning},
+                       {"symmetry", r.symmetry}};
     j["stats"] = json{{"expanded", stats.expanded},
                       {"generated", stats.generated},
                       {"evaluated", stats.evaluated},
@@ -214,7 +244,10 @@ int run_pddl(const PddlOptions& o, const CommonOptions& common) {
                       {"reachable_operators", r.grounding.operators_kept},
                       {"mutex_groups", r.mutex.groups},
                       {"merged_variables", r.mutex.merged_vars},
-                      {"dead_operators", r.mutex.dead_operators}};
+                      {"dead_operators", r.mutex.dead_operators},
+                      {"symmetric_objects", r.symmetries.objects},
+                      {"symmetry_generators", r.symmetries.generators},
+                      {"symmetry_ms", round3(r.symmetries.ms)}};
     std::printf("%s\n", j.dump(2).c_str());
   } else if (solved && o.plan_file.empty()) {
     std::fputs(ipc.c_str(), stdout);

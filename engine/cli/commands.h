@@ -80,6 +80,7 @@ struct PddlOptions {
   bool mutex_groups = true;         // merge boolean facts into multi-valued variables (ground/mutex_groups.h)
   bool eager = false;               // A*: evaluate every generated state, not each popped one
   std::string pruning;              // none | stubborn-sets (search/stubborn_sets.h); empty: stubborn-sets for astar but blind
+  std::string symmetry;             // none | object (ground/symmetries.h); empty: object for astar but blind
 };
 int run_pddl(const PddlOptions& o, const CommonOptions& common);
 

@@ -107,6 +107,11 @@ int main(int argc, char** argv) {
                  "stubborn-sets (default with astar, except blind: partial-order reduction, skips orderings of "
                  "independent actions, keeps A* optimal) | none (default otherwise)")
       ->check(CLI::IsMember({"none", "stubborn-sets"}));
+  pd->add_option("--symmetry", pddl.symmetry,
+                 "object (default with astar, except blind: one state stands for all states that differ only by "
+                 "a renaming of interchangeable objects, keeps A* optimal) | none (default otherwise; not with "
+                 "lazy-gbfs)")
+      ->check(CLI::IsMember({"none", "object"}));
   pd->add_option("--max-expansions", pddl.max_expansions, "Search limit: expanded states")->check(CLI::PositiveNumber);
   pd->add_option("--max-ms", pddl.max_ms, "Search limit: milliseconds")->check(CLI::PositiveNumber);
   pd->add_option("--max-memory-mb", pddl.max_memory_mb, "Search limit: MiB of search memory")->check(CLI::PositiveNumber);

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "ground/grounder.h"
 #include "ground/mutex_groups.h"
+#include "ground/symmetries.h"
 #include "search/search.h"
 
 namespace goap::cli {
@@ -24,6 +25,7 @@ struct PddlSolved {
   std::string heuristic;
   bool deferred = false;     // A* evaluated states when popping them (SearchConfig::lazy)
   std::string pruning;       // none | stubborn-sets, as used
+  std::string symmetry;      // none | object, as used
   std::string domain_name, problem_name;
   bool general_cost = false;
   long long cost = 0;
@@ -33,8 +35,12 @@ struct PddlSolved {
   std::size_t operators = 0, variables = 0;
   ground::GroundingStats grounding;
   ground::MutexGroupStats mutex;
+  ground::SymmetryStats symmetries;
 };
 
 PddlSolved solve_pddl(const PddlOptions& o, const CommonOptions& common);
+
+// Empty, or why the options cannot go together (a usage error; solve_pddl assumes none).
+std::string symmetry_conflict(const PddlOptions& o);
 
 }  // namespace goap::cli

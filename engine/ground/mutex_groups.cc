@@ -253,7 +253,7 @@ MutexGroups find_mutex_groups(const Task& task, const VariableFacts& facts, Mute
   return out;
 }
 
-Task merge_mutex_groups(const Task& task, const MutexGroups& mutex, MutexGroupStats* stats) {
+Task merge_mutex_groups(const Task& task, const MutexGroups& mutex, MutexGroupStats* stats, MergeOrigin* origin) {
   const auto start = std::chrono::steady_clock::now();
   const std::vector<std::vector<std::uint32_t>>& groups = mutex.cover;
   const std::size_t nvars = task.variables.size();
@@ -373,6 +373,7 @@ Task merge_mutex_groups(const Task& task, const MutexGroups& mutex, MutexGroupSt
 
   // Variables: each in place, a group where its first member was.
   Task out;
+  if (origin != nullptr) *origin = MergeOrigin{};
   std::vector<std::uint32_t> new_var(nvars, kNo), group_var(groups.size(), kNo);
   for (std::uint32_t v = 0; v < nvars; ++v) {
     const std::uint32_t g = group_of[v];
@@ -380,10 +381,18 @@ Task merge_mutex_groups(const Task& task, const MutexGroups& mutex, MutexGroupSt
       new_var[v] = static_cast<std::uint32_t>(out.variables.size());
       out.variables.push_back(task.variables[v]);
       out.initial.push_back(task.initial[v]);
+      if (origin != nullptr) {
+        origin->from.push_back({v});
+        origin->merged.push_back(0);
+      }
       continue;
     }
     if (group_var[g] != kNo) continue;
     group_var[g] = static_cast<std::uint32_t>(out.variables.size());
+    if (origin != nullptr) {
+      origin->from.push_back(groups[g]);
+      origin->merged.push_back(1);
+    }
     Variable merged;
     std::uint32_t initial = static_cast<std::uint32_t>(groups[g].size());  // `none` unless one holds
     for (std::uint32_t i = 0; i < groups[g].size(); ++i) {

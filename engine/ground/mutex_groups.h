@@ -68,12 +68,21 @@ struct MutexGroups {
 MutexGroups find_mutex_groups(const Task& task, const VariableFacts& facts, MutexGroupStats* stats = nullptr,
                               std::size_t max_candidates = 2000);
 
+// Where each variable of a merged task comes from (merge_mutex_groups' optional output):
+// `from[v]` is the one input variable a kept variable is, or a merged variable's members in value
+// order (value i: member i true; a value past them: `none`); `merged[v]` says which.
+struct MergeOrigin {
+  std::vector<std::vector<std::uint32_t>> from;
+  std::vector<std::uint8_t> merged;
+};
+
 // `task` with each encodable group of `groups.cover` merged into one variable (named after its
 // facts; values: the facts in group order, then `none` when needed). Variables keep their
 // relative order, a group taking the place of its first member. Operators keep their order,
 // names, actions and arguments; operators whose precondition asks for two facts of one group
 // (of the cover or the invariants) are applicable in no reachable state and are dropped. So the
-// two tasks have the same plans, step for step.
-Task merge_mutex_groups(const Task& task, const MutexGroups& groups, MutexGroupStats* stats);
+// two tasks have the same plans, step for step. `origin` (optional) gets what each variable is.
+Task merge_mutex_groups(const Task& task, const MutexGroups& groups, MutexGroupStats* stats,
+                        MergeOrigin* origin = nullptr);
 
 }  // namespace goap::ground

@@ -95,16 +95,39 @@ void Searcher::generate(const SearchConfig& config, const std::uint32_t* state) 
   result_.stats.pruning_off = !stubborn_->active();
 }
 
-void Searcher::extract_plan(StateId goal) {
+void Searcher::extract_plan(StateId goal, const ground::ObjectSymmetries* symmetries) {
   Plan& plan = result_.plan;
   plan.steps.clear();
   plan.cost = 0;
+  path_.clear();
   for (StateId id = goal; nodes_[id.index()].parent.valid(); id = nodes_[id.index()].parent) {
     const ground::OpId op = nodes_[id.index()].op;
     plan.steps.push_back(op);
+    path_.push_back(nodes_[id.index()].parent);
     plan.cost += task_.operators[op.index()].cost;
   }
   std::reverse(plan.steps.begin(), plan.steps.end());
+  std::reverse(path_.begin(), path_.end());
+  if (symmetries == nullptr) return;
+  // The steps apply to canonical states. Keep a renaming R (a word of generators, applied last
+  // entry first) with real state = R(canonical state): at the start canonical = P(initial) for
+  // the generators P that canonicalize applied, so R is P's inverse, the same word since every
+  // generator is its own inverse. A step op from canonical c is R(op) from the real state, which
+  // leads to R(op(c)); canonicalizing op(c) applies generators Q, so R grows by Q's inverse.
+  renaming_.clear();
+  std::copy(task_.initial.begin(), task_.initial.end(), child_.begin());
+  symmetries->canonicalize(child_.data(), &renaming_);
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    const ground::OpId op = plan.steps[i];
+    ground::OpId real = op;
+    for (std::size_t j = renaming_.size(); j-- > 0;) real = symmetries->map_op(renaming_[j], real);
+    plan.steps[i] = real;
+    registry_.packer().unpack(registry_.packed(path_[i]), child_.data());
+    for (const ground::VarVal& e : task_.operators[op.index()].eff) child_[e.var] = e.value;
+    applied_.clear();
+    symmetries->canonicalize(child_.data(), &applied_);
+    renaming_.insert(renaming_.end(), applied_.begin(), applied_.end());
+  }
 }
 
 const SearchResult& Searcher::finish(SearchStatus status, LimitKind limit) {
@@ -128,6 +151,10 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
     throw std::invalid_argument("deferred evaluation in A* takes no preferred operators");
   if (task_.initial.size() != task_.variables.size())
     throw std::invalid_argument("the initial state has the wrong number of values");
+  const ground::ObjectSymmetries* symmetries =
+      config.symmetries != nullptr && !config.symmetries->empty() ? config.symmetries : nullptr;
+  if (symmetries != nullptr && config.lazy && config.kind == SearchKind::greedy)
+    throw std::invalid_argument("symmetry reduction needs the best-first loop, not lazy greedy search");
 
   start_ns_ = now_ns();
   result_.plan.steps.clear();
@@ -164,6 +191,7 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
 
   // The initial state.
   std::copy(task_.initial.begin(), task_.initial.end(), state_.begin());
+  if (symmetries != nullptr) symmetries->canonicalize(state_.data());
   packer.pack(state_.data(), packed_.data());
   const StateId init = registry_.insert_or_get(packed_.data()).id;
   const int h0 = evaluate(heuristic, state_.data(), nullptr);
@@ -198,7 +226,7 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
     };
     if (task_.is_goal(state_.data())) {
       if (config.observer != nullptr) observe(true);
-      extract_plan(entry.id);
+      extract_plan(entry.id, symmetries);
       return finish(SearchStatus::solved, LimitKind::none);
     }
     if (!nodes_[entry.id.index()].evaluated) {
@@ -236,8 +264,16 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
     for (const ground::OpId op_id : applicable_) {
       ++stats.generated;
       const ground::Operator& op = task_.operators[op_id.index()];
-      std::copy_n(packed_.data(), words, child_packed_.data());
-      for (const ground::VarVal& e : op.eff) packer.set(child_packed_.data(), e.var, e.value);
+      if (symmetries != nullptr) {
+        // The canonical child: its values are needed anyway.
+        std::copy_n(state_.data(), nvars, child_.data());
+        for (const ground::VarVal& e : op.eff) child_[e.var] = e.value;
+        symmetries->canonicalize(child_.data());
+        packer.pack(child_.data(), child_packed_.data());
+      } else {
+        std::copy_n(packed_.data(), words, child_packed_.data());
+        for (const ground::VarVal& e : op.eff) packer.set(child_packed_.data(), e.var, e.value);
+      }
       const std::int64_t child_g = g + op.cost;
       const bool preferred = use_preferred && is_preferred_[op_id.index()] != 0;
       const auto [child, inserted] = registry_.insert_or_get(child_packed_.data());
@@ -253,8 +289,10 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
       }
       if (inserted) {
         // Only a new state needs its values spelled out, for the heuristic.
-        std::copy_n(state_.data(), nvars, child_.data());
-        for (const ground::VarVal& e : op.eff) child_[e.var] = e.value;
+        if (symmetries == nullptr) {
+          std::copy_n(state_.data(), nvars, child_.data());
+          for (const ground::VarVal& e : op.eff) child_[e.var] = e.value;
+        }
         const int h = evaluate(heuristic, child_.data(), nullptr);
         const bool dead = h == Heuristic::kInfinity;
         nodes_.push_back(
@@ -318,7 +356,7 @@ const SearchResult& Searcher::solve_lazy(Heuristic& heuristic, const SearchConfi
       nodes_[current.index()].status = Status::dead_end;
     } else if (task_.is_goal(state_.data())) {
       if (config.observer != nullptr) observe(true);
-      extract_plan(current);
+      extract_plan(current, nullptr);
       return finish(SearchStatus::solved, LimitKind::none);
     } else {
       if (const LimitKind hit = expansion_limit(limits); hit != LimitKind::none)

@@ -31,6 +31,14 @@
 // greedy search complete; `stats.pruned` counts the operators removed. Pruning switches itself off
 // for the rest of a search that gives it too little to remove (`stats.pruning_off`).
 //
+// Symmetry reduction (`SearchConfig::symmetries`, best-first loop only): every state is replaced
+// by its canonical representative (ground/symmetries.h) before it is looked up, so one state
+// stands for its whole class of symmetric states (DKS). The parent pointers then link canonical
+// states by operators applied to canonical parents; extract_plan rebuilds the real plan forward
+// from the initial state, renaming each operator by the symmetries that took the real state to
+// the canonical one. A* stays optimal: a symmetry maps plans onto plans of equal cost, so h* is
+// the same on a whole class.
+//
 // Lazy greedy search (`SearchConfig::lazy` with greedy, Fast Downward's lazy_greedy) is the one
 // other loop: it queues (state, operator) pairs with the parent's h and creates and evaluates a
 // successor only when it pops it, so a state with many successors costs one evaluation per
@@ -65,6 +73,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ground/symmetries.h"
 #include "ground/task.h"
 #include "search/heuristic.h"
 #include "search/open_list.h"
@@ -103,6 +112,9 @@ struct SearchConfig {
   bool lazy = false;                     // deferred evaluation (see above); not with preferred A*
   bool stubborn_sets = false;            // prune successors with strong stubborn sets (see below)
   int preferred_boost = 1000;            // extra turns for the preferred list on progress
+  // Search over canonical states (see above); not with lazy greedy search. Not owned; must
+  // describe this task and outlive the solve. Null or empty: off.
+  const ground::ObjectSymmetries* symmetries = nullptr;
   SearchObserver* observer = nullptr;    // optional trace hook; not owned
 
   static SearchConfig astar(bool deferred = false) {
@@ -165,8 +177,8 @@ class Searcher {
 
   // Runs one search from task.initial. The returned reference stays valid until the next solve or
   // the Searcher's destruction. Throws std::invalid_argument for a contradictory config
-  // (preferred operators with A*, weight < 1, deferred weighted A* with preferred operators) or an
-  // initial state of the wrong size.
+  // (preferred operators with A*, weight < 1, deferred weighted A* with preferred operators,
+  // symmetries with lazy greedy search) or an initial state of the wrong size.
   const SearchResult& solve(Heuristic& heuristic, const SearchConfig& config = {},
                             const SearchLimits& limits = {});
 
@@ -190,7 +202,7 @@ class Searcher {
                                  const SearchLimits& limits);
   int next_queue(bool regular, bool preferred);  // 0 regular, 1 preferred, -1 both empty
   void generate(const SearchConfig& config, const std::uint32_t* state);  // into applicable_
-  void extract_plan(StateId goal);
+  void extract_plan(StateId goal, const ground::ObjectSymmetries* symmetries);
   [[nodiscard]] LimitKind expansion_limit(const SearchLimits& limits) const;  // none: go on
   [[nodiscard]] std::size_t memory_bytes() const;
   const SearchResult& finish(SearchStatus status, LimitKind limit);
@@ -209,6 +221,8 @@ class Searcher {
   std::vector<std::uint64_t> packed_, child_packed_;
   std::vector<ground::OpId> applicable_, preferred_;
   std::vector<std::uint8_t> is_preferred_;  // by operator index
+  std::vector<StateId> path_;                // extract_plan
+  std::vector<std::uint32_t> renaming_, applied_;
 
   std::int64_t start_ns_ = 0;
   SearchResult result_;

@@ -460,5 +460,46 @@ TEST_CASE("the trace hook stops with the search at a limit") {
   CHECK(std::none_of(obs.seen.begin(), obs.seen.end(), [](const Expansion& e) { return e.is_goal; }));
 }
 
+TEST_CASE("over canonical states, A* stores one state per class and still returns a real plan") {
+  // n interchangeable switches: swapping two neighbours (their variables, and the operators that
+  // set them) is a symmetry. A state is then known by how many switches are on: n + 1 classes
+  // instead of 2^n states. The plan comes back as real operators from the real initial state.
+  const std::uint32_t n = 10;
+  const ground::Task task = testing::switches_task(n);
+  std::vector<ground::SymmetryGenerator> gens;
+  for (std::uint32_t i = 0; i + 1 < n; ++i) {
+    ground::SymmetryGenerator g;
+    g.a = i;
+    g.b = i + 1;
+    g.support = {i, i + 1};
+    g.partner = {1, 0};
+    g.value_begin = {0, 2};
+    g.values = {0, 1, 0, 1};
+    g.ops = {{i, i + 1}, {i + 1, i}};
+    gens.push_back(g);
+  }
+  std::vector<std::uint32_t> all(n);
+  for (std::uint32_t i = 0; i < n; ++i) all[i] = i;
+  const ground::ObjectSymmetries symmetries(gens, {all});
+  ZeroHeuristic h;
+  Searcher searcher(task);
+  for (bool deferred : {false, true}) {
+    CAPTURE(deferred);
+    SearchConfig config = SearchConfig::astar(deferred);
+    config.symmetries = &symmetries;
+    const SearchResult& r = searcher.solve(h, config);
+    REQUIRE(r.status == SearchStatus::solved);
+    CHECK(r.plan.cost == n);
+    CHECK(r.stats.states == n + 1);
+    CHECK(validate_plan(task, r.plan).empty());
+  }
+  // Without: every subset of switches.
+  CHECK(searcher.solve(h, SearchConfig::astar()).stats.states == (1u << n));
+
+  SearchConfig lazy = SearchConfig::lazy_greedy();
+  lazy.symmetries = &symmetries;
+  CHECK_THROWS_AS(searcher.solve(h, lazy), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace goap::search
