@@ -17,6 +17,7 @@ LMCutHeuristic::LMCutHeuristic(const ground::Task& task)
     : relaxed_(task),
       cost_(relaxed_.num_atoms(), kUnreachedCost),
       status_(relaxed_.num_atoms(), kUnreached),
+      mark_(relaxed_.num_atoms(), 0),
       op_cost_(relaxed_.num_ops(), 0),
       unsatisfied_(relaxed_.num_ops(), 0),
       supporter_(relaxed_.num_ops(), RelaxedTask::kNoOp),
@@ -138,7 +139,7 @@ void LMCutHeuristic::incremental_hmax() {
 void LMCutHeuristic::mark_goal_zone() {
   stack_.clear();
   stack_.push_back(relaxed_.goal_atom());
-  status_[relaxed_.goal_atom()] = kGoalZone;
+  mark_[relaxed_.goal_atom()] = goal_zone_;
   while (!stack_.empty()) {
     const std::uint32_t a = stack_.back();
     stack_.pop_back();
@@ -146,8 +147,8 @@ void LMCutHeuristic::mark_goal_zone() {
       if (op_cost_[o] != 0) continue;
       const std::uint32_t s = supporter_[o];
       // An unreached zero-cost achiever has no supporter (possible with zero-cost operators).
-      if (s == RelaxedTask::kNoOp || status_[s] == kGoalZone) continue;
-      status_[s] = kGoalZone;
+      if (s == RelaxedTask::kNoOp || mark_[s] == goal_zone_) continue;
+      mark_[s] = goal_zone_;
       stack_.push_back(s);
     }
   }
@@ -159,7 +160,7 @@ void LMCutHeuristic::find_cut() {
   cut_.clear();
   stack_.clear();
   for (std::uint32_t a : state_atoms_) {
-    status_[a] = kBeforeGoalZone;
+    mark_[a] = before_goal_zone_;
     stack_.push_back(a);
   }
   while (!stack_.empty()) {
@@ -167,13 +168,13 @@ void LMCutHeuristic::find_cut() {
     stack_.pop_back();
     for (std::uint32_t o = supported_head_[a]; o != RelaxedTask::kNoOp; o = supported_next_[o]) {
       const auto eff = relaxed_.eff(o);
-      if (std::any_of(eff.begin(), eff.end(), [&](std::uint32_t e) { return status_[e] == kGoalZone; })) {
+      if (std::any_of(eff.begin(), eff.end(), [&](std::uint32_t e) { return mark_[e] == goal_zone_; })) {
         cut_.push_back(o);
         continue;
       }
       for (std::uint32_t e : eff) {
-        if (status_[e] == kBeforeGoalZone) continue;
-        status_[e] = kBeforeGoalZone;
+        if (mark_[e] == before_goal_zone_) continue;
+        mark_[e] = before_goal_zone_;
         stack_.push_back(e);
       }
     }
@@ -201,6 +202,13 @@ int LMCutHeuristic::evaluate(const std::uint32_t* state, std::vector<ground::OpI
 
   std::int64_t h = 0;
   while (cost_[goal] != 0) {
+    // Fresh marks for this cut: no pass over every atom to clear the last ones.
+    if (before_goal_zone_ >= std::numeric_limits<std::uint32_t>::max() - 2) {
+      std::fill(mark_.begin(), mark_.end(), 0);
+      before_goal_zone_ = 0;
+    }
+    goal_zone_ = before_goal_zone_ + 1;
+    before_goal_zone_ = goal_zone_ + 1;
     mark_goal_zone();
     find_cut();
     // A positive h_max goal cost guarantees a non-empty cut of positive-cost operators; anything
@@ -219,8 +227,6 @@ int LMCutHeuristic::evaluate(const std::uint32_t* state, std::vector<ground::OpI
     h += cut_cost;
     ++last_landmarks_;
     incremental_hmax();
-    for (std::uint8_t& s : status_)
-      if (s == kGoalZone || s == kBeforeGoalZone) s = kReached;
   }
   return RelaxedExploration::to_heuristic(h);
 }

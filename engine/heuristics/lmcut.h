@@ -47,7 +47,7 @@ class LMCutHeuristic final : public search::Heuristic {
   [[nodiscard]] int last_num_landmarks() const { return last_landmarks_; }
 
  private:
-  enum Status : std::uint8_t { kUnreached, kReached, kBeforeGoalZone, kGoalZone };
+  enum Status : std::uint8_t { kUnreached, kReached };
   void full_hmax();
   void incremental_hmax();
   void mark_goal_zone();
@@ -59,7 +59,10 @@ class LMCutHeuristic final : public search::Heuristic {
   RelaxedTask relaxed_;
   // Per atom.
   std::vector<std::int64_t> cost_;
-  std::vector<std::uint8_t> status_;
+  std::vector<std::uint8_t> status_;  // settled by full_hmax
+  // The current cut's marks: mark_[a] == goal_zone_ or before_goal_zone_; older values mean neither.
+  std::vector<std::uint32_t> mark_;
+  std::uint32_t goal_zone_ = 0, before_goal_zone_ = 0;
   // Per operator.
   std::vector<int> op_cost_;                 // remaining cost after the cuts so far
   std::vector<std::uint32_t> unsatisfied_;   // during full_hmax
