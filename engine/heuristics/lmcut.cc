@@ -18,6 +18,7 @@ LMCutHeuristic::LMCutHeuristic(const ground::Task& task)
       cost_(relaxed_.num_atoms(), kUnreachedCost),
       status_(relaxed_.num_atoms(), kUnreached),
       mark_(relaxed_.num_atoms(), 0),
+      into_goal_zone_(relaxed_.num_ops(), 0),
       op_cost_(relaxed_.num_ops(), 0),
       unsatisfied_(relaxed_.num_ops(), 0),
       supporter_(relaxed_.num_ops(), RelaxedTask::kNoOp),
@@ -25,7 +26,12 @@ LMCutHeuristic::LMCutHeuristic(const ground::Task& task)
       supported_head_(relaxed_.num_atoms(), RelaxedTask::kNoOp),
       supported_next_(relaxed_.num_ops(), RelaxedTask::kNoOp),
       supported_prev_(relaxed_.num_ops(), RelaxedTask::kNoOp) {
+  for (std::uint32_t o = 0; o < relaxed_.num_ops(); ++o) {
+    base_cost_.push_back(relaxed_.op(o).cost);
+    pre_count_.push_back(static_cast<std::uint32_t>(relaxed_.pre(o).size()));
+  }
   stack_.reserve(relaxed_.num_atoms());
+  walk_.resize(relaxed_.num_atoms());
   cut_.reserve(relaxed_.num_ops());
   state_atoms_.reserve(task.variables.size() + 1);
 }
@@ -42,8 +48,7 @@ void LMCutHeuristic::full_hmax() {
   std::fill(status_.begin(), status_.end(), kUnreached);
   std::fill(supporter_.begin(), supporter_.end(), RelaxedTask::kNoOp);
   std::fill(supported_head_.begin(), supported_head_.end(), RelaxedTask::kNoOp);
-  for (std::uint32_t o = 0; o < relaxed_.num_ops(); ++o)
-    unsatisfied_[o] = static_cast<std::uint32_t>(relaxed_.pre(o).size());
+  std::copy(pre_count_.begin(), pre_count_.end(), unsatisfied_.begin());
   queue_.clear();
   for (std::uint32_t a : state_atoms_) {
     cost_[a] = 0;
@@ -144,6 +149,7 @@ void LMCutHeuristic::mark_goal_zone() {
     const std::uint32_t a = stack_.back();
     stack_.pop_back();
     for (std::uint32_t o : relaxed_.achievers(a)) {
+      into_goal_zone_[o] = goal_zone_;  // an effect in the zone: find_cut needs no look at effects
       if (op_cost_[o] != 0) continue;
       const std::uint32_t s = supporter_[o];
       // An unreached zero-cost achiever has no supporter (possible with zero-cost operators).
@@ -157,25 +163,31 @@ void LMCutHeuristic::mark_goal_zone() {
 // Forward from the state along precondition-choice edges, stopping at the goal zone; operators
 // with an effect in the goal zone form the cut.
 void LMCutHeuristic::find_cut() {
+  // The hottest loop of LM-cut: raw pointers, so that the compiler keeps them in registers
+  // across the stores into the marks and the stack. Every atom is pushed at most once.
   cut_.clear();
-  stack_.clear();
+  std::uint32_t* const mark = mark_.data();
+  std::uint32_t* const walk = walk_.data();
+  const std::uint32_t* const head = supported_head_.data();
+  const std::uint32_t* const next = supported_next_.data();
+  const std::uint32_t* const into = into_goal_zone_.data();
+  const std::uint32_t before = before_goal_zone_, zone = goal_zone_;
+  std::size_t top = 0;
   for (std::uint32_t a : state_atoms_) {
-    mark_[a] = before_goal_zone_;
-    stack_.push_back(a);
+    mark[a] = before;
+    walk[top++] = a;
   }
-  while (!stack_.empty()) {
-    const std::uint32_t a = stack_.back();
-    stack_.pop_back();
-    for (std::uint32_t o = supported_head_[a]; o != RelaxedTask::kNoOp; o = supported_next_[o]) {
-      const auto eff = relaxed_.eff(o);
-      if (std::any_of(eff.begin(), eff.end(), [&](std::uint32_t e) { return mark_[e] == goal_zone_; })) {
+  while (top != 0) {
+    const std::uint32_t a = walk[--top];
+    for (std::uint32_t o = head[a]; o != RelaxedTask::kNoOp; o = next[o]) {
+      if (into[o] == zone) {
         cut_.push_back(o);
         continue;
       }
-      for (std::uint32_t e : eff) {
-        if (mark_[e] == before_goal_zone_) continue;
-        mark_[e] = before_goal_zone_;
-        stack_.push_back(e);
+      for (std::uint32_t e : relaxed_.eff(o)) {
+        if (mark[e] == before) continue;
+        mark[e] = before;
+        walk[top++] = e;
       }
     }
   }
@@ -194,7 +206,7 @@ int LMCutHeuristic::successor_bound(int h, ground::OpId op, int cost) const {
 int LMCutHeuristic::evaluate(const std::uint32_t* state, std::vector<ground::OpId>* preferred) {
   if (preferred) preferred->clear();
   last_landmarks_ = 0;
-  for (std::uint32_t o = 0; o < relaxed_.num_ops(); ++o) op_cost_[o] = relaxed_.op(o).cost;
+  std::copy(base_cost_.begin(), base_cost_.end(), op_cost_.begin());
   relaxed_.state_atoms(state, state_atoms_);
   full_hmax();
   const std::uint32_t goal = relaxed_.goal_atom();
@@ -205,6 +217,7 @@ int LMCutHeuristic::evaluate(const std::uint32_t* state, std::vector<ground::OpI
     // Fresh marks for this cut: no pass over every atom to clear the last ones.
     if (before_goal_zone_ >= std::numeric_limits<std::uint32_t>::max() - 2) {
       std::fill(mark_.begin(), mark_.end(), 0);
+      std::fill(into_goal_zone_.begin(), into_goal_zone_.end(), 0);
       before_goal_zone_ = 0;
     }
     goal_zone_ = before_goal_zone_ + 1;

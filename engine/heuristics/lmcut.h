@@ -64,6 +64,9 @@ class LMCutHeuristic final : public search::Heuristic {
   std::vector<std::uint32_t> mark_;
   std::uint32_t goal_zone_ = 0, before_goal_zone_ = 0;
   // Per operator.
+  std::vector<std::uint32_t> into_goal_zone_;  // goal_zone_ when it has an effect in the zone
+  std::vector<int> base_cost_;               // the operator's cost
+  std::vector<std::uint32_t> pre_count_;     // its number of preconditions
   std::vector<int> op_cost_;                 // remaining cost after the cuts so far
   std::vector<std::uint32_t> unsatisfied_;   // during full_hmax
   std::vector<std::uint32_t> supporter_;     // precondition choice (an atom), or kNoOp
@@ -74,6 +77,7 @@ class LMCutHeuristic final : public search::Heuristic {
   // Scratch.
   std::vector<std::uint32_t> state_atoms_;
   std::vector<std::uint32_t> stack_;
+  std::vector<std::uint32_t> walk_;  // find_cut's stack, one slot per atom
   std::vector<std::uint32_t> cut_;
   BucketQueue queue_;
   int last_landmarks_ = 0;
