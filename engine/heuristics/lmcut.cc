@@ -111,31 +111,30 @@ void LMCutHeuristic::update_supporter(std::uint32_t op) {
 // only when its precondition choice got cheaper (a cheaper non-maximal precondition changes
 // nothing).
 void LMCutHeuristic::incremental_hmax() {
-  queue_.clear();
-  for (std::uint32_t o : cut_) {
-    const std::int64_t target = supporter_cost_[o] + op_cost_[o];
+  // Raw pointers in locals, as in find_cut: the queue's stores would otherwise reload them.
+  std::int64_t* const cost = cost_.data();
+  const std::uint32_t* const supporter = supporter_.data();
+  const std::int64_t* const supporter_cost = supporter_cost_.data();
+  const int* const op_cost = op_cost_.data();
+  auto relax_effects = [&](std::uint32_t o) {
+    const std::int64_t target = supporter_cost[o] + op_cost[o];
     for (std::uint32_t e : relaxed_.eff(o)) {
-      if (target < cost_[e]) {
-        cost_[e] = target;
+      if (target < cost[e]) {
+        cost[e] = target;
         queue_.push(target, e);
       }
     }
-  }
+  };
+  queue_.clear();
+  for (std::uint32_t o : cut_) relax_effects(o);
   while (!queue_.empty()) {
     const auto [c, a] = queue_.pop();
-    if (c > cost_[a]) continue;
+    if (c > cost[a]) continue;
     for (std::uint32_t o : relaxed_.precondition_of(a)) {
-      if (supporter_[o] != a || supporter_cost_[o] <= c) continue;
-      const std::int64_t old_cost = supporter_cost_[o];
+      if (supporter[o] != a || supporter_cost[o] <= c) continue;
+      const std::int64_t old_cost = supporter_cost[o];
       update_supporter(o);
-      if (supporter_cost_[o] == old_cost) continue;
-      const std::int64_t target = supporter_cost_[o] + op_cost_[o];
-      for (std::uint32_t e : relaxed_.eff(o)) {
-        if (target < cost_[e]) {
-          cost_[e] = target;
-          queue_.push(target, e);
-        }
-      }
+      if (supporter_cost[o] != old_cost) relax_effects(o);
     }
   }
 }
