@@ -37,7 +37,9 @@
 // states by operators applied to canonical parents; extract_plan rebuilds the real plan forward
 // from the initial state, renaming each operator by the symmetries that took the real state to
 // the canonical one. A* stays optimal: a symmetry maps plans onto plans of equal cost, so h* is
-// the same on a whole class.
+// the same on a whole class. With stubborn sets the set is computed on the canonical state;
+// that combination keeps optimality too (Wehrle, Helmert, Shleyfman and Katz 2015), and the
+// tests check it on symmetric tasks in every mode.
 //
 // Lazy greedy search (`SearchConfig::lazy` with greedy, Fast Downward's lazy_greedy) is the one
 // other loop: it queues (state, operator) pairs with the parent's h and creates and evaluates a
