@@ -4,13 +4,12 @@
 // it changes a fact that can take two values. Shares nothing with grounder.cc but the model.
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "ground/grounder.h"
 #include "pddl/reader.h"
+#include "test_support.h"
 
 namespace goap {
 namespace {
@@ -36,13 +35,6 @@ struct BruteOp {
   std::vector<Atom> pre, eff;
   long long cost;
 };
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // (action, args) -> cost, for the operators a correct grounder must keep.
 std::map<std::pair<std::uint32_t, std::vector<std::uint32_t>>, long long> brute_force(const model::World& w) {
@@ -118,8 +110,8 @@ void cross_check(const std::string& dir, const std::string& problem) {
   CAPTURE(dir);
   core::SourceManager sm;
   core::Diagnostics diags;
-  auto t = pddl::load_pddl_text(dir + "/domain.pddl", read("instances/" + dir + "/domain.pddl"), problem,
-                                read("instances/" + dir + "/" + problem), sm, diags);
+  auto t = pddl::load_pddl_text(dir + "/domain.pddl", testing::read_file("instances/" + dir + "/domain.pddl"), problem,
+                                testing::read_file("instances/" + dir + "/" + problem), sm, diags);
   REQUIRE(t);
   const model::World& w = t->world;
   ground::GroundingError err;

@@ -3,28 +3,20 @@
 // merged task must have the same optimal cost, with plans that replay on the boolean task.
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <unordered_set>
 
 #include "ground/grounder.h"
 #include "ground/mutex_groups.h"
 #include "heuristics/factory.h"
 #include "pddl/reader.h"
+#include "test_support.h"
 #include "search/search.h"
 #include "search/test_tasks.h"
 
 namespace goap {
 namespace {
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 struct Loaded {
   std::optional<pddl::PddlTask> pddl;
@@ -37,8 +29,8 @@ Loaded load(const std::string& dir, const std::string& problem) {
   Loaded l;
   core::SourceManager sm;
   core::Diagnostics diags;
-  l.pddl = pddl::load_pddl_text(dir + "/domain.pddl", read("instances/" + dir + "/domain.pddl"), problem,
-                                read("instances/" + dir + "/" + problem), sm, diags);
+  l.pddl = pddl::load_pddl_text(dir + "/domain.pddl", testing::read_file("instances/" + dir + "/domain.pddl"), problem,
+                                testing::read_file("instances/" + dir + "/" + problem), sm, diags);
   REQUIRE(l.pddl);
   const model::World& w = l.pddl->world;
   ground::GroundingError err;
@@ -50,27 +42,10 @@ Loaded load(const std::string& dir, const std::string& problem) {
   return l;
 }
 
-// Every state reachable from the initial one, by breadth-first search over the operators.
-std::vector<std::vector<std::uint32_t>> reachable_states(const ground::Task& t, std::size_t cap) {
-  std::set<std::vector<std::uint32_t>> seen{t.initial};
-  std::vector<std::vector<std::uint32_t>> order{t.initial};
-  for (std::size_t i = 0; i < order.size() && order.size() < cap; ++i) {
-    const auto s = order[i];
-    for (const ground::Operator& op : t.operators) {
-      if (!t.applicable(op, s.data())) continue;
-      auto next = s;
-      for (const ground::VarVal& e : op.eff) next[e.var] = e.value;
-      if (seen.insert(next).second) order.push_back(std::move(next));
-    }
-  }
-  REQUIRE(order.size() < cap);  // the whole space, not a prefix of it
-  return order;
-}
-
 // Every group has at most one true variable in every state reachable from the initial one.
 void check_at_most_one(const ground::Task& task, const std::vector<std::vector<std::uint32_t>>& groups,
                        std::size_t cap) {
-  for (const auto& s : reachable_states(task, cap))
+  for (const auto& s : testing::reachable_states(task, cap))
     for (const auto& g : groups) {
       int count = 0;
       for (std::uint32_t v : g) count += s[v] == 1 ? 1 : 0;

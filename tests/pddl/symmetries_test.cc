@@ -4,27 +4,19 @@
 // canonical states must keep the optimal cost with plans that validate on the real task.
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "ground/grounder.h"
 #include "ground/mutex_groups.h"
 #include "ground/symmetries.h"
 #include "heuristics/factory.h"
 #include "pddl/reader.h"
+#include "test_support.h"
 #include "search/search.h"
 
 namespace goap {
 namespace {
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 struct Loaded {
   std::optional<pddl::PddlTask> pddl;
@@ -74,25 +66,7 @@ Loaded load_text(const std::string& domain, const std::string& problem, bool mer
 }
 
 Loaded load(const std::string& dir, const std::string& problem, bool merge) {
-  return load_text(read("instances/" + dir + "/domain.pddl"), read("instances/" + dir + "/" + problem), merge);
-}
-
-std::vector<std::uint32_t> successor(const ground::Operator& op, std::vector<std::uint32_t> s) {
-  for (const ground::VarVal& e : op.eff) s[e.var] = e.value;
-  return s;
-}
-
-std::vector<std::vector<std::uint32_t>> reachable_states(const ground::Task& t, std::size_t cap) {
-  std::set<std::vector<std::uint32_t>> seen{t.initial};
-  std::vector<std::vector<std::uint32_t>> order{t.initial};
-  for (std::size_t i = 0; i < order.size() && order.size() < cap; ++i)
-    for (const ground::Operator& op : t.operators)
-      if (t.applicable(op, order[i].data())) {
-        auto next = successor(op, order[i]);
-        if (seen.insert(next).second) order.push_back(std::move(next));
-      }
-  REQUIRE(order.size() < cap);
-  return order;
+  return load_text(testing::read_file("instances/" + dir + "/domain.pddl"), testing::read_file("instances/" + dir + "/" + problem), merge);
 }
 
 // Every generator maps the reachable state space onto itself: reachable states onto reachable
@@ -100,7 +74,7 @@ std::vector<std::vector<std::uint32_t>> reachable_states(const ground::Task& t, 
 // g(s) -g(op)-> g(s') with the same cost. It is an involution on states and operators.
 void check_automorphisms(const Loaded& l) {
   const ground::Task& t = l.task;
-  const auto states = reachable_states(t, 200000);
+  const auto states = testing::reachable_states(t, 200000);
   const std::set<std::vector<std::uint32_t>> reachable(states.begin(), states.end());
   const auto& gens = l.symmetries.generators();
   for (std::uint32_t g = 0; g < gens.size(); ++g) {
@@ -124,9 +98,9 @@ void check_automorphisms(const Loaded& l) {
         const ground::Operator& image = t.operators[l.symmetries.map_op(g, ground::OpId::from(o)).index()];
         REQUIRE(t.applicable(image, gs.data()) == t.applicable(op, s.data()));
         if (!t.applicable(op, s.data())) continue;
-        auto next = successor(op, s);
+        auto next = testing::successor(op, s);
         l.symmetries.apply(g, next.data());
-        CHECK(next == successor(image, gs));
+        CHECK(next == testing::successor(image, gs));
       }
     }
   }
