@@ -298,18 +298,16 @@ ObjectSymmetries find_object_symmetries(const Task& task, const std::vector<VarF
 
   // Candidates: objects with the same number of appearances at each argument position of each
   // action. Objects in no operator's arguments are left alone.
+  std::vector<std::uint32_t> arity;  // per action
+  for (const Operator& op : task.operators) {
+    if (op.action >= arity.size()) arity.resize(op.action + 1, 0);
+    arity[op.action] = std::max(arity[op.action], static_cast<std::uint32_t>(op.args.size()));
+  }
   std::uint32_t slots = 0;
   std::vector<std::uint32_t> slot_begin;
-  for (const Operator& op : task.operators) {
-    if (op.action >= slot_begin.size()) slot_begin.resize(op.action + 1, kNo);
-    slot_begin[op.action] = 0;
-  }
-  std::vector<std::uint32_t> arity(slot_begin.size(), 0);
-  for (const Operator& op : task.operators)
-    arity[op.action] = std::max(arity[op.action], static_cast<std::uint32_t>(op.args.size()));
-  for (std::size_t a = 0; a < slot_begin.size(); ++a) {
-    slot_begin[a] = slots;
-    slots += arity[a];
+  for (std::uint32_t n : arity) {
+    slot_begin.push_back(slots);
+    slots += n;
   }
   std::map<std::vector<std::uint32_t>, std::vector<std::uint32_t>> by_signature;
   std::vector<std::uint32_t> count(slots);
