@@ -62,6 +62,41 @@ TEST_CASE("A* with blind, hmax and lmcut finds exactly the optimal cost on rando
   CHECK(pruned > 100);  // the pruned runs really pruned (786 operators over the 300 tasks)
 }
 
+TEST_CASE("evaluating ahead on a helper thread changes neither the plan nor the statistics") {
+  std::uint64_t ahead = 0;
+  for (std::uint64_t seed = 1; seed <= kTasks; ++seed) {
+    const ground::Task task = search::testing::random_task(seed);
+    search::Searcher alone(task), helped(task);
+    for (std::string_view name : {"hmax", "lmcut"}) {
+      for (const int mode : {0, 1, 2}) {
+        CAPTURE(seed);
+        CAPTURE(name);
+        CAPTURE(mode);
+        search::SearchConfig config = mode == 2 ? search::SearchConfig::weighted_astar(2) : search::SearchConfig::astar();
+        config.lazy = true;
+        config.stubborn_sets = mode == 1;
+        const auto h = make_heuristic(name, task);
+        const search::SearchResult a = alone.solve(*h, config);
+        const auto h1 = make_heuristic(name, task), h2 = make_heuristic(name, task);
+        config.helper_heuristic = h2.get();
+        const search::SearchResult& b = helped.solve(*h1, config);
+        REQUIRE(a.status == b.status);
+        CHECK(a.plan.steps == b.plan.steps);
+        CHECK(a.plan.cost == b.plan.cost);
+        CHECK(a.stats.expanded == b.stats.expanded);
+        CHECK(a.stats.generated == b.stats.generated);
+        CHECK(a.stats.evaluated == b.stats.evaluated);
+        CHECK(a.stats.reopened == b.stats.reopened);
+        CHECK(a.stats.pruned == b.stats.pruned);
+        CHECK(a.stats.states == b.stats.states);
+        CHECK(a.stats.evaluated_ahead == 0);
+        ahead += b.stats.evaluated_ahead;
+      }
+    }
+  }
+  CHECK(ahead > 100);  // the helper really evaluated states ahead
+}
+
 TEST_CASE("satisficing configurations return valid plans on random tasks") {
   for (std::uint64_t seed = 1; seed <= kTasks; ++seed) {
     const ground::Task task = search::testing::random_task(seed);

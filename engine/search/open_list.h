@@ -31,6 +31,10 @@ class BasicOpenList {
     heap_.push_back(Entry{f, next_seq_++, h, id});
     std::push_heap(heap_.begin(), heap_.end(), Later{});
   }
+  // The entries in heap order: the first is the best, and the first few are among the best.
+  [[nodiscard]] const std::vector<Entry>& heap() const { return heap_; }
+  // Whether a comes before b.
+  [[nodiscard]] static bool before(const Entry& a, const Entry& b) { return Later{}(b, a); }
   // Precondition: !empty().
   Entry pop() {
     std::pop_heap(heap_.begin(), heap_.end(), Later{});

@@ -51,9 +51,11 @@ Searcher::Searcher(const ground::Task& task)
       registry_(task),
       state_(task.variables.size()),
       child_(task.variables.size()),
+      side_state_(task.variables.size()),
       packed_(registry_.words_per_state()),
       child_packed_(registry_.words_per_state()),
-      is_preferred_(task.operators.size(), 0) {}
+      is_preferred_(task.operators.size(), 0),
+      op_bound_(task.operators.size(), 0) {}
 
 int Searcher::evaluate(Heuristic& heuristic, const std::uint32_t* state,
                        std::vector<ground::OpId>* preferred) {
@@ -85,7 +87,9 @@ LimitKind Searcher::expansion_limit(const SearchLimits& limits) const {
 
 std::size_t Searcher::memory_bytes() const {
   return registry_.memory_bytes() + nodes_.capacity() * sizeof(Node) + open_[0].memory_bytes() +
-         open_[1].memory_bytes() + lazy_open_[0].memory_bytes() + lazy_open_[1].memory_bytes();
+         open_[1].memory_bytes() + lazy_open_[0].memory_bytes() + lazy_open_[1].memory_bytes() +
+         (ahead_bounds_.capacity() + pool_scratch_.capacity()) * sizeof(SuccessorBound) +
+         ahead_.size() * (sizeof(std::uint32_t) + sizeof(Ahead) + 2 * sizeof(void*));
 }
 
 void Searcher::generate(const SearchConfig& config, const std::uint32_t* state) {
@@ -130,6 +134,119 @@ void Searcher::extract_plan(StateId goal, const ground::ObjectSymmetries* symmet
   }
 }
 
+// Up to `max` open states near the front that still wait for their evaluation and are neither
+// known nor with the helper, best first, into waiting_. Reads the first entries of the open
+// list's heap (the best ones are among them) without changing it.
+void Searcher::find_waiting(int q, std::int64_t g_weight, std::int64_t h_weight, std::size_t max) {
+  constexpr std::size_t kLookAt = 32;
+  const std::vector<OpenList::Entry>& heap = open_[q].heap();
+  peeked_.clear();
+  for (std::size_t i = 0; i < heap.size() && i < kLookAt; ++i) {
+    const OpenList::Entry& e = heap[i];
+    const Node& n = nodes_[e.id.index()];
+    if (n.status != Status::open || g_weight * n.g + h_weight * n.h != e.f) continue;  // stale
+    if (n.evaluated || ahead_.contains(e.id.index()) || helper_->in_flight(e.id.index())) continue;
+    peeked_.push_back(e);
+  }
+  const std::size_t n = std::min(max, peeked_.size());
+  std::partial_sort(peeked_.begin(), peeked_.begin() + static_cast<std::ptrdiff_t>(n), peeked_.end(),
+                    OpenList::before);
+  waiting_.clear();
+  for (std::size_t i = 0; i < n; ++i) waiting_.push_back(peeked_[i].id);
+}
+
+// Fills the helper's free slots with waiting states (not the goal: the search stops there).
+void Searcher::feed_helper(int q, std::int64_t g_weight, std::int64_t h_weight) {
+  if (helper_->full()) return;
+  find_waiting(q, g_weight, h_weight, EvaluationHelper::kDepth - helper_->outstanding());
+  for (const StateId id : waiting_) {
+    std::uint32_t* values = helper_->next_values();
+    registry_.packer().unpack(registry_.packed(id), values);
+    if (!task_.is_goal(values)) helper_->post(id.index());
+  }
+}
+
+// Files the helper's finished values, unless this thread evaluated the state meanwhile.
+void Searcher::collect_ahead() {
+  for (; helper_->done(); helper_->pop()) {
+    const EvaluationHelper::Slot& slot = helper_->front();
+    if (slot.error) std::rethrow_exception(slot.error);
+    ++result_.stats.evaluated_ahead;
+    if (nodes_[slot.tag].evaluated) continue;
+    file_ahead(slot.tag, slot.h, slot.bounds);
+  }
+}
+
+void Searcher::file_ahead(std::uint32_t state, int h, const std::vector<SuccessorBound>& bounds) {
+  // Consumed entries leave their bounds behind in the pool: squeeze them out now and then.
+  if (ahead_bounds_.size() > 4096 && ahead_bounds_.size() > 2 * live_bounds_) {
+    pool_scratch_.clear();
+    for (auto& [id, a] : ahead_) {
+      const auto begin = static_cast<std::uint32_t>(pool_scratch_.size());
+      pool_scratch_.insert(pool_scratch_.end(), ahead_bounds_.begin() + a.begin, ahead_bounds_.begin() + a.end);
+      a.begin = begin;
+      a.end = static_cast<std::uint32_t>(pool_scratch_.size());
+    }
+    ahead_bounds_.swap(pool_scratch_);
+  }
+  const auto begin = static_cast<std::uint32_t>(ahead_bounds_.size());
+  ahead_bounds_.insert(ahead_bounds_.end(), bounds.begin(), bounds.end());
+  live_bounds_ += bounds.size();
+  ahead_.emplace(state, Ahead{h, begin, static_cast<std::uint32_t>(ahead_bounds_.size())});
+}
+
+// Deferred A*: the value of the popped state `id` (its values in state_), which waits for its
+// evaluation. With a helper it may be known already (`known`; its successor bounds then go to
+// known_bounds_); the search goes on exactly as if it had been evaluated here.
+int Searcher::evaluate_popped(Heuristic& heuristic, StateId id, int q, std::int64_t g_weight,
+                              std::int64_t h_weight, bool& known) {
+  known = false;
+  if (helper_active_ && helper_->in_flight(id.index())) {
+    // The helper has this very state in hand: rather than wait, evaluate the next waiting
+    // states here until it is done. If it is not done by then, this thread evaluates the state
+    // too (the helper may have been descheduled), and the helper's value is dropped.
+    for (;;) {
+      collect_ahead();
+      if (!helper_->in_flight(id.index())) break;
+      find_waiting(q, g_weight, h_weight, 1);
+      if (waiting_.empty()) {
+        helper_->wait_done();  // nothing else to do; the helper is about one evaluation away
+        collect_ahead();
+        break;
+      }
+      const StateId next = waiting_.front();
+      registry_.packer().unpack(registry_.packed(next), side_state_.data());
+      if (task_.is_goal(side_state_.data())) break;
+      if (bound_from_.valid() && !bound_kept_) {
+        // The heuristic gives bound_from_'s successor bounds only until it evaluates again.
+        registry_.packer().unpack(registry_.packed(bound_from_), child_.data());
+        keep_successor_bounds(heuristic, bound_h_, child_.data(), successors_, task_, ahead_ops_, kept_bounds_);
+        bound_kept_ = true;
+      }
+      ++result_.stats.evaluated_ahead;
+      const int h = heuristic.evaluate(side_state_.data(), nullptr);
+      keep_successor_bounds(heuristic, h, side_state_.data(), successors_, task_, ahead_ops_, known_bounds_);
+      file_ahead(next.index(), h, known_bounds_);
+    }
+  }
+  if (helper_active_) {
+    if (const auto it = ahead_.find(id.index()); it != ahead_.end()) {
+      ++result_.stats.evaluated;
+      const int h = it->second.h;
+      if (h < 0)
+        throw std::logic_error("heuristic " + std::string(heuristic.name()) + " returned a negative value");
+      known = true;
+      known_bounds_.assign(ahead_bounds_.begin() + it->second.begin, ahead_bounds_.begin() + it->second.end);
+      live_bounds_ -= known_bounds_.size();
+      ahead_.erase(it);
+      return h;
+    }
+  }
+  // This thread's heuristic: what it held for bound_from_ is gone.
+  if (!bound_kept_) bound_from_ = StateId::invalid();
+  return evaluate(heuristic, state_.data(), nullptr);
+}
+
 const SearchResult& Searcher::finish(SearchStatus status, LimitKind limit) {
   result_.status = status;
   result_.limit = limit;
@@ -167,6 +284,9 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
   lazy_open_[0].clear();
   lazy_open_[1].clear();
   priority_[0] = priority_[1] = 0;
+  ahead_.clear();
+  ahead_bounds_.clear();
+  live_bounds_ = 0;
   if (config.stubborn_sets) {
     if (!stubborn_) stubborn_.emplace(task_);
     stubborn_->reset();
@@ -178,6 +298,19 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
   const bool reopen = config.kind != SearchKind::greedy;
   const bool use_preferred = config.use_preferred_operators;
   const bool deferred = config.lazy;  // A* or weighted A*: evaluate a state when it is popped
+  if (deferred && config.helper_heuristic != nullptr) {
+    if (!helper_ || &helper_->heuristic() != config.helper_heuristic)
+      helper_.emplace(*config.helper_heuristic, successors_, task_);
+  }
+  EvaluationHelper* const helper = deferred && config.helper_heuristic != nullptr ? &*helper_ : nullptr;
+  helper_active_ = helper != nullptr;
+  // The helper may be reading states when the search returns or throws: wait for it.
+  struct DrainHelper {
+    EvaluationHelper* helper;
+    ~DrainHelper() {
+      if (helper != nullptr) helper->drain();
+    }
+  } drain_on_exit{helper};
   const StatePacker& packer = registry_.packer();
   const std::size_t nvars = state_.size();
   const std::size_t words = packed_.size();
@@ -200,10 +333,9 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
   nodes_.push_back(Node{0, h0, StateId::invalid(), ground::OpId::invalid(), Status::open, true});
   push(init, 0, h0, use_preferred);
   int best_h = h0;
-  // Deferred: the state the heuristic evaluated last, expanded right after, and its value; only
-  // then may the heuristic's successor_bound be asked (for other states: h - cost).
-  StateId bound_from = init;
-  int bound_h = h0;
+  bound_from_ = init;
+  bound_h_ = h0;
+  bound_kept_ = false;
   std::uint64_t observed = 0;
 
   for (;;) {
@@ -229,10 +361,15 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
       extract_plan(entry.id, symmetries);
       return finish(SearchStatus::solved, LimitKind::none);
     }
+    if (helper != nullptr) {
+      collect_ahead();
+      feed_helper(q, g_weight, h_weight);
+    }
     if (!nodes_[entry.id.index()].evaluated) {
       // Deferred: the key used the parent's h, a lower bound. Evaluate now; if the state's f
       // grows, it goes back in line with its own key. A smaller h keeps the bound (pathmax).
-      const int h = evaluate(heuristic, state_.data(), nullptr);
+      bool known = false;
+      const int h = evaluate_popped(heuristic, entry.id, q, g_weight, h_weight, known);
       Node& n = nodes_[entry.id.index()];
       n.evaluated = true;
       if (h == Heuristic::kInfinity) {
@@ -244,8 +381,10 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
         push(entry.id, n.g, h, false);
         continue;
       }
-      bound_from = entry.id;
-      bound_h = h;
+      bound_from_ = entry.id;
+      bound_h_ = h;
+      bound_kept_ = known;
+      if (known) kept_bounds_.swap(known_bounds_);
     }
     if (const LimitKind hit = expansion_limit(limits); hit != LimitKind::none)
       return finish(SearchStatus::limit, hit);
@@ -261,6 +400,10 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
       for (ground::OpId op : preferred_) is_preferred_[op.index()] = 1;
     }
     generate(config, state_.data());
+    // The successor bounds of a state evaluated ahead were kept with its value.
+    const bool bounds_kept = bound_from_ == entry.id && bound_kept_;
+    if (bounds_kept)
+      for (const auto& [op, b] : kept_bounds_) op_bound_[op.index()] = b;
     for (const ground::OpId op_id : applicable_) {
       ++stats.generated;
       const ground::Operator& op = task_.operators[op_id.index()];
@@ -282,7 +425,8 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
         // h(parent) - cost(op) bounds h*(child) from below whenever h(parent) is admissible (the
         // parent's h may be a bound itself: pathmax); the heuristic may know a better bound.
         int h = std::max(parent_h - op.cost, 0);
-        if (bound_from == entry.id) h = std::max(h, heuristic.successor_bound(bound_h, op_id, op.cost));
+        if (bounds_kept) h = std::max(h, op_bound_[op_id.index()]);
+        else if (bound_from_ == entry.id) h = std::max(h, heuristic.successor_bound(bound_h_, op_id, op.cost));
         nodes_.push_back(Node{child_g, h, entry.id, op_id, Status::open, false});
         push(child, child_g, h, false);
         continue;
@@ -321,6 +465,8 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
       // duplicate it.
       if (was_closed || g_weight != 0) push(child, child_g, c.h, preferred);
     }
+    if (bounds_kept)
+      for (const auto& [op, b] : kept_bounds_) op_bound_[op.index()] = 0;
     if (use_preferred)
       for (ground::OpId op : preferred_) is_preferred_[op.index()] = 0;
   }
