@@ -89,6 +89,7 @@ void answer_pddl(const json& req, const CommonOptions& common, json& out) {
   PddlOptions o;
   o.domain = req["domain"].get<std::string>();
   o.problem = req["problem"].get<std::string>();
+  o.threads = 1;  // the batch runs requests side by side: no helper thread per search
   if (req.contains("search")) o.search = req["search"].get<std::string>();
   if (req.contains("heuristic")) o.heuristic = req["heuristic"].get<std::string>();
   if (req.contains("pruning")) o.pruning = req["pruning"].get<std::string>();

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -15,6 +16,7 @@
 #include "heuristics/factory.h"
 #include "model/replay.h"
 #include "pddl/reader.h"
+#include "search/evaluation_helper.h"
 #include "search/search.h"
 
 namespace goap::cli {
@@ -145,6 +147,12 @@ PddlSolved solve_pddl(const PddlOptions& o, const CommonOptions& common) {
     out.reason = gt.unsolvable_reason;
   } else {
     auto h = heuristics::make_heuristic(out.heuristic, gt.task);
+    const int threads = o.threads != 0 ? o.threads : search::EvaluationHelper::available_cpus() >= 2 ? 2 : 1;
+    std::unique_ptr<search::Heuristic> helper_h;  // before the searcher, whose helper borrows it
+    if (out.deferred && threads >= 2) {
+      helper_h = heuristics::make_heuristic(out.heuristic, gt.task);
+      config.helper_heuristic = helper_h.get();
+    }
     search::Searcher searcher(gt.task);
     const search::SearchResult& r = searcher.solve(*h, config, limits);
     out.stats = r.stats;
@@ -228,6 +236,7 @@ int run_pddl(const PddlOptions& o, const CommonOptions& common) {
     j["stats"] = json{{"expanded", stats.expanded},
                       {"generated", stats.generated},
                       {"evaluated", stats.evaluated},
+                      {"evaluated_ahead", stats.evaluated_ahead},
                       {"pruned", stats.pruned},
                       {"pruning_off", stats.pruning_off},
                       {"states", stats.states},

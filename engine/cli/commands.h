@@ -81,6 +81,7 @@ struct PddlOptions {
   bool eager = false;               // A*: evaluate every generated state, not each popped one
   std::string pruning;              // none | stubborn-sets (search/stubborn_sets.h); empty: stubborn-sets for astar but blind
   std::string symmetry;             // none | object (ground/symmetries.h); empty: object for astar but blind
+  int threads = 0;                  // deferred A*: 2 adds an evaluation helper thread; 0: 2 when there are 2 cores
 };
 int run_pddl(const PddlOptions& o, const CommonOptions& common);
 

@@ -112,6 +112,11 @@ int main(int argc, char** argv) {
                  "a renaming of interchangeable objects, keeps A* optimal) | none (default otherwise; not with "
                  "lazy-gbfs)")
       ->check(CLI::IsMember({"none", "object"}));
+  pd->add_option("--threads", pddl.threads,
+                 "Threads for the one search: 2 evaluates two states at once in A* (deferred evaluation), 1 "
+                 "does not; the plan and statistics are the same either way (0, default: 2 when the machine "
+                 "has 2 cores)")
+      ->check(CLI::Range(0, 2));
   pd->add_option("--max-expansions", pddl.max_expansions, "Search limit: expanded states")->check(CLI::PositiveNumber);
   pd->add_option("--max-ms", pddl.max_ms, "Search limit: milliseconds")->check(CLI::PositiveNumber);
   pd->add_option("--max-memory-mb", pddl.max_memory_mb, "Search limit: MiB of search memory")->check(CLI::PositiveNumber);

@@ -99,6 +99,31 @@ def search_modes(goap, tests):
     check(symmetric > 0, "no symmetric objects found on any test instance")
 
 
+def threads(goap, tests):
+    # A helper thread evaluating states ahead (--threads 2) changes nothing but the times, the
+    # memory and evaluated_ahead: the same plan and the same statistics as one thread.
+    ahead = 0
+    for inst, prob, cost, _ in OPTIMAL:
+        d = os.path.join(tests, "instances", inst)
+        args = [os.path.join(d, "domain.pddl"), os.path.join(d, prob), "--json"]
+        out = {}
+        for t in ("1", "2"):
+            r = run(goap, args + ["--threads", t])
+            check(r.returncode == 0, f"{inst}/{prob} --threads {t}: exit {r.returncode}: {r.stderr}")
+            if r.returncode != 0:
+                break
+            out[t] = json.loads(r.stdout)
+        if len(out) != 2:
+            continue
+        ahead += out["2"]["stats"]["evaluated_ahead"]
+        check(out["1"]["stats"]["evaluated_ahead"] == 0, f"{inst}/{prob}: evaluated ahead with one thread")
+        for j in out.values():
+            for k in ("evaluated_ahead", "memory_bytes", "parse_ms", "ground_ms", "search_ms", "total_ms", "symmetry_ms"):
+                j["stats"].pop(k, None)
+        check(out["1"] == out["2"], f"{inst}/{prob}: --threads 2 answers differently from --threads 1")
+    check(ahead > 0, "no state was evaluated ahead on any test instance")
+
+
 def satisficing(goap, tests):
     d = os.path.join(tests, "instances", "courier")
     domain, problem = os.path.join(d, "domain.pddl"), os.path.join(d, "problem.pddl")
@@ -159,6 +184,7 @@ def main():
     update = "--update" in sys.argv
     optimal_costs(goap, tests)
     search_modes(goap, tests)
+    threads(goap, tests)
     satisficing(goap, tests)
     exit_codes(goap, tests)
     n = golden_errors(goap, tests, update)
