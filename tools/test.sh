@@ -4,10 +4,14 @@
 #   tools/test.sh               meson test on build/ (run tools/setup.sh first)
 #   tools/test.sh --sanitize    builds build-asan/ (tools/setup.sh --sanitize), tests there with
 #                               ASan + UBSan, any report fatal
-#   tools/test.sh [--sanitize] NAME...   only the named meson tests (e.g. core search)
+#   tools/test.sh --tsan        builds build-tsan/ (tools/setup.sh --tsan), runs the tests of
+#                               goap's own threads (search, heuristics) with ThreadSanitizer; TBB
+#                               code is left out: Debian's libtbb is not instrumented
+#   tools/test.sh [--sanitize|--tsan] NAME...   only the named meson tests (e.g. core search)
 #
 # Exit status: 0 when nothing failed, 1 otherwise (a build failure counts as one failed test).
-# Environment: GOAP_BUILD_DIR, GOAP_ASAN_BUILD_DIR, GOAP_JOBS as for tools/setup.sh.
+# Environment: GOAP_BUILD_DIR, GOAP_ASAN_BUILD_DIR, GOAP_TSAN_BUILD_DIR, GOAP_JOBS as for
+# tools/setup.sh.
 set -euo pipefail
 
 say() { printf 'test: %s\n' "$*"; }
@@ -17,8 +21,9 @@ names=()
 for arg in "$@"; do
   case "$arg" in
     --sanitize) sanitize=1 ;;
+    --tsan) sanitize=2 ;;
     -h | --help)
-      sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     -*)
@@ -37,7 +42,20 @@ jobs="${GOAP_JOBS:-2}"
 summary() { printf '%d passed, %d failed\n' "$1" "$2"; }
 
 meson_args=(--print-errorlogs --num-processes "$jobs")
-if ((sanitize)); then
+if ((sanitize == 2)); then
+  builddir="${GOAP_TSAN_BUILD_DIR:-build-tsan}"
+  # Only the tests of goap's own threads: the rest runs on TBB (see above).
+  ((${#names[@]})) || names=(search heuristics)
+  export GOAP_BUILD_TARGETS="${GOAP_BUILD_TARGETS:-engine/search/search_test engine/heuristics/heuristics_test}"
+  say "ThreadSanitizer: building $GOAP_BUILD_TARGETS in $builddir/"
+  "$root/tools/setup.sh" --tsan || {
+    say "the ThreadSanitizer build failed"
+    summary 0 1
+    exit 1
+  }
+  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+  meson_args+=(--timeout-multiplier 4)
+elif ((sanitize)); then
   builddir="${GOAP_ASAN_BUILD_DIR:-build-asan}"
   say "sanitizers: building $builddir/"
   "$root/tools/setup.sh" --sanitize || {
@@ -65,7 +83,8 @@ fi
 
 # Bring the build up to date ourselves: `meson test` would rebuild with ninja's default of
 # cores + 2 jobs, and a compile error is clearer on its own than inside the test run.
-if ! ninja -C "$builddir" -j"$jobs"; then
+read -r -a targets <<<"${GOAP_BUILD_TARGETS:-}"
+if ! ninja -C "$builddir" -j"$jobs" "${targets[@]}"; then
   say "the build failed in $builddir/ (the error is above)"
   summary 0 1
   exit 1
