@@ -59,8 +59,12 @@ Searcher::Searcher(const ground::Task& task)
 
 int Searcher::evaluate(Heuristic& heuristic, const std::uint32_t* state,
                        std::vector<ground::OpId>* preferred) {
+  return counted(heuristic, heuristic.evaluate(state, preferred));
+}
+
+// Every value the search uses, evaluated here or ahead, passes through here once.
+int Searcher::counted(const Heuristic& heuristic, int h) {
   ++result_.stats.evaluated;
-  const int h = heuristic.evaluate(state, preferred);
   if (h < 0) {
     throw std::logic_error("heuristic " + std::string(heuristic.name()) +
                            " returned a negative value");
@@ -231,10 +235,7 @@ int Searcher::evaluate_popped(Heuristic& heuristic, StateId id, int q, std::int6
   }
   if (helper_active_) {
     if (const auto it = ahead_.find(id.index()); it != ahead_.end()) {
-      ++result_.stats.evaluated;
-      const int h = it->second.h;
-      if (h < 0)
-        throw std::logic_error("heuristic " + std::string(heuristic.name()) + " returned a negative value");
+      const int h = counted(heuristic, it->second.h);
       known = true;
       known_bounds_.assign(ahead_bounds_.begin() + it->second.begin, ahead_bounds_.begin() + it->second.end);
       live_bounds_ -= known_bounds_.size();

@@ -222,6 +222,7 @@ class Searcher {
 
   int evaluate(Heuristic& heuristic, const std::uint32_t* state,
                std::vector<ground::OpId>* preferred);
+  int counted(const Heuristic& heuristic, int h);  // stats.evaluated; a negative h throws
   const SearchResult& solve_lazy(Heuristic& heuristic, const SearchConfig& config,
                                  const SearchLimits& limits);
   int next_queue(bool regular, bool preferred);  // 0 regular, 1 preferred, -1 both empty
