@@ -303,15 +303,14 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
     if (!helper_ || &helper_->heuristic() != config.helper_heuristic)
       helper_.emplace(*config.helper_heuristic, successors_, task_);
   }
-  EvaluationHelper* const helper = deferred && config.helper_heuristic != nullptr ? &*helper_ : nullptr;
-  helper_active_ = helper != nullptr;
+  helper_active_ = deferred && config.helper_heuristic != nullptr;
   // The helper may be reading states when the search returns or throws: wait for it.
   struct DrainHelper {
     EvaluationHelper* helper;
     ~DrainHelper() {
       if (helper != nullptr) helper->drain();
     }
-  } drain_on_exit{helper};
+  } drain_on_exit{helper_active_ ? &*helper_ : nullptr};
   const StatePacker& packer = registry_.packer();
   const std::size_t nvars = state_.size();
   const std::size_t words = packed_.size();
@@ -362,7 +361,7 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
       extract_plan(entry.id, symmetries);
       return finish(SearchStatus::solved, LimitKind::none);
     }
-    if (helper != nullptr) {
+    if (helper_active_) {
       collect_ahead();
       feed_helper(q, g_weight, h_weight);
     }

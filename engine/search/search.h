@@ -32,10 +32,10 @@
 // When the loop pops such a state it takes the known value instead of evaluating; everything else
 // goes on exactly as if it had evaluated the state itself, so the plan and every statistic but
 // `evaluated_ahead`, the memory and the times are those of the search without a helper (unless a
-// memory or time limit stops it). The open list is
-// only read to pick the states. If the loop pops a state the helper is still evaluating, it
-// evaluates other waiting states ahead itself meanwhile, waits a little if there are none, and
-// evaluates the state itself as a last resort (the helper may have been descheduled). A dive
+// memory or time limit stops it). The open list is only read to pick the states. If the loop
+// pops a state the helper is still evaluating, it evaluates other waiting states ahead itself
+// meanwhile, waits a little if there are none, and evaluates the state itself as a last resort
+// (the helper may have been descheduled). A dive
 // (a state's best child popped right after it) stays sequential; the parallel work is the states
 // beside it, nearly all of which A* pops later: about 1.5x on the benchmark set's larger tasks.
 // The values ahead live in a hash map, so a solve with a helper allocates as it goes.
@@ -170,7 +170,7 @@ enum class LimitKind { none, expansions, time, memory };
 struct SearchStats {
   std::uint64_t expanded = 0;   // states whose successors were generated
   std::uint64_t generated = 0;  // successor states produced (duplicates included)
-  std::uint64_t evaluated = 0;  // heuristic calls
+  std::uint64_t evaluated = 0;  // heuristic values the search used (some may be evaluated ahead)
   std::uint64_t evaluated_ahead = 0;  // evaluated ahead (SearchConfig::helper_heuristic), used
                                       // or not; depends on timing
   std::uint64_t reopened = 0;   // closed states put back on the open list by a cheaper path
