@@ -79,6 +79,7 @@ struct PddlOptions {
   long long max_memory_mb = 4096;
   bool mutex_groups = true;         // merge boolean facts into multi-valued variables (ground/mutex_groups.h)
   bool eager = false;               // A*: evaluate every generated state, not each popped one
+  bool no_incremental = false;      // deferred A*: evaluate every state from scratch, not from its parent's memo
   std::string pruning;              // none | stubborn-sets (search/stubborn_sets.h); empty: stubborn-sets for astar but blind
   std::string symmetry;             // none | object (ground/symmetries.h); empty: object for astar but blind
   int threads = 0;                  // deferred A*: 2 adds an evaluation helper thread; 0: 2 when there are 2 cores

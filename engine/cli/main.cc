@@ -103,6 +103,9 @@ int main(int argc, char** argv) {
   pd->add_flag("--eager", pddl.eager,
                "A*: evaluate each state when generated (Fast Downward's way); by default a state is evaluated when "
                "popped, except with blind");
+  pd->add_flag("--no-incremental", pddl.no_incremental,
+               "A* with lmcut: compute every state's landmarks from scratch; by default a popped state starts "
+               "from its parent's landmarks that its operator leaves intact (incremental LM-cut)");
   pd->add_option("--pruning", pddl.pruning,
                  "stubborn-sets (default with astar, except blind: partial-order reduction, skips orderings of "
                  "independent actions, keeps A* optimal) | none (default otherwise)")

@@ -24,6 +24,7 @@ struct PddlSolved {
   std::string reason;
   std::string heuristic;
   bool deferred = false;     // A* evaluated states when popping them (SearchConfig::lazy)
+  bool incremental = false;  // ... from their parent's memo when the heuristic can (SearchConfig::incremental)
   std::string pruning;       // none | stubborn-sets, as used
   std::string symmetry;      // none | object, as used
   std::string domain_name, problem_name;

@@ -204,14 +204,42 @@ int LMCutHeuristic::successor_bound(int h, ground::OpId op, int cost) const {
 
 int LMCutHeuristic::evaluate(const std::uint32_t* state, std::vector<ground::OpId>* preferred) {
   if (preferred) preferred->clear();
-  last_landmarks_ = 0;
   std::copy(base_cost_.begin(), base_cost_.end(), op_cost_.begin());
+  landmarks_.clear();
+  last_landmarks_ = 0;
+  return cut_until_done(state, 0);
+}
+
+void LMCutHeuristic::save_memo(std::vector<std::uint32_t>& out) const {
+  out.insert(out.end(), landmarks_.begin(), landmarks_.end());
+}
+
+int LMCutHeuristic::evaluate_from(const std::uint32_t* state, const std::uint32_t* memo,
+                                  std::size_t memo_size, ground::OpId op) {
+  std::copy(base_cost_.begin(), base_cost_.end(), op_cost_.begin());
+  landmarks_.clear();
+  last_landmarks_ = 0;
+  std::int64_t h = 0;
+  const std::uint32_t applied = op.index();
+  for (std::size_t i = 0; i < memo_size;) {
+    const std::uint32_t cost = memo[i], size = memo[i + 1];
+    const std::uint32_t* ops = memo + i + 2;
+    i += 2 + size;
+    if (std::find(ops, ops + size, applied) != ops + size) continue;
+    for (std::uint32_t k = 0; k < size; ++k) op_cost_[ops[k]] -= static_cast<int>(cost);
+    h += cost;
+    ++last_landmarks_;
+    landmarks_.insert(landmarks_.end(), memo + i - 2 - size, memo + i);
+  }
+  return cut_until_done(state, h);
+}
+
+int LMCutHeuristic::cut_until_done(const std::uint32_t* state, std::int64_t h) {
   relaxed_.state_atoms(state, state_atoms_);
   full_hmax();
   const std::uint32_t goal = relaxed_.goal_atom();
   if (cost_[goal] == kUnreachedCost) return kInfinity;
 
-  std::int64_t h = 0;
   while (cost_[goal] != 0) {
     // Fresh marks for this cut: no pass over every atom to clear the last ones.
     if (before_goal_zone_ >= std::numeric_limits<std::uint32_t>::max() - 2) {
@@ -238,6 +266,9 @@ int LMCutHeuristic::evaluate(const std::uint32_t* state, std::vector<ground::OpI
     for (std::uint32_t o : cut_) op_cost_[o] -= cut_cost;
     h += cut_cost;
     ++last_landmarks_;
+    landmarks_.push_back(static_cast<std::uint32_t>(cut_cost));
+    landmarks_.push_back(static_cast<std::uint32_t>(cut_.size()));
+    landmarks_.insert(landmarks_.end(), cut_.begin(), cut_.end());
     incremental_hmax();
   }
   return RelaxedExploration::to_heuristic(h);

@@ -105,5 +105,50 @@ TEST_CASE("LM-cut's successor bound: at least h - cost, at most h* of the succes
   CHECK(above_default > 0);  // the bound is tighter than the default somewhere
 }
 
+TEST_CASE("incremental LM-cut: from the parent's landmarks, between the successor bound and h*") {
+  int checked = 0;
+  for (std::uint64_t seed = 3000; seed < 3150; ++seed) {
+    const ground::Task task = search::testing::random_task(seed);
+    LMCutHeuristic parent_lmcut(task), child_lmcut(task), fresh(task);
+    search::testing::SplitMix rng(seed);
+    std::vector<std::uint32_t> state(task.variables.size()), child, memo, own;
+    for (int k = 0; k < 8; ++k) {
+      for (std::size_t v = 0; v < state.size(); ++v) state[v] = rng.below(task.variables[v].domain);
+      const int h = parent_lmcut.evaluate(state.data(), nullptr);
+      if (h == search::Heuristic::kInfinity) continue;
+      memo.clear();
+      parent_lmcut.save_memo(memo);
+      // With no memo it is LM-cut from scratch.
+      CHECK(child_lmcut.evaluate_from(state.data(), nullptr, 0, ground::OpId(0)) == h);
+      for (std::uint32_t o = 0; o < task.operators.size(); ++o) {
+        const ground::Operator& op = task.operators[o];
+        if (!task.applicable(op, state.data())) continue;
+        child = state;
+        for (const ground::VarVal& e : op.eff) child[e.var] = e.value;
+        const int bound = parent_lmcut.successor_bound(h, ground::OpId(o), op.cost);
+        const int inc = child_lmcut.evaluate_from(child.data(), memo.data(), memo.size(), ground::OpId(o));
+        const long long best = search::testing::optimal_cost(task, child);
+        CAPTURE(seed);
+        CAPTURE(o);
+        if (best < 0) {
+          // Relaxed reachability decides dead ends, whatever the memo.
+          REQUIRE((inc == search::Heuristic::kInfinity) == (fresh.evaluate(child.data(), nullptr) == search::Heuristic::kInfinity));
+          continue;
+        }
+        REQUIRE(inc >= bound);
+        REQUIRE(inc <= best);
+        // Its own memo holds landmarks whose costs add up to its value.
+        own.clear();
+        child_lmcut.save_memo(own);
+        long long sum = 0;
+        for (std::size_t i = 0; i < own.size(); i += 2 + own[i + 1]) sum += own[i];
+        REQUIRE(sum == inc);
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked > 500);
+}
+
 }  // namespace
 }  // namespace goap::heuristics

@@ -1,5 +1,6 @@
 // The property test: on many random small tasks, A* with every admissible heuristic, evaluating
-// states when generated or when popped (deferred), with or without stubborn-set pruning, returns
+// states when generated or when popped (deferred, from scratch or from the parent's memo where the
+// heuristic is incremental), with or without stubborn-set pruning, returns
 // exactly the optimal cost found by uniform-cost search over the explicit state space (written in
 // search/test_tasks.h, independent of the search code), every plan replays, and unsolvable tasks
 // are recognised as such by all.
@@ -24,7 +25,7 @@ search::SearchConfig pruned(search::SearchConfig c) {
 
 TEST_CASE("A* with blind, hmax and lmcut finds exactly the optimal cost on random tasks") {
   int solvable = 0, unsolvable = 0, zero_cost_plans = 0;
-  std::uint64_t pruned = 0;
+  std::uint64_t pruned = 0, incremental = 0;
   for (std::uint64_t seed = 1; seed <= kTasks; ++seed) {
     const ground::Task task = search::testing::random_task(seed);
     REQUIRE(task.validate() == "");
@@ -32,17 +33,21 @@ TEST_CASE("A* with blind, hmax and lmcut finds exactly the optimal cost on rando
     (best < 0 ? unsolvable : solvable) += 1;
     search::Searcher searcher(task);
     for (std::string_view name : {"blind", "hmax", "lmcut"}) {
-      for (const int mode : {0, 1, 2, 3}) {
-        const bool deferred = (mode & 1) != 0, stubborn = (mode & 2) != 0;
+      for (const int mode : {0, 1, 2, 3, 5, 7}) {
+        const bool deferred = (mode & 1) != 0, stubborn = (mode & 2) != 0, from_memo = (mode & 4) != 0;
         CAPTURE(seed);
         CAPTURE(name);
         CAPTURE(deferred);
         CAPTURE(stubborn);
+        CAPTURE(from_memo);
         const auto h = make_heuristic(name, task);
         search::SearchConfig config = search::SearchConfig::astar(deferred);
         config.stubborn_sets = stubborn;
+        config.incremental = from_memo;
         const search::SearchResult& r = searcher.solve(*h, config);
         pruned += r.stats.pruned;
+        incremental += r.stats.evaluated_incremental;
+        if (!from_memo || name != "lmcut") REQUIRE(r.stats.evaluated_incremental == 0);
         if (best < 0) {
           REQUIRE(r.status == search::SearchStatus::unsolvable);
           continue;
@@ -60,6 +65,7 @@ TEST_CASE("A* with blind, hmax and lmcut finds exactly the optimal cost on rando
   CHECK(unsolvable > 10);
   CHECK(zero_cost_plans > 0);
   CHECK(pruned > 100);  // the pruned runs really pruned (786 operators over the 300 tasks)
+  CHECK(incremental > 100);  // LM-cut really started from parents' landmarks (146)
 }
 
 TEST_CASE("evaluating ahead on a helper thread changes neither the plan nor the statistics") {
@@ -68,13 +74,14 @@ TEST_CASE("evaluating ahead on a helper thread changes neither the plan nor the 
     const ground::Task task = search::testing::random_task(seed);
     search::Searcher alone(task), helped(task);
     for (std::string_view name : {"hmax", "lmcut"}) {
-      for (const int mode : {0, 1, 2}) {
+      for (const int mode : {0, 1, 2, 3, 4}) {
         CAPTURE(seed);
         CAPTURE(name);
         CAPTURE(mode);
-        search::SearchConfig config = mode == 2 ? search::SearchConfig::weighted_astar(2) : search::SearchConfig::astar();
+        search::SearchConfig config = mode % 3 == 2 ? search::SearchConfig::weighted_astar(2) : search::SearchConfig::astar();
         config.lazy = true;
-        config.stubborn_sets = mode == 1;
+        config.stubborn_sets = mode % 3 == 1;
+        config.incremental = mode >= 3;  // evaluated from the parent's memo (LM-cut)
         const auto h = make_heuristic(name, task);
         const search::SearchResult a = alone.solve(*h, config);
         const auto h1 = make_heuristic(name, task), h2 = make_heuristic(name, task);
@@ -86,6 +93,7 @@ TEST_CASE("evaluating ahead on a helper thread changes neither the plan nor the 
         CHECK(a.stats.expanded == b.stats.expanded);
         CHECK(a.stats.generated == b.stats.generated);
         CHECK(a.stats.evaluated == b.stats.evaluated);
+        CHECK(a.stats.evaluated_incremental == b.stats.evaluated_incremental);
         CHECK(a.stats.reopened == b.stats.reopened);
         CHECK(a.stats.pruned == b.stats.pruned);
         CHECK(a.stats.states == b.stats.states);

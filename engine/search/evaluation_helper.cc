@@ -98,13 +98,34 @@ void EvaluationHelper::drain() noexcept {
   }
 }
 
+std::uint32_t* EvaluationHelper::next_values(bool keep_memo) {
+  Slot& slot = slots_[posted_ % kDepth];
+  slot.from_op = ground::OpId::invalid();
+  slot.keep_memo = keep_memo;
+  return slot.values.data();
+}
+
+void EvaluationHelper::next_from(std::uint32_t origin, const std::uint32_t* memo, std::size_t size,
+                                 ground::OpId op) {
+  Slot& slot = slots_[posted_ % kDepth];
+  slot.from_op = op;
+  slot.origin = origin;
+  slot.parent_memo.assign(memo, memo + size);
+}
+
 void EvaluationHelper::evaluate(Slot& slot) {
   slot.bounds.clear();
+  slot.memo.clear();
   slot.error = nullptr;
   try {
-    slot.h = heuristic_.evaluate(slot.values.data(), nullptr);
-    // The successor bounds are the heuristic's to give only now, before its next evaluation.
+    slot.h = slot.from_op.valid()
+                 ? heuristic_.evaluate_from(slot.values.data(), slot.parent_memo.data(), slot.parent_memo.size(),
+                                            slot.from_op)
+                 : heuristic_.evaluate(slot.values.data(), nullptr);
+    // The successor bounds and the memo are the heuristic's to give only now, before its next
+    // evaluation.
     keep_successor_bounds(heuristic_, slot.h, slot.values.data(), successors_, task_, slot.ops, slot.bounds);
+    if (slot.keep_memo) heuristic_.save_memo(slot.memo);
   } catch (...) {
     slot.error = std::current_exception();
   }

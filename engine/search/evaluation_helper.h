@@ -52,8 +52,15 @@ class EvaluationHelper {
   struct Slot {
     std::uint32_t tag = 0;              // the poster's: which state this is
     std::vector<std::uint32_t> values;  // the state, one value per task variable
+    // Incremental evaluation (next_from): the state is parent[from_op], with the parent's memo;
+    // `origin` is the poster's, for the parent. from_op invalid: from scratch.
+    ground::OpId from_op = ground::OpId::invalid();
+    std::uint32_t origin = 0;
+    std::vector<std::uint32_t> parent_memo;
+    bool keep_memo = false;             // write the state's memo into `memo`
     int h = 0;                          // the heuristic's value
     std::vector<SuccessorBound> bounds;  // keep_successor_bounds
+    std::vector<std::uint32_t> memo;     // Heuristic::save_memo, when keep_memo
     std::exception_ptr error;           // what the heuristic threw, if it did
     std::vector<ground::OpId> ops;      // the helper's scratch
   };
@@ -68,9 +75,12 @@ class EvaluationHelper {
   // The CPUs this process may run on (its affinity mask): a helper pays off with 2 or more.
   [[nodiscard]] static int available_cpus();
 
-  // Posting: while !full(), fill next_values() with a state, then post(tag).
+  // Posting: while !full(), fill next_values() with a state, optionally say next_from, then
+  // post(tag). With keep_memo the helper also keeps the state's memo (Heuristic::save_memo).
   [[nodiscard]] bool full() const { return posted_ - collected_ == kDepth; }
-  [[nodiscard]] std::uint32_t* next_values() { return slots_[posted_ % kDepth].values.data(); }
+  [[nodiscard]] std::uint32_t* next_values(bool keep_memo = false);
+  // The next state is parent[op]: evaluate it from the parent's memo ([memo, memo + size), copied).
+  void next_from(std::uint32_t origin, const std::uint32_t* memo, std::size_t size, ground::OpId op);
   void post(std::uint32_t tag);
 
   // Collecting, oldest first: outstanding() slots were posted and not collected; done() is true

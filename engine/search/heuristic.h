@@ -41,6 +41,16 @@ class Heuristic {
   [[nodiscard]] virtual bool admissible() const = 0;
   [[nodiscard]] virtual std::string_view name() const = 0;
   [[nodiscard]] virtual int successor_bound(int h, ground::OpId op, int cost) const;
+  // Incremental evaluation. A heuristic that can reuse what it learned about a parent state for
+  // its successors says so with `incremental()`. Right after `evaluate` or `evaluate_from` it
+  // writes that knowledge with `save_memo` (appended to `out`); `evaluate_from(state, memo, op)`
+  // evaluates the successor state = parent[op] with the parent's memo. The value may differ from
+  // `evaluate(state)` but keeps its guarantees (admissibility) and is deterministic in (state,
+  // memo, op).
+  [[nodiscard]] virtual bool incremental() const { return false; }
+  virtual void save_memo(std::vector<std::uint32_t>& out) const;
+  virtual int evaluate_from(const std::uint32_t* state, const std::uint32_t* memo, std::size_t memo_size,
+                            ground::OpId op);
 };
 
 }  // namespace goap::search

@@ -93,7 +93,8 @@ std::size_t Searcher::memory_bytes() const {
   return registry_.memory_bytes() + nodes_.capacity() * sizeof(Node) + open_[0].memory_bytes() +
          open_[1].memory_bytes() + lazy_open_[0].memory_bytes() + lazy_open_[1].memory_bytes() +
          (ahead_bounds_.capacity() + pool_scratch_.capacity()) * sizeof(SuccessorBound) +
-         ahead_.size() * (sizeof(std::uint32_t) + sizeof(Ahead) + 2 * sizeof(void*));
+         ahead_.size() * (sizeof(std::uint32_t) + sizeof(Ahead) + 2 * sizeof(void*)) +
+         memo_.capacity() * sizeof(std::uint32_t) + memo_span_.capacity() * sizeof(MemoSpan);
 }
 
 void Searcher::generate(const SearchConfig& config, const std::uint32_t* state) {
@@ -164,9 +165,14 @@ void Searcher::feed_helper(int q, std::int64_t g_weight, std::int64_t h_weight) 
   if (helper_->full()) return;
   find_waiting(q, g_weight, h_weight, EvaluationHelper::kDepth - helper_->outstanding());
   for (const StateId id : waiting_) {
-    std::uint32_t* values = helper_->next_values();
+    std::uint32_t* values = helper_->next_values(incremental_);
     registry_.packer().unpack(registry_.packed(id), values);
-    if (!task_.is_goal(values)) helper_->post(id.index());
+    if (task_.is_goal(values)) continue;
+    if (const StateId parent = memo_parent(id); parent.valid()) {
+      const MemoSpan m = memo_span_[parent.index()];
+      helper_->next_from(parent.index(), memo_.data() + m.begin, m.size, nodes_[id.index()].op);
+    }
+    helper_->post(id.index());
   }
 }
 
@@ -177,11 +183,15 @@ void Searcher::collect_ahead() {
     if (slot.error) std::rethrow_exception(slot.error);
     ++result_.stats.evaluated_ahead;
     if (nodes_[slot.tag].evaluated) continue;
-    file_ahead(slot.tag, slot.h, slot.bounds);
+    const MemoSpan memo{memo_.size(), static_cast<std::uint32_t>(slot.memo.size())};
+    memo_.insert(memo_.end(), slot.memo.begin(), slot.memo.end());
+    file_ahead(slot.tag, slot.h, slot.bounds,
+               slot.from_op.valid() ? StateId::from(slot.origin) : StateId::invalid(), memo);
   }
 }
 
-void Searcher::file_ahead(std::uint32_t state, int h, const std::vector<SuccessorBound>& bounds) {
+void Searcher::file_ahead(std::uint32_t state, int h, const std::vector<SuccessorBound>& bounds,
+                          StateId parent, MemoSpan memo) {
   // Consumed entries leave their bounds behind in the pool: squeeze them out now and then.
   if (ahead_bounds_.size() > 4096 && ahead_bounds_.size() > 2 * live_bounds_) {
     pool_scratch_.clear();
@@ -196,7 +206,7 @@ void Searcher::file_ahead(std::uint32_t state, int h, const std::vector<Successo
   const auto begin = static_cast<std::uint32_t>(ahead_bounds_.size());
   ahead_bounds_.insert(ahead_bounds_.end(), bounds.begin(), bounds.end());
   live_bounds_ += bounds.size();
-  ahead_.emplace(state, Ahead{h, begin, static_cast<std::uint32_t>(ahead_bounds_.size())});
+  ahead_.emplace(state, Ahead{h, begin, static_cast<std::uint32_t>(ahead_bounds_.size()), parent, memo});
 }
 
 // Deferred A*: the value of the popped state `id` (its values in state_), which waits for its
@@ -228,14 +238,23 @@ int Searcher::evaluate_popped(Heuristic& heuristic, StateId id, int q, std::int6
         bound_kept_ = true;
       }
       ++result_.stats.evaluated_ahead;
-      const int h = heuristic.evaluate(side_state_.data(), nullptr);
+      MemoSpan memo;
+      const int h = evaluate_here(heuristic, next, side_state_.data(), memo);
       keep_successor_bounds(heuristic, h, side_state_.data(), successors_, task_, ahead_ops_, known_bounds_);
-      file_ahead(next.index(), h, known_bounds_);
+      file_ahead(next.index(), h, known_bounds_, memo_parent(next), memo);
     }
   }
   if (helper_active_) {
+    if (const auto it = ahead_.find(id.index()); it != ahead_.end() && it->second.parent != memo_parent(id)) {
+      // Evaluated from a parent the state has since left for a cheaper one: this thread would
+      // evaluate it from the new parent's memo, so that is what counts.
+      live_bounds_ -= it->second.end - it->second.begin;
+      ahead_.erase(it);
+    }
     if (const auto it = ahead_.find(id.index()); it != ahead_.end()) {
       const int h = counted(heuristic, it->second.h);
+      if (it->second.parent.valid()) ++result_.stats.evaluated_incremental;
+      if (incremental_) store_memo(id, it->second.memo);
       known = true;
       known_bounds_.assign(ahead_bounds_.begin() + it->second.begin, ahead_bounds_.begin() + it->second.end);
       live_bounds_ -= known_bounds_.size();
@@ -245,7 +264,39 @@ int Searcher::evaluate_popped(Heuristic& heuristic, StateId id, int q, std::int6
   }
   // This thread's heuristic: what it held for bound_from_ is gone.
   if (!bound_kept_) bound_from_ = StateId::invalid();
-  return evaluate(heuristic, state_.data(), nullptr);
+  MemoSpan memo;
+  const int h = counted(heuristic, evaluate_here(heuristic, id, state_.data(), memo));
+  if (memo_parent(id).valid()) ++result_.stats.evaluated_incremental;
+  if (incremental_) store_memo(id, memo);
+  return h;
+}
+
+StateId Searcher::memo_parent(StateId id) const {
+  const Node& n = nodes_[id.index()];
+  return incremental_ && n.inherits && n.parent.valid() ? n.parent : StateId::invalid();
+}
+
+// A parent's memo is there: it was evaluated (here or ahead) before it was expanded.
+int Searcher::evaluate_here(Heuristic& heuristic, StateId id, const std::uint32_t* values, MemoSpan& memo) {
+  const StateId parent = memo_parent(id);
+  int h = 0;
+  if (parent.valid()) {
+    const MemoSpan m = memo_span_[parent.index()];
+    h = heuristic.evaluate_from(values, memo_.data() + m.begin, m.size, nodes_[id.index()].op);
+  } else {
+    h = heuristic.evaluate(values, nullptr);
+  }
+  if (incremental_) {
+    memo.begin = memo_.size();
+    heuristic.save_memo(memo_);
+    memo.size = static_cast<std::uint32_t>(memo_.size() - memo.begin);
+  }
+  return h;
+}
+
+void Searcher::store_memo(StateId id, MemoSpan memo) {
+  if (memo_span_.size() <= id.index()) memo_span_.resize(std::max(nodes_.size(), std::size_t{id.index()} + 1));
+  memo_span_[id.index()] = memo;
 }
 
 const SearchResult& Searcher::finish(SearchStatus status, LimitKind limit) {
@@ -304,6 +355,10 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
       helper_.emplace(*config.helper_heuristic, successors_, task_);
   }
   helper_active_ = deferred && config.helper_heuristic != nullptr;
+  incremental_ = deferred && config.incremental && heuristic.incremental() &&
+                 (!helper_active_ || config.helper_heuristic->incremental());
+  memo_.clear();
+  memo_span_.clear();
   // The helper may be reading states when the search returns or throws: wait for it.
   struct DrainHelper {
     EvaluationHelper* helper;
@@ -328,6 +383,11 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
   packer.pack(state_.data(), packed_.data());
   const StateId init = registry_.insert_or_get(packed_.data()).id;
   const int h0 = evaluate(heuristic, state_.data(), nullptr);
+  if (incremental_) {
+    store_memo(init, MemoSpan{0, 0});
+    heuristic.save_memo(memo_);
+    memo_span_[init.index()].size = static_cast<std::uint32_t>(memo_.size());
+  }
   stats.initial_h = h0;
   if (h0 == Heuristic::kInfinity) return finish(SearchStatus::unsolvable, LimitKind::none);
   nodes_.push_back(Node{0, h0, StateId::invalid(), ground::OpId::invalid(), Status::open, true});
@@ -407,11 +467,14 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
     for (const ground::OpId op_id : applicable_) {
       ++stats.generated;
       const ground::Operator& op = task_.operators[op_id.index()];
+      bool renamed = false;  // the canonical child is not op's successor as such
       if (symmetries != nullptr) {
         // The canonical child: its values are needed anyway.
         std::copy_n(state_.data(), nvars, child_.data());
         for (const ground::VarVal& e : op.eff) child_[e.var] = e.value;
-        symmetries->canonicalize(child_.data());
+        applied_.clear();
+        symmetries->canonicalize(child_.data(), &applied_);
+        renamed = !applied_.empty();
         packer.pack(child_.data(), child_packed_.data());
       } else {
         std::copy_n(packed_.data(), words, child_packed_.data());
@@ -427,7 +490,7 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
         int h = std::max(parent_h - op.cost, 0);
         if (bounds_kept) h = std::max(h, op_bound_[op_id.index()]);
         else if (bound_from_ == entry.id) h = std::max(h, heuristic.successor_bound(bound_h_, op_id, op.cost));
-        nodes_.push_back(Node{child_g, h, entry.id, op_id, Status::open, false});
+        nodes_.push_back(Node{child_g, h, entry.id, op_id, Status::open, false, !renamed});
         push(child, child_g, h, false);
         continue;
       }
@@ -456,6 +519,7 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
       c.g = child_g;
       c.parent = entry.id;
       c.op = op_id;
+      c.inherits = !renamed;
       if (was_closed && !reopen) continue;  // greedy: a better parent, but no second expansion
       if (was_closed) {
         c.status = Status::open;

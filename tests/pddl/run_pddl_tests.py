@@ -64,10 +64,12 @@ def optimal_costs(goap, tests):
 
 
 def search_modes(goap, tests):
-    # A* evaluates states when it pops them unless --eager or blind, prunes with stubborn sets
-    # unless --pruning none or blind, and searches over canonical states (object symmetries)
-    # unless --symmetry none or blind; the cost never changes.
+    # A* evaluates states when it pops them unless --eager or blind (with LM-cut from the parent's
+    # landmarks unless --no-incremental), prunes with stubborn sets unless --pruning none or blind,
+    # and searches over canonical states (object symmetries) unless --symmetry none or blind; the
+    # cost never changes.
     modes = (([], "deferred", "stubborn-sets", "object"), (["--eager"], "eager", "stubborn-sets", "object"),
+             (["--no-incremental"], "deferred", "stubborn-sets", "object"),
              (["--heuristic", "blind"], "eager", "none", "none"),
              (["--heuristic", "blind", "--pruning", "stubborn-sets"], "eager", "stubborn-sets", "none"),
              (["--heuristic", "blind", "--symmetry", "object"], "eager", "none", "object"),
@@ -75,7 +77,7 @@ def search_modes(goap, tests):
              (["--symmetry", "none"], "deferred", "stubborn-sets", "none"),
              (["--eager", "--pruning", "none", "--symmetry", "none"], "eager", "none", "none"),
              (["--search", "gbfs", "--heuristic", "hmax", "--symmetry", "object"], "eager", "none", "object"))
-    pruned = symmetric = 0
+    pruned = symmetric = incremental = 0
     for inst, prob, cost, _ in OPTIMAL:
         d = os.path.join(tests, "instances", inst)
         args = [os.path.join(d, "domain.pddl"), os.path.join(d, prob), "--json"]
@@ -93,9 +95,14 @@ def search_modes(goap, tests):
             check(j["search"]["symmetry"] == symmetry, f"{name}: symmetry {j['search']['symmetry']}, want {symmetry}")
             check(pruning == "stubborn-sets" or j["stats"]["pruned"] == 0, f"{name}: pruned without pruning")
             check(symmetry == "object" or j["stats"]["symmetry_generators"] == 0, f"{name}: symmetries without asking")
+            inc = evaluation == "deferred" and "--no-incremental" not in extra and j["search"]["heuristic"] == "lmcut"
+            check(j["search"]["incremental"] == inc, f"{name}: incremental {j['search']['incremental']}, want {inc}")
+            check(inc or j["stats"]["evaluated_incremental"] == 0, f"{name}: incremental evaluations without asking")
             pruned += j["stats"]["pruned"]
             symmetric += j["stats"]["symmetric_objects"]
+            incremental += j["stats"]["evaluated_incremental"]
     check(pruned > 0, "stubborn sets pruned nothing on any test instance")
+    check(incremental > 0, "no state was evaluated from its parent's landmarks on any test instance")
     check(symmetric > 0, "no symmetric objects found on any test instance")
 
 
