@@ -245,30 +245,32 @@ int Searcher::evaluate_popped(Heuristic& heuristic, StateId id, int q, std::int6
     }
   }
   if (helper_active_) {
-    if (const auto it = ahead_.find(id.index()); it != ahead_.end() && it->second.parent != memo_parent(id)) {
-      // Evaluated from a parent the state has since left for a cheaper one: this thread would
-      // evaluate it from the new parent's memo, so that is what counts.
-      live_bounds_ -= it->second.end - it->second.begin;
-      ahead_.erase(it);
-    }
     if (const auto it = ahead_.find(id.index()); it != ahead_.end()) {
-      const int h = counted(heuristic, it->second.h);
-      if (it->second.parent.valid()) ++result_.stats.evaluated_incremental;
-      if (incremental_) store_memo(id, it->second.memo);
-      known = true;
-      known_bounds_.assign(ahead_bounds_.begin() + it->second.begin, ahead_bounds_.begin() + it->second.end);
-      live_bounds_ -= known_bounds_.size();
+      const Ahead a = it->second;
       ahead_.erase(it);
-      return h;
+      // A value from a parent the state has since left for a cheaper one is dropped: this
+      // thread evaluates it from the new parent's memo, so that is what counts.
+      if (a.parent == memo_parent(id)) {
+        known = true;
+        known_bounds_.assign(ahead_bounds_.begin() + a.begin, ahead_bounds_.begin() + a.end);
+        live_bounds_ -= a.end - a.begin;
+        return use_value(heuristic, id, a.h, a.memo);
+      }
+      live_bounds_ -= a.end - a.begin;
     }
   }
   // This thread's heuristic: what it held for bound_from_ is gone.
   if (!bound_kept_) bound_from_ = StateId::invalid();
   MemoSpan memo;
-  const int h = counted(heuristic, evaluate_here(heuristic, id, state_.data(), memo));
+  const int h = evaluate_here(heuristic, id, state_.data(), memo);
+  return use_value(heuristic, id, h, memo);
+}
+
+// The popped state's value, evaluated here or ahead (from memo_parent's memo, if any), and its memo.
+int Searcher::use_value(const Heuristic& heuristic, StateId id, int h, MemoSpan memo) {
   if (memo_parent(id).valid()) ++result_.stats.evaluated_incremental;
   if (incremental_) store_memo(id, memo);
-  return h;
+  return counted(heuristic, h);
 }
 
 StateId Searcher::memo_parent(StateId id) const {
@@ -384,9 +386,8 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
   const StateId init = registry_.insert_or_get(packed_.data()).id;
   const int h0 = evaluate(heuristic, state_.data(), nullptr);
   if (incremental_) {
-    store_memo(init, MemoSpan{0, 0});
     heuristic.save_memo(memo_);
-    memo_span_[init.index()].size = static_cast<std::uint32_t>(memo_.size());
+    store_memo(init, MemoSpan{0, static_cast<std::uint32_t>(memo_.size())});
   }
   stats.initial_h = h0;
   if (h0 == Heuristic::kInfinity) return finish(SearchStatus::unsolvable, LimitKind::none);

@@ -264,6 +264,7 @@ class Searcher {
   // when there is one; with incremental evaluation its own memo goes to memo_ (`memo`).
   int evaluate_here(Heuristic& heuristic, StateId id, const std::uint32_t* values, MemoSpan& memo);
   void store_memo(StateId id, MemoSpan memo);
+  int use_value(const Heuristic& heuristic, StateId id, int h, MemoSpan memo);
   void extract_plan(StateId goal, const ground::ObjectSymmetries* symmetries);
   [[nodiscard]] LimitKind expansion_limit(const SearchLimits& limits) const;  // none: go on
   [[nodiscard]] std::size_t memory_bytes() const;
