@@ -234,6 +234,20 @@ int LMCutHeuristic::evaluate_from(const std::uint32_t* state, const std::uint32_
   return cut_until_done(state, h);
 }
 
+int LMCutHeuristic::refresh(const std::uint32_t* state, int h) {
+  if (h == kInfinity) return h;
+  kept_cost_.swap(op_cost_);
+  kept_landmarks_.swap(landmarks_);
+  const int kept_count = last_landmarks_;
+  op_cost_.resize(kept_cost_.size());
+  const int fresh = evaluate(state, nullptr);
+  if (fresh > h) return fresh;
+  kept_cost_.swap(op_cost_);
+  kept_landmarks_.swap(landmarks_);
+  last_landmarks_ = kept_count;
+  return h;
+}
+
 int LMCutHeuristic::cut_until_done(const std::uint32_t* state, std::int64_t h) {
   relaxed_.state_atoms(state, state_atoms_);
   full_hmax();

@@ -27,7 +27,8 @@
 // landmark. On the benchmark set (A* + LM-cut, 67 instances, one thread) search time fell from
 // 76.9 s to 16.7 s and the geometric mean of expansions against Fast Downward from 0.32 to 0.28;
 // the values differ from LM-cut from scratch in both directions (depot p13: 15,634 -> 22,700
-// expansions; visitall 05-full: 62,822 -> 12,447).
+// expansions; visitall 05-full: 62,822 -> 12,447). `refresh` evaluates the state from scratch
+// too and keeps the larger value; the search asks for it where drift may cost (search.h).
 //
 // Ownership: owns its RelaxedTask and per-evaluation scratch (kept between calls: after warm-up
 // evaluating allocates nothing); keeps a pointer to the Task. Not thread-safe. Preferred operators: none.
@@ -59,6 +60,9 @@ class LMCutHeuristic final : public search::Heuristic {
   void save_memo(std::vector<std::uint32_t>& out) const override;
   int evaluate_from(const std::uint32_t* state, const std::uint32_t* memo, std::size_t memo_size,
                     ground::OpId op) override;
+  // Keeps the incremental evaluation's costs and landmarks aside while it evaluates from scratch,
+  // and puts them back if that is not larger: the memo and successor bounds then stay its own.
+  int refresh(const std::uint32_t* state, int h) override;
 
   // Number of cuts (landmarks) the last evaluation found; for tests and statistics.
   [[nodiscard]] int last_num_landmarks() const { return last_landmarks_; }
@@ -99,6 +103,8 @@ class LMCutHeuristic final : public search::Heuristic {
   std::vector<std::uint32_t> cut_;
   BucketQueue queue_;
   std::vector<std::uint32_t> landmarks_;  // the last evaluation's, in the memo's layout
+  std::vector<int> kept_cost_;             // refresh: the incremental evaluation's op_cost_
+  std::vector<std::uint32_t> kept_landmarks_;  // and its landmarks
   int last_landmarks_ = 0;
 };
 

@@ -150,5 +150,69 @@ TEST_CASE("incremental LM-cut: from the parent's landmarks, between the successo
   CHECK(checked > 500);
 }
 
+// The landmark costs in a memo, added up.
+long long memo_sum(const std::vector<std::uint32_t>& memo) {
+  long long sum = 0;
+  for (std::size_t i = 0; i < memo.size(); i += 2 + memo[i + 1]) sum += memo[i];
+  return sum;
+}
+
+TEST_CASE("LM-cut refresh keeps the larger of the incremental value and LM-cut from scratch") {
+  // Along random walks, each state evaluated from its predecessor's incremental memo, so that
+  // the incremental values drift away from LM-cut from scratch (one step rarely does).
+  int kept = 0, raised = 0;
+  for (std::uint64_t seed = 3200; seed < 3400; ++seed) {
+    const ground::Task task = search::testing::random_task(seed, 10, 60);  // no oracle needed
+    LMCutHeuristic lmcut(task), fresh(task);
+    search::testing::SplitMix rng(seed);
+    std::vector<std::uint32_t> state(task.variables.size()), memo, before, after, scratch_memo;
+    std::vector<std::uint32_t> ops;
+    std::vector<int> bounds_before;
+    for (int walk = 0; walk < 4; ++walk) {
+      for (std::size_t v = 0; v < state.size(); ++v) state[v] = rng.below(task.variables[v].domain);
+      if (lmcut.evaluate(state.data(), nullptr) == search::Heuristic::kInfinity) continue;
+      memo.clear();
+      lmcut.save_memo(memo);
+      for (int step = 0; step < 12; ++step) {
+        ops.clear();
+        for (std::uint32_t o = 0; o < task.operators.size(); ++o)
+          if (task.applicable(task.operators[o], state.data())) ops.push_back(o);
+        if (ops.empty()) break;
+        const std::uint32_t o = ops[rng.below(static_cast<std::uint32_t>(ops.size()))];
+        for (const ground::VarVal& e : task.operators[o].eff) state[e.var] = e.value;
+        const int inc = lmcut.evaluate_from(state.data(), memo.data(), memo.size(), ground::OpId(o));
+        if (inc == search::Heuristic::kInfinity) break;
+        before.clear();
+        lmcut.save_memo(before);
+        bounds_before.clear();
+        for (std::uint32_t c = 0; c < task.operators.size(); ++c)
+          bounds_before.push_back(lmcut.successor_bound(inc, ground::OpId(c), task.operators[c].cost));
+        const int scratch = fresh.evaluate(state.data(), nullptr);
+        const int value = lmcut.refresh(state.data(), inc);
+        CAPTURE(seed);
+        CAPTURE(step);
+        REQUIRE(value == std::max(inc, scratch));
+        after.clear();
+        lmcut.save_memo(after);
+        REQUIRE(memo_sum(after) == value);
+        // Kept: the memo and the successor bounds are the incremental evaluation's, untouched.
+        // Raised: they are those of LM-cut from scratch.
+        scratch_memo.clear();
+        fresh.save_memo(scratch_memo);
+        REQUIRE(after == (value == inc ? before : scratch_memo));
+        for (std::uint32_t c = 0; c < task.operators.size(); ++c) {
+          const int cost = task.operators[c].cost;
+          REQUIRE(lmcut.successor_bound(value, ground::OpId(c), cost) ==
+                  (value == inc ? bounds_before[c] : fresh.successor_bound(value, ground::OpId(c), cost)));
+        }
+            (value == inc ? kept : raised) += 1;
+        memo.swap(before);  // walk on from the incremental memo
+      }
+    }
+  }
+  CHECK(kept > 100);
+  CHECK(raised > 0);
+}
+
 }  // namespace
 }  // namespace goap::heuristics

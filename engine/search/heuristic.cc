@@ -16,4 +16,6 @@ int Heuristic::evaluate_from(const std::uint32_t* state, const std::uint32_t* /*
   return evaluate(state, nullptr);
 }
 
+int Heuristic::refresh(const std::uint32_t* /*state*/, int h) { return h; }
+
 }  // namespace goap::search

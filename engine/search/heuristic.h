@@ -51,6 +51,9 @@ class Heuristic {
   virtual void save_memo(std::vector<std::uint32_t>& out) const;
   virtual int evaluate_from(const std::uint32_t* state, const std::uint32_t* memo, std::size_t memo_size,
                             ground::OpId op);
+  // Right after `evaluate_from` returned h: evaluates the same state from scratch as well and
+  // keeps whichever value is larger, with its memo and successor bounds. Returns that value.
+  virtual int refresh(const std::uint32_t* state, int h);
 };
 
 }  // namespace goap::search

@@ -131,17 +131,18 @@ class SplitMix {
 };
 
 // A small random task: 2-4 variables of domain 2-4, 2-9 operators with random preconditions and
-// effects, costs in {0,1,2,3,5}, 1-3 goal conditions with 1-2 allowed values each.
-inline ground::Task random_task(std::uint64_t seed) {
+// effects, costs in {0,1,2,3,5}, 1-3 goal conditions with 1-2 allowed values each. Larger spreads
+// give up to 1 + var_spread variables and 1 + op_spread operators (too many states for the oracle).
+inline ground::Task random_task(std::uint64_t seed, std::uint32_t var_spread = 3, std::uint32_t op_spread = 8) {
   SplitMix rng(seed);
   TaskBuilder b;
-  const std::uint32_t nvars = 2 + rng.below(3);
+  const std::uint32_t nvars = 2 + rng.below(var_spread);
   std::vector<std::uint32_t> dom;
   for (std::uint32_t v = 0; v < nvars; ++v) {
     dom.push_back(2 + rng.below(3));
     b.var("v" + std::to_string(v), dom.back(), rng.below(dom.back()));
   }
-  const std::uint32_t nops = 2 + rng.below(8);
+  const std::uint32_t nops = 2 + rng.below(op_spread);
   static constexpr int kCosts[] = {0, 1, 1, 2, 3, 5};
   for (std::uint32_t o = 0; o < nops; ++o) {
     std::vector<ground::VarVal> pre, eff;
