@@ -47,6 +47,17 @@ void keep_successor_bounds(const Heuristic& heuristic, int h, const std::uint32_
   }
 }
 
+int evaluate_from_memo(Heuristic& heuristic, const std::uint32_t* state, const std::uint32_t* memo,
+                       std::size_t size, ground::OpId op, int refresh_at, Refresh& refresh) {
+  refresh = Refresh{};
+  const int h = heuristic.evaluate_from(state, memo, size, op);
+  if (h == Heuristic::kInfinity || h > refresh_at) return h;
+  const int fresh = heuristic.refresh(state, h);
+  refresh.tried = true;
+  refresh.raised = fresh > h;
+  return fresh;
+}
+
 int EvaluationHelper::available_cpus() {
   cpu_set_t allowed;
   CPU_ZERO(&allowed);
@@ -106,21 +117,23 @@ std::uint32_t* EvaluationHelper::next_values(bool keep_memo) {
 }
 
 void EvaluationHelper::next_from(std::uint32_t origin, const std::uint32_t* memo, std::size_t size,
-                                 ground::OpId op) {
+                                 ground::OpId op, int refresh_at) {
   Slot& slot = slots_[posted_ % kDepth];
   slot.from_op = op;
   slot.origin = origin;
   slot.parent_memo.assign(memo, memo + size);
+  slot.refresh_at = refresh_at;
 }
 
 void EvaluationHelper::evaluate(Slot& slot) {
   slot.bounds.clear();
   slot.memo.clear();
   slot.error = nullptr;
+  slot.refresh = Refresh{};
   try {
     slot.h = slot.from_op.valid()
-                 ? heuristic_.evaluate_from(slot.values.data(), slot.parent_memo.data(), slot.parent_memo.size(),
-                                            slot.from_op)
+                 ? evaluate_from_memo(heuristic_, slot.values.data(), slot.parent_memo.data(),
+                                      slot.parent_memo.size(), slot.from_op, slot.refresh_at, slot.refresh)
                  : heuristic_.evaluate(slot.values.data(), nullptr);
     // The successor bounds and the memo are the heuristic's to give only now, before its next
     // evaluation.

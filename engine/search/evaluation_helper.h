@@ -45,6 +45,19 @@ void keep_successor_bounds(const Heuristic& heuristic, int h, const std::uint32_
                            const SuccessorGenerator& successors, const ground::Task& task,
                            std::vector<ground::OpId>& ops, std::vector<SuccessorBound>& out);
 
+// What a check from scratch did (evaluate_from_memo).
+struct Refresh {
+  bool tried = false;   // the state was evaluated from scratch as well
+  bool raised = false;  // and that gave the larger value, which was kept
+};
+
+// Incremental evaluation of state = parent[op] from the parent's memo ([memo, memo + size)),
+// checked from scratch when it comes out at or below `refresh_at` (the bound the state was queued
+// with; -1: never): the heuristic then keeps the larger of the two values (Heuristic::refresh).
+// The search thread and the helper evaluate through here alike, so both give the same value.
+int evaluate_from_memo(Heuristic& heuristic, const std::uint32_t* state, const std::uint32_t* memo,
+                       std::size_t size, ground::OpId op, int refresh_at, Refresh& refresh);
+
 class EvaluationHelper {
  public:
   static constexpr std::size_t kDepth = 2;
@@ -53,10 +66,13 @@ class EvaluationHelper {
     std::uint32_t tag = 0;              // the poster's: which state this is
     std::vector<std::uint32_t> values;  // the state, one value per task variable
     // Incremental evaluation (next_from): the state is parent[from_op], with the parent's memo;
-    // `origin` is the poster's, for the parent. from_op invalid: from scratch.
+    // `origin` is the poster's, for the parent. from_op invalid: from scratch. `refresh_at` and
+    // `refresh` as in evaluate_from_memo.
     ground::OpId from_op = ground::OpId::invalid();
     std::uint32_t origin = 0;
     std::vector<std::uint32_t> parent_memo;
+    int refresh_at = -1;
+    Refresh refresh;
     bool keep_memo = false;             // write the state's memo into `memo`
     int h = 0;                          // the heuristic's value
     std::vector<SuccessorBound> bounds;  // keep_successor_bounds
@@ -79,8 +95,10 @@ class EvaluationHelper {
   // post(tag). With keep_memo the helper also keeps the state's memo (Heuristic::save_memo).
   [[nodiscard]] bool full() const { return posted_ - collected_ == kDepth; }
   [[nodiscard]] std::uint32_t* next_values(bool keep_memo = false);
-  // The next state is parent[op]: evaluate it from the parent's memo ([memo, memo + size), copied).
-  void next_from(std::uint32_t origin, const std::uint32_t* memo, std::size_t size, ground::OpId op);
+  // The next state is parent[op]: evaluate it from the parent's memo ([memo, memo + size), copied),
+  // checked from scratch at or below `refresh_at` (evaluate_from_memo).
+  void next_from(std::uint32_t origin, const std::uint32_t* memo, std::size_t size, ground::OpId op,
+                 int refresh_at);
   void post(std::uint32_t tag);
 
   // Collecting, oldest first: outstanding() slots were posted and not collected; done() is true

@@ -170,7 +170,7 @@ void Searcher::feed_helper(int q, std::int64_t g_weight, std::int64_t h_weight) 
     if (task_.is_goal(values)) continue;
     if (const StateId parent = memo_parent(id); parent.valid()) {
       const MemoSpan m = memo_span_[parent.index()];
-      helper_->next_from(parent.index(), memo_.data() + m.begin, m.size, nodes_[id.index()].op);
+      helper_->next_from(parent.index(), memo_.data() + m.begin, m.size, nodes_[id.index()].op, refresh_at(id));
     }
     helper_->post(id.index());
   }
@@ -186,12 +186,12 @@ void Searcher::collect_ahead() {
     const MemoSpan memo{memo_.size(), static_cast<std::uint32_t>(slot.memo.size())};
     memo_.insert(memo_.end(), slot.memo.begin(), slot.memo.end());
     file_ahead(slot.tag, slot.h, slot.bounds,
-               slot.from_op.valid() ? StateId::from(slot.origin) : StateId::invalid(), memo);
+               slot.from_op.valid() ? StateId::from(slot.origin) : StateId::invalid(), memo, slot.refresh);
   }
 }
 
 void Searcher::file_ahead(std::uint32_t state, int h, const std::vector<SuccessorBound>& bounds,
-                          StateId parent, MemoSpan memo) {
+                          StateId parent, MemoSpan memo, Refresh refresh) {
   // Consumed entries leave their bounds behind in the pool: squeeze them out now and then.
   if (ahead_bounds_.size() > 4096 && ahead_bounds_.size() > 2 * live_bounds_) {
     pool_scratch_.clear();
@@ -206,7 +206,7 @@ void Searcher::file_ahead(std::uint32_t state, int h, const std::vector<Successo
   const auto begin = static_cast<std::uint32_t>(ahead_bounds_.size());
   ahead_bounds_.insert(ahead_bounds_.end(), bounds.begin(), bounds.end());
   live_bounds_ += bounds.size();
-  ahead_.emplace(state, Ahead{h, begin, static_cast<std::uint32_t>(ahead_bounds_.size()), parent, memo});
+  ahead_.emplace(state, Ahead{h, begin, static_cast<std::uint32_t>(ahead_bounds_.size()), parent, memo, refresh});
 }
 
 // Deferred A*: the value of the popped state `id` (its values in state_), which waits for its
@@ -239,9 +239,10 @@ int Searcher::evaluate_popped(Heuristic& heuristic, StateId id, int q, std::int6
       }
       ++result_.stats.evaluated_ahead;
       MemoSpan memo;
-      const int h = evaluate_here(heuristic, next, side_state_.data(), memo);
+      Refresh refresh;
+      const int h = evaluate_here(heuristic, next, side_state_.data(), memo, refresh);
       keep_successor_bounds(heuristic, h, side_state_.data(), successors_, task_, ahead_ops_, known_bounds_);
-      file_ahead(next.index(), h, known_bounds_, memo_parent(next), memo);
+      file_ahead(next.index(), h, known_bounds_, memo_parent(next), memo, refresh);
     }
   }
   if (helper_active_) {
@@ -249,12 +250,15 @@ int Searcher::evaluate_popped(Heuristic& heuristic, StateId id, int q, std::int6
       const Ahead a = it->second;
       ahead_.erase(it);
       // A value from a parent the state has since left for a cheaper one is dropped: this
-      // thread evaluates it from the new parent's memo, so that is what counts.
-      if (a.parent == memo_parent(id)) {
+      // thread evaluates it from the new parent's memo, so that is what counts. So is a value
+      // that a check from scratch raised after the checks switched off (they only ever switch
+      // off, and the state's bound stays put until it is evaluated, so a value found while they
+      // were on was checked exactly as this thread would check it now).
+      if (a.parent == memo_parent(id) && (refresh_on_ || !a.refresh.raised)) {
         known = true;
         known_bounds_.assign(ahead_bounds_.begin() + a.begin, ahead_bounds_.begin() + a.end);
         live_bounds_ -= a.end - a.begin;
-        return use_value(heuristic, id, a.h, a.memo);
+        return use_value(heuristic, id, a.h, a.memo, a.refresh);
       }
       live_bounds_ -= a.end - a.begin;
     }
@@ -262,14 +266,28 @@ int Searcher::evaluate_popped(Heuristic& heuristic, StateId id, int q, std::int6
   // This thread's heuristic: what it held for bound_from_ is gone.
   if (!bound_kept_) bound_from_ = StateId::invalid();
   MemoSpan memo;
-  const int h = evaluate_here(heuristic, id, state_.data(), memo);
-  return use_value(heuristic, id, h, memo);
+  Refresh refresh;
+  const int h = evaluate_here(heuristic, id, state_.data(), memo, refresh);
+  return use_value(heuristic, id, h, memo, refresh);
 }
 
 // The popped state's value, evaluated here or ahead (from memo_parent's memo, if any), and its memo.
-int Searcher::use_value(const Heuristic& heuristic, StateId id, int h, MemoSpan memo) {
-  if (memo_parent(id).valid()) ++result_.stats.evaluated_incremental;
+// The checks from scratch are counted here, in the order the search uses the values, and switch
+// off for good once 256 or more of them raised fewer than one value in 32: where the values from
+// the parent's memo are as good as those from scratch they only cost time.
+int Searcher::use_value(const Heuristic& heuristic, StateId id, int h, MemoSpan memo, Refresh refresh) {
+  SearchStats& stats = result_.stats;
+  if (memo_parent(id).valid()) ++stats.evaluated_incremental;
   if (incremental_) store_memo(id, memo);
+  if (refresh_on_ && refresh.tried) {
+    ++stats.refreshed;
+    if (refresh.raised) ++stats.refresh_raised;
+    constexpr std::uint64_t kEvery = 256, kRatio = 32;
+    if (stats.refreshed % kEvery == 0 && stats.refresh_raised * kRatio < stats.refreshed) {
+      refresh_on_ = false;
+      stats.refresh_off = true;
+    }
+  }
   return counted(heuristic, h);
 }
 
@@ -278,13 +296,18 @@ StateId Searcher::memo_parent(StateId id) const {
   return incremental_ && n.inherits && n.parent.valid() ? n.parent : StateId::invalid();
 }
 
+int Searcher::refresh_at(StateId id) const { return refresh_on_ ? nodes_[id.index()].h : -1; }
+
 // A parent's memo is there: it was evaluated (here or ahead) before it was expanded.
-int Searcher::evaluate_here(Heuristic& heuristic, StateId id, const std::uint32_t* values, MemoSpan& memo) {
+int Searcher::evaluate_here(Heuristic& heuristic, StateId id, const std::uint32_t* values, MemoSpan& memo,
+                            Refresh& refresh) {
   const StateId parent = memo_parent(id);
   int h = 0;
+  refresh = Refresh{};
   if (parent.valid()) {
     const MemoSpan m = memo_span_[parent.index()];
-    h = heuristic.evaluate_from(values, memo_.data() + m.begin, m.size, nodes_[id.index()].op);
+    h = evaluate_from_memo(heuristic, values, memo_.data() + m.begin, m.size, nodes_[id.index()].op,
+                           refresh_at(id), refresh);
   } else {
     h = heuristic.evaluate(values, nullptr);
   }
@@ -359,6 +382,7 @@ const SearchResult& Searcher::solve(Heuristic& heuristic, const SearchConfig& co
   helper_active_ = deferred && config.helper_heuristic != nullptr;
   incremental_ = deferred && config.incremental && heuristic.incremental() &&
                  (!helper_active_ || config.helper_heuristic->incremental());
+  refresh_on_ = incremental_;
   memo_.clear();
   memo_span_.clear();
   // The helper may be reading states when the search returns or throws: wait for it.

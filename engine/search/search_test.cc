@@ -55,6 +55,34 @@ class GoalCount final : public Heuristic {
   const ground::Task& task_;
 };
 
+// An incremental heuristic whose checks from scratch rarely pay: from the parent's memo it says
+// 0; from scratch, the number of switches still off (h* on switches_task), but only in one state
+// of 64 (by the values' hash), else 0 too. Admissible either way.
+class RarelyRefreshed final : public Heuristic {
+ public:
+  explicit RarelyRefreshed(const ground::Task& t) : task_(t) {}
+  int evaluate(const std::uint32_t* s, std::vector<ground::OpId>* preferred) override {
+    if (preferred) preferred->clear();
+    std::uint64_t hash = 0;
+    int off = 0;
+    for (std::size_t v = 0; v < task_.variables.size(); ++v) {
+      hash = hash * 0x9E3779B97F4A7C15ULL + s[v] + 1;
+      off += s[v] == 0 ? 1 : 0;
+    }
+    return (hash >> 20) % 64 == 0 ? off : 0;
+  }
+  bool admissible() const override { return true; }
+  std::string_view name() const override { return "rarely-refreshed"; }
+  bool incremental() const override { return true; }
+  int evaluate_from(const std::uint32_t*, const std::uint32_t*, std::size_t, ground::OpId) override {
+    return 0;
+  }
+  int refresh(const std::uint32_t* s, int h) override { return std::max(h, evaluate(s, nullptr)); }
+
+ private:
+  const ground::Task& task_;
+};
+
 std::vector<std::string> names(const ground::Task& task, const Plan& plan) {
   std::vector<std::string> out;
   for (ground::OpId op : plan.steps) out.push_back(task.operators[op.index()].name);
@@ -346,6 +374,40 @@ TEST_CASE("deferred A* evaluates a successor only when it pops it, and stays opt
   const SearchResult& limited = searcher.solve(gc, SearchConfig::astar(true), few);
   CHECK(limited.status == SearchStatus::limit);
   CHECK(limited.stats.expanded == 5);
+}
+
+TEST_CASE("incremental values are checked from scratch until the checks stop paying") {
+  // Every incremental value (0) is at or below its bound, so each is checked; about one in 64
+  // checks raises it, so the checks switch off at the 256th. A helper thread changes nothing.
+  const ground::Task task = testing::switches_task(12);
+  RarelyRefreshed h(task), h1(task), h2(task);
+  Searcher alone(task), helped(task);
+  SearchConfig config = SearchConfig::astar(true);
+  config.incremental = true;
+  const SearchResult& a = alone.solve(h, config);
+  REQUIRE(a.status == SearchStatus::solved);
+  CHECK(a.plan.cost == 12);
+  CHECK(a.stats.refreshed == 256);
+  CHECK(a.stats.refresh_raised > 0);
+  CHECK(a.stats.refresh_raised * 32 < 256);
+  CHECK(a.stats.refresh_off);
+  CHECK(a.stats.evaluated_incremental > 256);  // it went on incrementally, unchecked
+  config.helper_heuristic = &h2;
+  const SearchResult& b = helped.solve(h1, config);
+  REQUIRE(b.status == SearchStatus::solved);
+  CHECK(b.plan.steps == a.plan.steps);
+  CHECK(b.stats.expanded == a.stats.expanded);
+  CHECK(b.stats.evaluated == a.stats.evaluated);
+  CHECK(b.stats.refreshed == a.stats.refreshed);
+  CHECK(b.stats.refresh_raised == a.stats.refresh_raised);
+  CHECK(b.stats.refresh_off);
+  CHECK(b.stats.evaluated_ahead > 0);
+  // Off, nothing is checked.
+  config.incremental = false;
+  config.helper_heuristic = nullptr;
+  const SearchResult& c = alone.solve(h, config);
+  CHECK(c.stats.evaluated_incremental == 0);
+  CHECK(c.stats.refreshed == 0);
 }
 
 TEST_CASE("lazy greedy search evaluates a successor only when it takes it off the open list") {

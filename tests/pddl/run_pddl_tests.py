@@ -65,7 +65,7 @@ def optimal_costs(goap, tests):
 
 def search_modes(goap, tests):
     # A* evaluates states when it pops them unless --eager or blind (with LM-cut from the parent's
-    # landmarks unless --no-incremental), prunes with stubborn sets unless --pruning none or blind,
+    # landmarks, checked from scratch where that may pay, unless --no-incremental), prunes with stubborn sets unless --pruning none or blind,
     # and searches over canonical states (object symmetries) unless --symmetry none or blind; the
     # cost never changes.
     modes = (([], "deferred", "stubborn-sets", "object"), (["--eager"], "eager", "stubborn-sets", "object"),
@@ -77,7 +77,7 @@ def search_modes(goap, tests):
              (["--symmetry", "none"], "deferred", "stubborn-sets", "none"),
              (["--eager", "--pruning", "none", "--symmetry", "none"], "eager", "none", "none"),
              (["--search", "gbfs", "--heuristic", "hmax", "--symmetry", "object"], "eager", "none", "object"))
-    pruned = symmetric = incremental = 0
+    pruned = symmetric = incremental = raised = 0
     for inst, prob, cost, _ in OPTIMAL:
         d = os.path.join(tests, "instances", inst)
         args = [os.path.join(d, "domain.pddl"), os.path.join(d, prob), "--json"]
@@ -98,11 +98,16 @@ def search_modes(goap, tests):
             inc = evaluation == "deferred" and "--no-incremental" not in extra and j["search"]["heuristic"] == "lmcut"
             check(j["search"]["incremental"] == inc, f"{name}: incremental {j['search']['incremental']}, want {inc}")
             check(inc or j["stats"]["evaluated_incremental"] == 0, f"{name}: incremental evaluations without asking")
+            st = j["stats"]
+            check(st["refresh_raised"] <= st["refreshed"] <= st["evaluated_incremental"],
+                  f"{name}: refreshed {st['refreshed']}, raised {st['refresh_raised']}, incremental {st['evaluated_incremental']}")
+            raised += st["refresh_raised"]
             pruned += j["stats"]["pruned"]
             symmetric += j["stats"]["symmetric_objects"]
             incremental += j["stats"]["evaluated_incremental"]
     check(pruned > 0, "stubborn sets pruned nothing on any test instance")
     check(incremental > 0, "no state was evaluated from its parent's landmarks on any test instance")
+    check(raised > 0, "no check from scratch raised an incremental value on any test instance")
     check(symmetric > 0, "no symmetric objects found on any test instance")
 
 
