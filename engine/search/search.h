@@ -2,7 +2,8 @@
 //
 //   priority f = g_weight * g + h_weight * h      A*: (1, 1)   weighted A*: (1, w)   greedy: (0, 1)
 //
-// The loop pops the best open state (ties: smaller h, then earlier insertion), tests the goal on
+// The loop pops the best open state (ties: smaller h, then earlier insertion; an expanded state's
+// successors are inserted by action name, successor_generator.h), tests the goal on
 // expansion (so A* with an admissible heuristic returns an optimal plan), generates successors with
 // the SuccessorGenerator, evaluates each new state once, and keeps duplicates out through the
 // StateRegistry. When a cheaper path reaches a state already seen, A* and weighted A* reopen it,

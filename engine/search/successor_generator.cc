@@ -5,12 +5,27 @@
 
 namespace goap::search {
 
-SuccessorGenerator::SuccessorGenerator(const ground::Task& task) {
+std::vector<ground::OpId> operators_by_name(const ground::Task& task) {
+  std::vector<ground::OpId> order;
+  order.reserve(task.operators.size());
+  for (std::size_t i = 0; i < task.operators.size(); ++i) order.push_back(ground::OpId::from(i));
+  std::stable_sort(order.begin(), order.end(), [&](ground::OpId a, ground::OpId b) {
+    return task.operators[a.index()].name < task.operators[b.index()].name;
+  });
+  return order;
+}
+
+SuccessorGenerator::SuccessorGenerator(const ground::Task& task) : by_rank_(operators_by_name(task)) {
   std::vector<Pending> all;
   all.reserve(task.operators.size());
   for (std::size_t i = 0; i < task.operators.size(); ++i)
     all.push_back(Pending{static_cast<std::uint32_t>(i), 0});
   build(task, std::move(all));
+  // The tree holds operators as their ranks in the name order, so sorting a state's applicable
+  // operators by name is sorting plain integers.
+  std::vector<std::uint32_t> rank(by_rank_.size());
+  for (std::size_t r = 0; r < by_rank_.size(); ++r) rank[by_rank_[r].index()] = static_cast<std::uint32_t>(r);
+  for (std::uint32_t& op : ops_) op = rank[op];
 }
 
 std::uint32_t SuccessorGenerator::build(const ground::Task& task, std::vector<Pending> pending) {
@@ -22,7 +37,7 @@ std::uint32_t SuccessorGenerator::build(const ground::Task& task, std::vector<Pe
   std::uint32_t var = kNone;
   for (const Pending& p : pending) {
     const auto& pre = task.operators[p.op].pre;
-    if (p.pos == pre.size()) ops_.push_back(ground::OpId(p.op));
+    if (p.pos == pre.size()) ops_.push_back(p.op);
     else var = std::min(var, pre[p.pos].var);
   }
   nodes_[self].ops_begin = ops_begin;
@@ -64,7 +79,7 @@ void SuccessorGenerator::visit(std::uint32_t node, const std::uint32_t* state,
   // number of switch variables on one path.
   while (node != kNone) {
     const Node& n = nodes_[node];
-    out.insert(out.end(), ops_.begin() + n.ops_begin, ops_.begin() + n.ops_end);
+    for (std::uint32_t i = n.ops_begin; i != n.ops_end; ++i) out.push_back(ground::OpId(ops_[i]));
     if (n.var == kNone) return;
     const std::uint32_t child = children_[n.children + state[n.var]];
     if (child != kNone) visit(child, state, out);
@@ -76,14 +91,16 @@ void SuccessorGenerator::generate(const std::uint32_t* state,
                                   std::vector<ground::OpId>& out) const {
   out.clear();
   visit(0, state, out);
+  // Ranks into operators, in place: an OpId wraps a 32-bit index like a rank does.
   std::sort(out.begin(), out.end());
+  for (ground::OpId& op : out) op = by_rank_[op.index()];
 }
 
 void applicable_by_scan(const ground::Task& task, const std::uint32_t* state,
                         std::vector<ground::OpId>& out) {
   out.clear();
-  for (std::size_t i = 0; i < task.operators.size(); ++i)
-    if (task.applicable(task.operators[i], state)) out.push_back(ground::OpId::from(i));
+  for (const ground::OpId op : operators_by_name(task))
+    if (task.applicable(task.operators[op.index()], state)) out.push_back(op);
 }
 
 }  // namespace goap::search

@@ -15,8 +15,8 @@ TEST_CASE("successor generator: the soldier's applicable actions") {
   SuccessorGenerator gen(task);
   std::vector<ground::OpId> ops;
   gen.generate(task.initial.data(), ops);
-  // scout (0) and load (4) need only the gun.
-  CHECK(ops == std::vector<ground::OpId>{ground::OpId(0), ground::OpId(4)});
+  // scout (0) and load (4) need only the gun; by name, load comes first.
+  CHECK(ops == std::vector<ground::OpId>{ground::OpId(4), ground::OpId(0)});
 }
 
 TEST_CASE("successor generator: operators without preconditions always apply") {
@@ -48,6 +48,25 @@ TEST_CASE("successor generator: same operators as a full scan on random tasks an
       REQUIRE(fast == slow);
     }
   }
+}
+
+TEST_CASE("successor generator: by name, then by id, whatever the numbering") {
+  testing::TaskBuilder b;
+  const auto x = b.var("x", 2, 0);
+  b.op("b", {}, {{x, 1}});
+  b.op("a-2", {{x, 0}}, {{x, 1}});
+  b.op("a", {}, {{x, 0}});
+  b.op("b", {{x, 0}}, {{x, 0}});
+  b.op("a-10", {}, {{x, 1}});
+  const ground::Task task = b.build();
+  SuccessorGenerator gen(task);
+  std::vector<ground::OpId> ops;
+  gen.generate(task.initial.data(), ops);
+  CHECK(ops == std::vector<ground::OpId>{ground::OpId(2), ground::OpId(4), ground::OpId(1), ground::OpId(0),
+                                         ground::OpId(3)});
+  const std::uint32_t one = 1;
+  gen.generate(&one, ops);
+  CHECK(ops == std::vector<ground::OpId>{ground::OpId(2), ground::OpId(4), ground::OpId(0)});
 }
 
 TEST_CASE("successor generator: a task without operators") {
