@@ -25,7 +25,7 @@ SuccessorGenerator::SuccessorGenerator(const ground::Task& task) : by_rank_(oper
   // operators by name is sorting plain integers.
   std::vector<std::uint32_t> rank(by_rank_.size());
   for (std::size_t r = 0; r < by_rank_.size(); ++r) rank[by_rank_[r].index()] = static_cast<std::uint32_t>(r);
-  for (std::uint32_t& op : ops_) op = rank[op];
+  for (ground::OpId& op : ops_) op = ground::OpId(rank[op.index()]);
 }
 
 std::uint32_t SuccessorGenerator::build(const ground::Task& task, std::vector<Pending> pending) {
@@ -37,7 +37,7 @@ std::uint32_t SuccessorGenerator::build(const ground::Task& task, std::vector<Pe
   std::uint32_t var = kNone;
   for (const Pending& p : pending) {
     const auto& pre = task.operators[p.op].pre;
-    if (p.pos == pre.size()) ops_.push_back(p.op);
+    if (p.pos == pre.size()) ops_.push_back(ground::OpId(p.op));
     else var = std::min(var, pre[p.pos].var);
   }
   nodes_[self].ops_begin = ops_begin;
@@ -79,7 +79,7 @@ void SuccessorGenerator::visit(std::uint32_t node, const std::uint32_t* state,
   // number of switch variables on one path.
   while (node != kNone) {
     const Node& n = nodes_[node];
-    for (std::uint32_t i = n.ops_begin; i != n.ops_end; ++i) out.push_back(ground::OpId(ops_[i]));
+    out.insert(out.end(), ops_.begin() + n.ops_begin, ops_.begin() + n.ops_end);
     if (n.var == kNone) return;
     const std::uint32_t child = children_[n.children + state[n.var]];
     if (child != kNone) visit(child, state, out);

@@ -56,7 +56,8 @@ class SuccessorGenerator {
 
   std::vector<Node> nodes_;               // nodes_[0] is the root
   std::vector<std::uint32_t> children_;   // node indices or kNone
-  std::vector<std::uint32_t> ops_;        // operators as ranks in the name order
+  std::vector<ground::OpId> ops_;         // operators as ranks in the name order (OpId-typed, so
+                                          // that whole ranges copy into the output at once)
   std::vector<ground::OpId> by_rank_;     // the operators in the name order
 };
 
