@@ -51,6 +51,7 @@ int evaluate_from_memo(Heuristic& heuristic, const std::uint32_t* state, const s
                        std::size_t size, ground::OpId op, int refresh_at, Refresh& refresh) {
   refresh = Refresh{};
   const int h = heuristic.evaluate_from(state, memo, size, op);
+  refresh.before = h;
   if (h == Heuristic::kInfinity || h > refresh_at) return h;
   const int fresh = heuristic.refresh(state, h);
   refresh.tried = true;

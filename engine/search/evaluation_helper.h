@@ -47,13 +47,14 @@ void keep_successor_bounds(const Heuristic& heuristic, int h, const std::uint32_
 
 // What a check from scratch did (evaluate_from_memo).
 struct Refresh {
+  int before = -1;      // the value from the parent's memo; -1: evaluated from scratch, no memo
   bool tried = false;   // the state was evaluated from scratch as well
   bool raised = false;  // and that gave the larger value, which was kept
 };
 
 // Incremental evaluation of state = parent[op] from the parent's memo ([memo, memo + size)),
-// checked from scratch when it comes out at or below `refresh_at` (the bound the state was queued
-// with; -1: never): the heuristic then keeps the larger of the two values (Heuristic::refresh).
+// checked from scratch when it comes out at or below `refresh_at` (-1: never; the search says
+// where, search.h): the heuristic then keeps the larger of the two values (Heuristic::refresh).
 // The search thread and the helper evaluate through here alike, so both give the same value.
 int evaluate_from_memo(Heuristic& heuristic, const std::uint32_t* state, const std::uint32_t* memo,
                        std::size_t size, ground::OpId op, int refresh_at, Refresh& refresh);

@@ -250,15 +250,14 @@ int Searcher::evaluate_popped(Heuristic& heuristic, StateId id, int q, std::int6
       const Ahead a = it->second;
       ahead_.erase(it);
       // A value from a parent the state has since left for a cheaper one is dropped: this
-      // thread evaluates it from the new parent's memo, so that is what counts. So is a value
-      // that a check from scratch raised after the checks switched off (they only ever switch
-      // off, and the state's bound stays put until it is evaluated, so a value found while they
-      // were on was checked exactly as this thread would check it now).
-      if (a.parent == memo_parent(id) && (refresh_on_ || !a.refresh.raised)) {
+      // thread evaluates it from the new parent's memo, so that is what counts. So is one whose
+      // check from scratch this thread would not repeat now (checked_alike).
+      Refresh refresh = a.refresh;
+      if (a.parent == memo_parent(id) && checked_alike(id, refresh)) {
         known = true;
         known_bounds_.assign(ahead_bounds_.begin() + a.begin, ahead_bounds_.begin() + a.end);
         live_bounds_ -= a.end - a.begin;
-        return use_value(heuristic, id, a.h, a.memo, a.refresh);
+        return use_value(heuristic, id, a.h, a.memo, refresh);
       }
       live_bounds_ -= a.end - a.begin;
     }
@@ -296,7 +295,23 @@ StateId Searcher::memo_parent(StateId id) const {
   return incremental_ && n.inherits && n.parent.valid() ? n.parent : StateId::invalid();
 }
 
-int Searcher::refresh_at(StateId id) const { return refresh_on_ ? nodes_[id.index()].h : -1; }
+int Searcher::refresh_at(StateId id) const {
+  constexpr std::uint64_t kCheckEveryFirst = 64;
+  if (!refresh_on_) return -1;
+  if (result_.stats.evaluated < kCheckEveryFirst) return Heuristic::kInfinity - 1;
+  return nodes_[id.index()].h;  // an unevaluated state's bound stays put until it is evaluated
+}
+
+// refresh_at only narrows, so a check made ahead is one this thread would make now too, except
+// near a narrowing: a value checked for nothing is as good as unchecked, one the check raised is not.
+bool Searcher::checked_alike(StateId id, Refresh& refresh) const {
+  if (refresh.before < 0) return true;  // from scratch: nothing to check
+  const bool now = refresh.before != Heuristic::kInfinity && refresh.before <= refresh_at(id);
+  if (now == refresh.tried) return true;
+  if (now || refresh.raised) return false;
+  refresh.tried = false;
+  return true;
+}
 
 // A parent's memo is there: it was evaluated (here or ahead) before it was expanded.
 int Searcher::evaluate_here(Heuristic& heuristic, StateId id, const std::uint32_t* values, MemoSpan& memo,

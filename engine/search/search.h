@@ -36,15 +36,19 @@
 // The value may differ from LM-cut from scratch, either way, and stays admissible. A state that a
 // symmetry renamed is not its parent's successor as such and is evaluated from scratch. The memo
 // pool counts toward the memory limit (blocks-9: 2.1 MB -> 9.1 MB).
-//   Inherited landmarks drift along a path: a value at or below the state's bound (the state is
-// expanded at once, and its successors inherit its landmarks) is checked from scratch as well
-// (Heuristic::refresh), and the larger value, with its memo, is kept. Where that seldom pays (of
-// the first 256 checks, or of any later multiple of 256, fewer than one in 32 raised a value) the
-// checks switch off for the rest of the search (`stats.refresh_off`). They are counted in the
-// order the search uses the values, so the helper thread changes nothing. On the benchmark set
-// (67 instances, one thread): depot p13 22,700 -> 10,166 expansions (LM-cut from scratch:
-// 15,634), elevators p13 2,143 -> 1,236; blocks and logistics switch off after 256 checks that
-// raised nothing; search time over the set about the same (16.8 s -> 16.6 s).
+//   Inherited landmarks drift along a path, so some values are checked from scratch as well
+// (Heuristic::refresh), and the larger value, with its memo, is kept: every value while the
+// search has used fewer than 64 (the first states' landmarks are inherited by all the rest),
+// then those at or below the state's bound (the state is expanded at once, and its successors
+// inherit its landmarks). Where that seldom pays (of the first 256 checks, or of any later
+// multiple of 256, fewer than one in 32 raised a value) the checks switch off for the rest of
+// the search (`stats.refresh_off`). The checks are decided and counted in the order the search
+// uses the values, so the helper thread changes nothing. On the benchmark set (67 instances,
+// one thread), against no checks: depot p13 22,700 -> 12,182 expansions (LM-cut from scratch:
+// 15,634; Fast Downward 14,430), elevators p13 2,143 -> 1,241, visitall 04-half 21 -> 17 (FD
+// 16), and blocks and logistics switch off after 256 checks that raised nothing; search time
+// over the set about the same (16.8 s -> 17.3 s, with successors by name). Checks at the bound
+// alone left visitall 04-half at 20; checking everything cost 26 s.
 //
 // Evaluating ahead (`SearchConfig::helper_heuristic`, deferred A* and weighted A*): a helper
 // thread (search/evaluation_helper.h) evaluates, with a second heuristic object, states near the
@@ -274,7 +278,11 @@ class Searcher {
   // Incremental evaluation: the state whose memo evaluates `id`, or invalid (from scratch).
   [[nodiscard]] StateId memo_parent(StateId id) const;
   // The value at or below which an incremental value of `id` is checked from scratch, or -1.
+  // It only ever narrows as the search goes on.
   [[nodiscard]] int refresh_at(StateId id) const;
+  // Whether a value of `id` found ahead, whose check was `refresh`, is what this thread would
+  // find now; if so, `refresh` becomes the check it would make now.
+  [[nodiscard]] bool checked_alike(StateId id, Refresh& refresh) const;
   // Evaluates `id` (its values at `values`) on this thread's heuristic, from memo_parent's memo
   // when there is one; with incremental evaluation its own memo goes to memo_ (`memo`).
   int evaluate_here(Heuristic& heuristic, StateId id, const std::uint32_t* values, MemoSpan& memo,
