@@ -68,6 +68,25 @@ TEST_CASE("A* with blind, hmax and lmcut finds exactly the optimal cost on rando
   CHECK(incremental > 100);  // LM-cut really started from parents' landmarks (146)
 }
 
+// A search alone (a) and with a helper thread (b): the same plan and the same statistics, but
+// for evaluated_ahead (none alone), the memory and the times.
+void check_same_search(const search::SearchResult& a, const search::SearchResult& b) {
+  REQUIRE(a.status == b.status);
+  CHECK(a.plan.steps == b.plan.steps);
+  CHECK(a.plan.cost == b.plan.cost);
+  CHECK(a.stats.expanded == b.stats.expanded);
+  CHECK(a.stats.generated == b.stats.generated);
+  CHECK(a.stats.evaluated == b.stats.evaluated);
+  CHECK(a.stats.evaluated_incremental == b.stats.evaluated_incremental);
+  CHECK(a.stats.refreshed == b.stats.refreshed);
+  CHECK(a.stats.refresh_raised == b.stats.refresh_raised);
+  CHECK(a.stats.refresh_off == b.stats.refresh_off);
+  CHECK(a.stats.reopened == b.stats.reopened);
+  CHECK(a.stats.pruned == b.stats.pruned);
+  CHECK(a.stats.states == b.stats.states);
+  CHECK(a.stats.evaluated_ahead == 0);
+}
+
 TEST_CASE("evaluating ahead on a helper thread changes neither the plan nor the statistics") {
   std::uint64_t ahead = 0;
   for (std::uint64_t seed = 1; seed <= kTasks; ++seed) {
@@ -87,19 +106,7 @@ TEST_CASE("evaluating ahead on a helper thread changes neither the plan nor the 
         const auto h1 = make_heuristic(name, task), h2 = make_heuristic(name, task);
         config.helper_heuristic = h2.get();
         const search::SearchResult& b = helped.solve(*h1, config);
-        REQUIRE(a.status == b.status);
-        CHECK(a.plan.steps == b.plan.steps);
-        CHECK(a.plan.cost == b.plan.cost);
-        CHECK(a.stats.expanded == b.stats.expanded);
-        CHECK(a.stats.generated == b.stats.generated);
-        CHECK(a.stats.evaluated == b.stats.evaluated);
-        CHECK(a.stats.evaluated_incremental == b.stats.evaluated_incremental);
-        CHECK(a.stats.refreshed == b.stats.refreshed);
-        CHECK(a.stats.refresh_raised == b.stats.refresh_raised);
-        CHECK(a.stats.reopened == b.stats.reopened);
-        CHECK(a.stats.pruned == b.stats.pruned);
-        CHECK(a.stats.states == b.stats.states);
-        CHECK(a.stats.evaluated_ahead == 0);
+        check_same_search(a, b);
         ahead += b.stats.evaluated_ahead;
       }
     }
@@ -128,13 +135,7 @@ TEST_CASE("incremental LM-cut checked from scratch: optimal, and the same with a
     CAPTURE(seed);
     REQUIRE(a.status == r.status);
     CHECK(a.plan.cost == r.plan.cost);
-    REQUIRE(a.status == b.status);
-    CHECK(a.plan.steps == b.plan.steps);
-    CHECK(a.stats.expanded == b.stats.expanded);
-    CHECK(a.stats.evaluated == b.stats.evaluated);
-    CHECK(a.stats.refreshed == b.stats.refreshed);
-    CHECK(a.stats.refresh_raised == b.stats.refresh_raised);
-    CHECK(a.stats.refresh_off == b.stats.refresh_off);
+    check_same_search(a, b);
     CHECK(a.stats.refresh_raised <= a.stats.refreshed);
     CHECK(a.stats.refreshed <= a.stats.evaluated_incremental);
     raised += a.stats.refresh_raised > 0 ? 1 : 0;
