@@ -202,12 +202,10 @@ int LMCutHeuristic::successor_bound(int h, ground::OpId op, int cost) const {
   return h > charged ? h - charged : 0;
 }
 
+// From scratch is from an empty memo.
 int LMCutHeuristic::evaluate(const std::uint32_t* state, std::vector<ground::OpId>* preferred) {
   if (preferred) preferred->clear();
-  std::copy(base_cost_.begin(), base_cost_.end(), op_cost_.begin());
-  landmarks_.clear();
-  last_landmarks_ = 0;
-  return cut_until_done(state, 0);
+  return evaluate_from(state, nullptr, 0, ground::OpId::invalid());
 }
 
 void LMCutHeuristic::save_memo(std::vector<std::uint32_t>& out) const {
