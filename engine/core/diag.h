@@ -13,6 +13,13 @@
 //      12 |     pre: [reachble($h)]
 //         |           ^~~~~~~~
 //     hint: did you mean 'reachable'?
+//
+// What reaches the terminal is bounded and inert: bytes a terminal would act on (ESC, BEL, C1
+// controls) are printed as visible escapes (core/terminal_text.h), a long source line is cut
+// around the caret, a long message is cut, and `render_all` prints at most
+// `RenderOptions::max_diagnostics`. A file registered without excerpts (one goap did not accept
+// as its input, e.g. a `uses:` target that is no goap file) is named with its line and column
+// but its text is never printed.
 #pragma once
 
 #include <cstdint>
@@ -41,8 +48,10 @@ struct SourceLoc {
 
 class SourceManager {
  public:
-  // Registers a file's text under the name diagnostics print; returns its index.
-  std::uint32_t add(std::string display_path, std::string text);
+  // Registers a file's text under the name diagnostics print; returns its index. With
+  // `excerpts` false, diagnostics in the file never print its source lines.
+  std::uint32_t add(std::string display_path, std::string text, bool excerpts = true);
+  [[nodiscard]] bool excerpts(std::uint32_t file) const { return file < files_.size() && files_[file].excerpts; }
   [[nodiscard]] const std::string& path(std::uint32_t file) const { return files_[file].path; }
   [[nodiscard]] const std::string& text(std::uint32_t file) const { return files_[file].text; }
   // The text of a 1-based line without its newline; empty when out of range.
@@ -54,6 +63,7 @@ class SourceManager {
     std::string path;
     std::string text;
     std::vector<std::uint32_t> line_starts;
+    bool excerpts = true;
   };
   std::vector<File> files_;
 };
@@ -92,7 +102,13 @@ class Diagnostics {
 
 struct RenderOptions {
   bool color = false;
+  std::size_t max_diagnostics = 100;  // render_all: the rest are counted in one last line
 };
+
+// Source lines longer than this are cut around the caret; messages and hints longer than
+// kMaxMessageBytes are cut. Together with max_diagnostics this bounds what one run prints.
+inline constexpr std::size_t kMaxExcerptColumns = 200;
+inline constexpr std::size_t kMaxMessageBytes = 1000;
 
 // One diagnostic with its source line and caret, then hints and notes, newline-terminated.
 std::string render(const Diagnostic& d, const SourceManager& sm, RenderOptions opt = {});

@@ -51,3 +51,59 @@ TEST_CASE("counts and sorting") {
   ds.sort();
   CHECK(ds.all().front().message == "e");
 }
+
+TEST_CASE("control bytes from a file are printed as escapes, and the caret stays under its column") {
+  SourceManager sm;
+  const auto f = sm.add("e.yaml", "a: \x1b]0;pwned\x07 \xc2\x9b""31m bad\n");
+  Diagnostics ds;
+  ds.error(SourceLoc{f, 1, 21, 3}, "unknown key '\x1b[2J'").hint("a\nb");
+  const std::string out = render_all(ds, sm);
+  CHECK(out ==
+        "e.yaml:1:21: error: unknown key '\\x1b[2J'\n"
+        " 1 | a: \\x1b]0;pwned\\x07 \\u009b31m bad\n"
+        "   |                               ^~~\n"
+        "  hint: a\\nb\n");
+  CHECK(out.find('\x1b') == std::string::npos);
+  CHECK(out.find('\x07') == std::string::npos);
+}
+
+TEST_CASE("a long source line is cut around the caret, and a long message is cut") {
+  SourceManager sm;
+  const std::string line = "k: " + std::string(100000, 'x') + "!" + std::string(100000, 'y');
+  const auto f = sm.add("long.yaml", line + "\n");
+  Diagnostics ds;
+  ds.error(SourceLoc{f, 1, 100004, 1}, "unexpected '!' after " + std::string(50000, 'z'));
+  const std::string out = render_all(ds, sm);
+  CHECK(out.size() < 2 * (kMaxExcerptColumns + kMaxMessageBytes));
+  // The caret still points at the '!': the same number of columns into the cut line.
+  const auto l1 = out.find("\n 1 | ") + 6;
+  const auto l2 = out.find("\n   | ") + 6;
+  const auto bang = out.find('!', l1);
+  const auto caret = out.find('^', l2);
+  REQUIRE(bang != std::string::npos);
+  REQUIRE(caret != std::string::npos);
+  CHECK(bang - l1 == caret - l2);
+  CHECK(out.substr(l1, 3) == "...");
+  CHECK(out.find("...\n", l1) != std::string::npos);
+}
+
+TEST_CASE("a file registered without excerpts is located but its text is never printed") {
+  SourceManager sm;
+  const auto f = sm.add("/etc/secret", "root:$6$hash:19000::\n", false);
+  Diagnostics ds;
+  ds.error(SourceLoc{f, 1, 1, 4}, "missing 'kind:'");
+  CHECK(render_all(ds, sm) == "/etc/secret:1:1: error: missing 'kind:'\n");
+}
+
+TEST_CASE("render_all prints at most max_diagnostics and counts the rest") {
+  SourceManager sm;
+  const auto f = sm.add("m.yaml", "x\n");
+  Diagnostics ds;
+  for (int i = 0; i < 5; ++i) ds.error(SourceLoc{f, 1, 1}, "e" + std::to_string(i));
+  RenderOptions ro;
+  ro.max_diagnostics = 2;
+  const std::string out = render_all(ds, sm, ro);
+  CHECK(out.find("e1") != std::string::npos);
+  CHECK(out.find("e2") == std::string::npos);
+  CHECK(out.find("goap: note: 3 more diagnostics not shown (the first 2 are above)\n") != std::string::npos);
+}
