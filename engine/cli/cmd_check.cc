@@ -16,7 +16,7 @@ int run_check(const CheckOptions& o, const CommonOptions& common) {
   core::Diagnostics diags;
   for (const std::string& f : o.files) {
     core::Diagnostics one;
-    auto world = load::check_file(f, sm, one);
+    auto world = load::check_file(f, sm, one, load::LoadOptions{common.allow_outside});
     if (world) model::lint_world(*world, one);
     if (world && !o.no_plugins) check_runs(*world, o.plugin_dirs, one);
     one.sort();

@@ -11,7 +11,7 @@ namespace goap::cli {
 int run_validate(const ValidateOptions& o, const CommonOptions& common) {
   auto in = read_input(o.world, o.state_file, o.set_lines, common);
   if (!in) return kInvalidInput;
-  auto text = read_text(o.plan_file);
+  auto text = read_text(o.plan_file, kMaxStateFileBytes);
   if (!text) return kUsage;
   nlohmann::json j;
   try {

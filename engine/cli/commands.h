@@ -24,6 +24,7 @@ struct CommonOptions {
   int verbosity = 0;
   bool log_json = false;
   bool color = false;  // diagnostics in colour (stderr is a terminal and NO_COLOR unset)
+  std::vector<std::string> allow_outside;  // --allow-outside DIR: more trees `uses:` may read (load/loader.h)
 };
 
 struct CheckOptions {

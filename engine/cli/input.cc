@@ -3,28 +3,35 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
+#include "core/input_file.h"
 #include "core/log.h"
+#include "core/terminal_text.h"
 #include "load/loader.h"
 
 namespace goap::cli {
 
-std::optional<std::string> read_text(const std::string& path) {
-  std::ostringstream ss;
+std::optional<std::string> read_text(const std::string& path, std::size_t max_bytes) {
   if (path == "-") {
-    ss << std::cin.rdbuf();
-    return ss.str();
+    // Standard input stays allowed (an agent pipes state in); it is still read only up to the cap.
+    std::string text;
+    char chunk[64 * 1024];
+    while (text.size() <= max_bytes && std::cin.read(chunk, sizeof chunk).gcount() > 0)
+      text.append(chunk, static_cast<std::size_t>(std::cin.gcount()));
+    if (text.size() > max_bytes) {
+      std::fprintf(stderr, "goap: error: standard input is larger than the limit of %s\n",
+                   core::byte_limit_text(max_bytes).c_str());
+      return std::nullopt;
+    }
+    return text;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "goap: error: cannot open '%s': %s\n", path.c_str(), std::strerror(errno));
+  core::InputFile in = core::read_input_file(path, max_bytes);
+  if (!in.ok()) {
+    std::fprintf(stderr, "goap: error: %s\n", core::terminal_safe(in.message(path, max_bytes)).c_str());
     return std::nullopt;
   }
-  ss << in.rdbuf();
-  return ss.str();
+  return std::move(in.text);
 }
 
 std::optional<Input> read_input(const std::string& world_path, const std::string& state_file,
@@ -37,7 +44,7 @@ std::optional<Input> read_input(const std::string& world_path, const std::string
   core::SourceManager sm;
   core::Diagnostics diags;
   const core::RenderOptions ro{common.color};
-  auto world = load::load_world(world_path, sm, diags);
+  auto world = load::load_world(world_path, sm, diags, load::LoadOptions{common.allow_outside});
   if (!world) {
     report(core::render_all(diags, sm, ro));
     return std::nullopt;
@@ -48,7 +55,7 @@ std::optional<Input> read_input(const std::string& world_path, const std::string
   Input in{std::move(*world), {}};
   in.state = in.world.initial_state();
   if (!state_file.empty()) {
-    auto text = read_text(state_file);
+    auto text = read_text(state_file, kMaxStateFileBytes);
     if (!text) return std::nullopt;
     auto lines = load::load_state_text(state_file == "-" ? "<stdin>" : state_file, std::move(*text), in.world, sm, diags);
     if (lines) load::apply_state_lines(in.world, *lines, in.state);

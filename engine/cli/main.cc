@@ -18,6 +18,14 @@ void add_common(CLI::App& app, goap::cli::CommonOptions& common) {
   app.add_flag("--log-json", common.log_json, "Log as JSON lines on stderr");
 }
 
+// Every command that loads a world: `uses:` stays inside the world's tree unless let out here.
+void add_allow_outside(CLI::App& cmd, goap::cli::CommonOptions& common) {
+  cmd.add_option("--allow-outside", common.allow_outside,
+                 "Let 'uses:' read files in this folder too, outside the world's own (repeatable)")
+      ->take_all()
+      ->allow_extra_args(false);
+}
+
 void add_state_options(CLI::App& cmd, std::string& state_file, std::vector<std::string>& set_lines) {
   cmd.add_option("--state", state_file, "A 'kind: state' file (YAML or JSON) overriding the world's state; '-' reads stdin");
   cmd.add_option("--set", set_lines, "A state line such as 'disk_ok(hermes-vps)' or 'ollama_restarts = 2' (repeatable)")
@@ -194,6 +202,7 @@ int main(int argc, char** argv) {
   hi->add_option("--limit", history_o.limit, "How many runs to list")->check(CLI::PositiveNumber);
   hi->add_flag("--json", history_o.json, "Print one JSON document");
   for (auto* sub : {pl, se, ru, hi}) add_common(*sub, common);
+  for (auto* sub : {c, p, n, v, ba, ex, gr, se, ru}) add_allow_outside(*sub, common);
 
   try {
     app.parse(argc, argv);

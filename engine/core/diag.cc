@@ -128,7 +128,9 @@ Excerpt excerpt(std::string_view src, std::uint32_t col, std::uint32_t length) {
   const std::size_t caret = col == 0 ? 0 : std::min<std::size_t>(col - 1, src.size());
   std::size_t begin = 0, end = src.size();
   if (src.size() > kMaxExcerptColumns) {
-    begin = caret > kMaxExcerptColumns / 3 ? caret - kMaxExcerptColumns / 3 : 0;
+    // Start at the line's start while the caret fits in the first two thirds; else keep a third
+    // of the window before the caret.
+    begin = caret > kMaxExcerptColumns * 2 / 3 ? caret - kMaxExcerptColumns / 3 : 0;
     end = std::min(src.size(), begin + kMaxExcerptColumns);
     while (begin > 0 && is_continuation(src, begin)) --begin;
     while (end < src.size() && is_continuation(src, end)) ++end;

@@ -18,12 +18,26 @@
 
 namespace goap::load {
 
+// `uses:` stays inside the world's tree: the folder of the world file (symbolic links resolved),
+// or the folder above it when the world sits in a folder named `worlds` (the bundled layout:
+// worlds/, plugins/, goals/ side by side). A target outside is an error at its `uses:` entry and
+// is not read. A glob matches at most kMaxGlobMatches files, reads at most kMaxGlobEntries
+// directory entries, and never lists a folder outside the tree or under /proc, /sys or /dev.
+// A `uses:` target must declare a goap kind (`kind: actions` or `kind: goals`); anything else is
+// refused unparsed, so no message can quote it.
+struct LoadOptions {
+  std::vector<std::string> allow_outside;  // more trees `uses:` may read (--allow-outside DIR)
+};
+inline constexpr std::size_t kMaxGlobMatches = 1000;
+inline constexpr std::size_t kMaxGlobEntries = 100000;
+
 // Loads a world and everything it uses.
-std::optional<model::World> load_world(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags);
+std::optional<model::World> load_world(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags,
+                                       const LoadOptions& options = {});
 
 // Same, from text already in memory (tests, fuzzing); `uses:` resolve relative to `path`'s folder.
 std::optional<model::World> load_world_text(const std::string& path, std::string text, core::SourceManager& sm,
-                                            core::Diagnostics& diags);
+                                            core::Diagnostics& diags, const LoadOptions& options = {});
 
 // A `kind: state` document (YAML, or JSON, which is YAML) resolved against `world`.
 std::optional<std::vector<model::StateLine>> load_state_text(const std::string& display_name, std::string text,
@@ -41,6 +55,7 @@ void apply_state_lines(const model::World& world, const std::vector<model::State
 // `goap check FILE`: a world is loaded fully (plus its uses and its <stem>.sensors.yaml); an
 // actions, goals or state file on its own is checked for structure and expression syntax only; a
 // sensors file is checked against the world beside it. Returns the world if FILE is one.
-std::optional<model::World> check_file(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags);
+std::optional<model::World> check_file(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags,
+                                       const LoadOptions& options = {});
 
 }  // namespace goap::load

@@ -1,9 +1,14 @@
 // YAML -> model::World: reading files and `uses:`, shared helpers, and loader.h's functions.
 // See world_loader.h for how the loader is split, yaml_doc.h for the input limits.
+#include <dirent.h>
 #include <glob.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <climits>
+#include <cstdlib>
 #include <filesystem>
 
 #include "core/names.h"
@@ -14,7 +19,114 @@ namespace goap::load::detail {
 
 namespace {
 bool has_glob_chars(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
+
+bool under(std::string_view path, std::string_view dir) {
+  if (dir == "/") return !path.empty() && path[0] == '/';
+  return path == dir || (path.size() > dir.size() && path.substr(0, dir.size()) == dir && path[dir.size()] == '/');
+}
+
+// glob(3) calls back into these (GLOB_ALTDIRFUNC) with no user pointer: the guard of the glob
+// running on this thread.
+struct GlobGuard {
+  const WorldLoader* loader = nullptr;
+  std::size_t entries = 0;
+  bool over_budget = false;
+};
+thread_local GlobGuard* t_glob_guard = nullptr;
 }  // namespace
+
+bool WorldLoader::inside_roots(const fs::path& canonical) const {
+  const std::string c = canonical.string();
+  return std::any_of(roots_.begin(), roots_.end(), [&c](const std::string& r) { return under(c, r); });
+}
+
+namespace {
+void* guarded_opendir(const char* name) {
+  GlobGuard* g = t_glob_guard;
+  char real[PATH_MAX];
+  if (g == nullptr || g->over_budget || ::realpath(name, real) == nullptr) {
+    errno = EACCES;
+    return nullptr;
+  }
+  // Never list a folder outside the tree, nor the kernel's: /proc alone holds thousands of entries.
+  if (!g->loader->inside_roots(real) || under(real, "/proc") || under(real, "/sys") || under(real, "/dev")) {
+    errno = EACCES;
+    return nullptr;
+  }
+  return ::opendir(real);
+}
+struct dirent* guarded_readdir(void* d) {
+  GlobGuard* g = t_glob_guard;
+  if (g != nullptr && ++g->entries > kMaxGlobEntries) {
+    g->over_budget = true;
+    return nullptr;
+  }
+  return ::readdir(static_cast<DIR*>(d));
+}
+void guarded_closedir(void* d) { ::closedir(static_cast<DIR*>(d)); }
+int guarded_stat(const char* p, struct stat* st) { return ::stat(p, st); }
+int guarded_lstat(const char* p, struct stat* st) { return ::lstat(p, st); }
+}  // namespace
+
+void WorldLoader::set_roots(const fs::path& world_path) {
+  std::error_code ec;
+  fs::path dir = fs::weakly_canonical(fs::absolute(world_path, ec), ec).parent_path();
+  if (dir.filename() == "worlds" && dir.has_parent_path()) dir = dir.parent_path();
+  roots_.push_back(dir.string());
+  for (const std::string& a : options_.allow_outside) {
+    const fs::path c = fs::weakly_canonical(fs::absolute(a, ec), ec);
+    if (!ec) roots_.push_back(c.string());
+  }
+}
+
+void WorldLoader::report_outside(SourceLoc at, const std::string& display) {
+  diags_.error(at, "'" + display + "' is outside the world's folder; goap does not read it")
+      .hint("'uses' reads files inside the folder of the world file (or the folder above a 'worlds' folder); "
+            "to let another folder in, pass --allow-outside DIR");
+}
+
+std::optional<std::vector<std::string>> WorldLoader::guarded_glob(const std::string& pattern, const std::string& full,
+                                                                  SourceLoc at) {
+  // The folder the pattern starts from, before its first wildcard, must itself be inside.
+  fs::path base;
+  for (const fs::path& part : fs::path(full)) {
+    if (has_glob_chars(part.string())) break;
+    base /= part;
+  }
+  std::error_code ec;
+  if (!inside_roots(fs::weakly_canonical(fs::absolute(base, ec), ec))) {
+    report_outside(at, pattern);
+    return std::nullopt;
+  }
+  GlobGuard guard{this};
+  GlobGuard* const outer = t_glob_guard;
+  t_glob_guard = &guard;
+  glob_t g{};
+  g.gl_opendir = guarded_opendir;
+  g.gl_readdir = guarded_readdir;
+  g.gl_closedir = guarded_closedir;
+  g.gl_stat = guarded_stat;
+  g.gl_lstat = guarded_lstat;
+  const int rc = ::glob(full.c_str(), GLOB_ALTDIRFUNC, nullptr, &g);
+  t_glob_guard = outer;
+  std::vector<std::string> matches;
+  const std::size_t count = rc == 0 ? g.gl_pathc : 0;
+  for (std::size_t i = 0; i < count && i <= kMaxGlobMatches; ++i) matches.emplace_back(g.gl_pathv[i]);
+  ::globfree(&g);
+  if (guard.over_budget) {
+    diags_.error(at, "'" + pattern + "' reads more than " + std::to_string(kMaxGlobEntries) +
+                         " directory entries, the limit for one 'uses' glob")
+        .hint("name the folder the files are in more precisely");
+    return std::nullopt;
+  }
+  if (count > kMaxGlobMatches) {
+    diags_.error(at, "'" + pattern + "' matches " + std::to_string(count) + " files, more than the limit of " +
+                         std::to_string(kMaxGlobMatches))
+        .hint("name the files more precisely, or split them across several 'uses' entries");
+    return std::nullopt;
+  }
+  return matches;
+}
 
 std::vector<std::string> names_of(std::initializer_list<const char*> keys) {
   return std::vector<std::string>(keys.begin(), keys.end());
@@ -35,6 +147,7 @@ std::optional<World> WorldLoader::load(const std::string& path, std::optional<st
   }
   std::error_code ec;
   const fs::path canon = fs::weakly_canonical(fs::absolute(p, ec), ec);
+  set_roots(p);
   docs_.push_back(Doc{*y, "world", p.parent_path()});
   world_.files.push_back(path);
   loaded_.insert(canon.string());
@@ -142,11 +255,9 @@ void WorldLoader::load_uses(const Doc from) {
     const fs::path full = from.dir / pattern;
     std::vector<std::string> matches;
     if (has_glob_chars(pattern)) {
-      glob_t g{};
-      const int rc = ::glob(full.string().c_str(), 0, nullptr, &g);
-      if (rc == 0)
-        for (std::size_t i = 0; i < g.gl_pathc; ++i) matches.emplace_back(g.gl_pathv[i]);
-      ::globfree(&g);
+      auto found = guarded_glob(pattern, full.string(), at);
+      if (!found) continue;
+      matches = std::move(*found);
       if (matches.empty()) {
         diags_.error(at, "'" + pattern + "' matches no file")
             .hint("paths in 'uses' are relative to the folder of this file ('" +
@@ -156,6 +267,11 @@ void WorldLoader::load_uses(const Doc from) {
       std::sort(matches.begin(), matches.end());  // deterministic order whatever the locale
     } else {
       std::error_code ec;
+      // Outside the tree is refused before anything is looked up there, not even whether it exists.
+      if (!inside_roots(fs::weakly_canonical(fs::absolute(full, ec), ec))) {
+        report_outside(at, full.lexically_normal().string());
+        continue;
+      }
       if (!fs::exists(full, ec)) {
         diags_.error(at, "no such file: '" + full.lexically_normal().string() + "'")
             .hint("paths in 'uses' are relative to the folder of this file ('" +
@@ -182,17 +298,22 @@ void WorldLoader::load_used(const std::string& path, SourceLoc at) {
     diags_.error(at, "'uses' cycle: " + chain).hint("a file may not use itself, directly or through others");
     return;
   }
-  if (!loaded_.insert(canon).second) return;  // already loaded through another path
   const std::string display = fs::path(path).lexically_normal().string();
-  // Only regular files: a FIFO or a device such as /dev/stdin would block goap forever, and
-  // a directory can't be read (a world given on the command line may still be a pipe).
-  if (!fs::is_regular_file(path, ec)) {
-    auto& d = diags_.error(at, "'" + display + "' is not a regular file");
-    if (fs::is_directory(path, ec))
-      d.hint("'uses' names files; to take every file in it write '" + display + "/*.yaml'");
+  // A glob match or a symbolic link may lead out of the tree: judged by where it really is.
+  if (!inside_roots(canon)) {
+    report_outside(at, display);
     return;
   }
-  auto y = detail::read_yaml_file(path, display, sm_, diags_, at);
+  if (!loaded_.insert(canon).second) return;  // already loaded through another path
+  // Regular files only, never /proc or /sys, at most 4 MiB (core/input_file.h).
+  auto text = detail::read_file_text(path, display, sm_, diags_, at);
+  if (!text) return;
+  if (!detail::declares_goap_kind(*text)) {
+    diags_.error(at, "'" + display + "' is not a goap file: it has no 'kind: actions' or 'kind: goals' line")
+        .hint("'uses' pulls in goap actions and goals files; goap shows nothing of other files");
+    return;
+  }
+  auto y = detail::parse_yaml(display, std::move(*text), sm_, diags_, at);
   if (!y) return;
   auto kind = kind_of(*y, {"actions", "goals"});
   if (!kind) return;
@@ -291,13 +412,14 @@ using detail::loc_of;
 using detail::WorldLoader;
 using core::SourceLoc;
 
-std::optional<model::World> load_world(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags) {
-  return WorldLoader(sm, diags).load(path, std::nullopt);
+std::optional<model::World> load_world(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags,
+                                       const LoadOptions& options) {
+  return WorldLoader(sm, diags, options).load(path, std::nullopt);
 }
 
 std::optional<model::World> load_world_text(const std::string& path, std::string text, core::SourceManager& sm,
-                                            core::Diagnostics& diags) {
-  return WorldLoader(sm, diags).load(path, std::move(text));
+                                            core::Diagnostics& diags, const LoadOptions& options) {
+  return WorldLoader(sm, diags, options).load(path, std::move(text));
 }
 
 std::optional<std::vector<model::StateLine>> load_state_text(const std::string& display_name, std::string text,
@@ -341,7 +463,8 @@ void apply_state_lines(const model::World& world, const std::vector<model::State
   for (const model::StateLine& l : lines) state.set(l.term, l.value, world.fact(l.term.fact));
 }
 
-std::optional<model::World> check_file(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags) {
+std::optional<model::World> check_file(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags,
+                                       const LoadOptions& options) {
   // Peek at the kind first: a world is loaded fully, anything else only for syntax.
   core::SourceManager peek_sm;
   core::Diagnostics peek_diags;
@@ -349,7 +472,7 @@ std::optional<model::World> check_file(const std::string& path, core::SourceMana
   std::string kind;
   if (peek && peek->root.IsMap() && get(peek->root, "kind").IsScalar()) kind = get(peek->root, "kind").Scalar();
   if (kind == "world" || kind.empty() || !peek) {
-    auto world = load_world(path, sm, diags);
+    auto world = load_world(path, sm, diags, options);
     // The world's sensors file (<stem>.sensors.yaml beside it) is part of it for sense and run.
     if (world)
       if (const std::string sensors = default_sensors_path(path); !sensors.empty()) load_sensors(sensors, *world, sm, diags);
@@ -374,7 +497,7 @@ std::optional<model::World> check_file(const std::string& path, core::SourceMana
       return std::nullopt;
     }
     core::Diagnostics world_diags;
-    auto world = load_world(world_path, sm, world_diags);
+    auto world = load_world(world_path, sm, world_diags, options);
     if (!world) {
       diags.append(world_diags);
       return std::nullopt;

@@ -40,7 +40,8 @@ std::vector<std::string> names_of(std::initializer_list<const char*> keys);
 
 class WorldLoader {
  public:
-  WorldLoader(core::SourceManager& sm, core::Diagnostics& diags) : sm_(sm), diags_(diags) {}
+  WorldLoader(core::SourceManager& sm, core::Diagnostics& diags, LoadOptions options = {})
+      : sm_(sm), diags_(diags), options_(std::move(options)) {}
 
   std::optional<World> load(const std::string& path, std::optional<std::string> text);
 
@@ -52,12 +53,22 @@ class WorldLoader {
 
   std::optional<std::string> kind_of(const YamlFile& y, std::initializer_list<const char*> expected);
 
+  // True when a canonical path lies inside the world's tree or an --allow-outside folder.
+  [[nodiscard]] bool inside_roots(const fs::path& canonical) const;
+
  private:
   // ---- files -------------------------------------------------------------------------------
   // `from` is taken by value: loading more files grows docs_.
   void load_uses(const Doc from);
 
   void load_used(const std::string& path, SourceLoc at);
+
+  // The world's tree and the --allow-outside folders, canonical; set by load().
+  void set_roots(const fs::path& world_path);
+  void report_outside(SourceLoc at, const std::string& display);
+
+  // A `uses:` glob, listing only folders inside the roots; nullopt when it was reported.
+  std::optional<std::vector<std::string>> guarded_glob(const std::string& pattern, const std::string& full, SourceLoc at);
 
   // ---- helpers -----------------------------------------------------------------------------
   void check_keys(const YAML::Node& map, std::uint32_t file, const std::vector<std::string>& allowed,
@@ -117,6 +128,8 @@ class WorldLoader {
  private:
   core::SourceManager& sm_;
   core::Diagnostics& diags_;
+  LoadOptions options_;
+  std::vector<std::string> roots_;
   World world_;
   Broken broken_;  // declarations that failed: their uses give no second error
   std::vector<Doc> docs_;

@@ -1,5 +1,7 @@
 #include "load/yaml_doc.h"
 
+#include "core/input_file.h"
+
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 
@@ -139,7 +141,9 @@ std::size_t unclosed_flow_opener(const std::string& s, std::size_t end, char wan
 }
 
 // yaml-cpp's messages name the grammar; add what a person should look at.
-void explain_syntax_error(const std::string& text, const YAML::Exception& e, core::Diagnostic& d, std::uint32_t file) {
+// `may_quote` false: the file is no goap input (core/diag.h), and no hint may quote its text.
+void explain_syntax_error(const std::string& text, const YAML::Exception& e, core::Diagnostic& d, std::uint32_t file,
+                          bool may_quote) {
   const std::size_t pos = e.mark.pos >= 0 ? static_cast<std::size_t>(e.mark.pos) : std::string::npos;
   const char at = pos < text.size() ? text[pos] : '\0';
   const bool seq = e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW;
@@ -157,7 +161,7 @@ void explain_syntax_error(const std::string& text, const YAML::Exception& e, cor
       if (c == '[' || c == '{') ++depth;
       if ((c == ']' || c == '}') && --depth <= 0) break;
     }
-    d.hint("quote the value: \"" + text.substr(b, e - b) + "\", or write the collection as indented lines");
+    if (may_quote) d.hint("quote the value: \"" + text.substr(b, e - b) + "\", or write the collection as indented lines");
     return;
   }
   if (seq || e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW) {
@@ -416,7 +420,9 @@ std::optional<YamlFile> parse_yaml(std::string display_path, std::string text, c
   if (const auto bad = first_bad_byte(text); bad != std::string::npos) {
     const auto byte = static_cast<unsigned char>(text[bad]);
     // Keep the text up to the bad byte so the location can still be shown.
-    const auto f = sm.add(std::move(display_path), text.substr(0, bad));
+    std::string good = text.substr(0, bad);
+    const bool excerpts = names_a_kind(good);
+    const auto f = sm.add(std::move(display_path), std::move(good), excerpts);
     const auto l = offset_loc(text, bad, f);
     char hex[8];
     std::snprintf(hex, sizeof hex, "0x%02x", byte);
@@ -424,7 +430,8 @@ std::optional<YamlFile> parse_yaml(std::string display_path, std::string text, c
                        (byte == 0 ? " is a NUL" : " is not valid UTF-8"));
     return std::nullopt;
   }
-  const auto f = sm.add(std::move(display_path), std::move(text));
+  const bool excerpts = names_a_kind(text);
+  const auto f = sm.add(std::move(display_path), std::move(text), excerpts);
   YAML::Node root;
   DocumentCounter counter;
   try {
@@ -468,7 +475,7 @@ std::optional<YamlFile> parse_yaml(std::string display_path, std::string text, c
       d.message = "nesting is deeper than " + std::to_string(kMaxDepth) + " levels";
       d.hint("goap files need only a few levels of nesting");
     } else {
-      explain_syntax_error(sm.text(f), e, d, f);
+      explain_syntax_error(sm.text(f), e, d, f, sm.excerpts(f));
     }
     return std::nullopt;
   }
@@ -500,28 +507,72 @@ std::optional<YamlFile> parse_yaml(std::string display_path, std::string text, c
   return YamlFile{f, root};
 }
 
+std::optional<std::string> read_file_text(const std::string& path, const std::string& display_path,
+                                          core::SourceManager& sm, core::Diagnostics& diags, core::SourceLoc used_from) {
+  core::InputFile in = core::read_input_file(path, kMaxFileBytes);
+  if (in.ok()) return std::move(in.text);
+  if (in.status == core::InputStatus::too_large && !used_from.known()) {
+    const auto f = sm.add(display_path, std::string());
+    diags.error(core::SourceLoc{f, 0, 0, 1}, "the file is larger than the limit of " + std::to_string(kMaxFileBytes) +
+                                                 " bytes (4 MiB)")
+        .hint("split it into smaller files that the world pulls in with 'uses:'");
+    return std::nullopt;
+  }
+  auto& d = diags.error(used_from, in.message(display_path, kMaxFileBytes));
+  if (in.status == core::InputStatus::too_large) d.hint("split it into smaller files that the world pulls in with 'uses:'");
+  if (in.status == core::InputStatus::not_regular && in.what == "a directory" && used_from.known())
+    d.hint("'uses' names files; to take every file in it write '" + display_path + "/*.yaml'");
+  return std::nullopt;
+}
+
+bool declares_goap_kind(std::string_view t) {
+  static constexpr std::string_view kinds[] = {"world", "actions", "goals", "state", "sensors"};
+  const auto skip = [&t](std::size_t i, std::string_view chars) {
+    while (i < t.size() && chars.find(t[i]) != std::string_view::npos) ++i;
+    return i;
+  };
+  for (std::size_t b = 0; b < t.size();) {
+    const std::size_t e = std::min(t.find('\n', b), t.size());
+    std::size_t i = skip(skip(b, " \t"), "{ \t");
+    char q = i < e && (t[i] == '"' || t[i] == '\'') ? t[i] : '\0';
+    if (q) ++i;
+    if (t.substr(i, 4) == "kind" && (i += 4, !q || (i < e && t[i++] == q))) {
+      i = skip(i, " \t");
+      if (i < e && t[i] == ':') {
+        i = skip(i + 1, " \t");
+        if (i < e && (t[i] == '"' || t[i] == '\'')) ++i;
+        for (std::string_view k : kinds)
+          if (t.substr(i, k.size()) == k) {
+            const std::size_t after = i + k.size();
+            if (after >= e || std::string_view(" \t\r\"',}#").find(t[after]) != std::string_view::npos) return true;
+          }
+      }
+    }
+    b = e + 1;
+  }
+  return false;
+}
+
+bool names_a_kind(std::string_view t) {
+  for (std::size_t b = 0; b < t.size();) {
+    const std::size_t e = std::min(t.find('\n', b), t.size());
+    std::size_t i = b;
+    while (i < e && std::string_view(" \t-[{\"'").find(t[i]) != std::string_view::npos) ++i;
+    if (t.substr(i, 4) == "kind") {
+      i += 4;
+      while (i < e && std::string_view(" \t\"'").find(t[i]) != std::string_view::npos) ++i;
+      if (i < e && (t[i] == ':' || t[i] == ',')) return true;
+    }
+    b = e + 1;
+  }
+  return false;
+}
+
 std::optional<YamlFile> read_yaml_file(const std::string& path, const std::string& display_path,
                                        core::SourceManager& sm, core::Diagnostics& diags, core::SourceLoc used_from) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (used_from.known())
-      diags.error(used_from, "cannot open '" + display_path + "': " + std::strerror(errno));
-    else
-      diags.error({}, "cannot open '" + display_path + "': " + std::strerror(errno));
-    return std::nullopt;
-  }
-  // Read in chunks, at most one byte past the limit: a huge file (or an endless device) is
-  // refused without being loaded, and a small file costs only its own size.
-  std::string text;
-  char chunk[64 * 1024];
-  while (text.size() <= kMaxFileBytes && in.read(chunk, sizeof chunk).gcount() > 0)
-    text.append(chunk, static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kMaxFileBytes) text.resize(kMaxFileBytes + 1);
-  if (in.bad()) {
-    diags.error(used_from, "cannot read '" + display_path + "'");
-    return std::nullopt;
-  }
-  return parse_yaml(display_path, std::move(text), sm, diags, used_from);
+  auto text = read_file_text(path, display_path, sm, diags, used_from);
+  if (!text) return std::nullopt;
+  return parse_yaml(display_path, std::move(*text), sm, diags, used_from);
 }
 
 WithRead read_with(const YAML::Node& with, std::uint32_t file, const core::SourceManager& sm,

@@ -17,6 +17,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/diag.h"
@@ -38,7 +39,24 @@ struct YamlFile {
 std::optional<YamlFile> parse_yaml(std::string display_path, std::string text, core::SourceManager& sm,
                                    core::Diagnostics& diags, core::SourceLoc used_from = {});
 
-// Reads a file from disk, then parse_yaml. A missing or unreadable file is an error at `used_from`.
+// Reads a file from disk through core::read_input_file (regular files only, never /proc or /sys,
+// at most kMaxFileBytes). A file that can't be read is an error at `used_from`; nothing of its
+// text is kept.
+std::optional<std::string> read_file_text(const std::string& path, const std::string& display_path,
+                                          core::SourceManager& sm, core::Diagnostics& diags,
+                                          core::SourceLoc used_from = {});
+
+// True when the text declares a goap kind (`kind: world|actions|goals|state|sensors` as a key at
+// the start of a line, YAML or JSON). Only such files are read through `uses:`: anything else is
+// not a goap input, and goap prints nothing of it.
+bool declares_goap_kind(std::string_view text);
+
+// True when some line starts with a `kind` key, whatever its value (`kind: wrld`, `- kind:`,
+// `[kind, world]`). Only such files show source lines in their diagnostics (parse_yaml): a file
+// that never says it is a goap file (say /etc/shadow given as a world) is located, not quoted.
+bool names_a_kind(std::string_view text);
+
+// read_file_text, then parse_yaml.
 std::optional<YamlFile> read_yaml_file(const std::string& path, const std::string& display_path,
                                        core::SourceManager& sm, core::Diagnostics& diags,
                                        core::SourceLoc used_from = {});

@@ -2,34 +2,44 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 
+#include "core/input_file.h"
 #include "pddl/sexpr.h"
 #include "pddl/translator.h"
 
 namespace goap::pddl {
 namespace {
 
+// Regular files only, never /proc or /sys, never blocking, at most kMaxFileBytes (core/input_file.h).
 std::optional<std::string> read_file(const std::string& path, core::Diagnostics& diags) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.error({}, "cannot open '" + path + "': " + std::strerror(errno));
+  core::InputFile in = core::read_input_file(path, kMaxFileBytes);
+  if (!in.ok()) {
+    diags.error({}, in.message(path, kMaxFileBytes));
     return std::nullopt;
   }
-  // Chunked, at most one chunk past the limit: an endless device is refused, not swallowed.
-  std::string text;
-  char chunk[64 * 1024];
-  while (text.size() <= kMaxFileBytes && in.read(chunk, sizeof chunk).gcount() > 0)
-    text.append(chunk, static_cast<std::size_t>(in.gcount()));
-  if (in.bad()) {
-    diags.error({}, "cannot read '" + path + "'");
-    return std::nullopt;
+  return std::move(in.text);
+}
+
+// Only a file that reads as PDDL (its first form is `(define`) shows source lines in diagnostics:
+// goap prints nothing of a file that is no goap input (core/diag.h).
+bool looks_like_pddl(const std::string& t) {
+  std::size_t i = 0;
+  while (i < t.size()) {
+    if (t[i] == ';') {
+      while (i < t.size() && t[i] != '\n') ++i;
+    } else if (t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\n') {
+      ++i;
+    } else {
+      break;
+    }
   }
-  if (text.size() > kMaxFileBytes) {
-    diags.error({}, "'" + path + "' is larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB");
-    return std::nullopt;
-  }
-  return text;
+  if (i >= t.size() || t[i] != '(') return false;
+  ++i;
+  while (i < t.size() && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\n')) ++i;
+  static constexpr char kDefine[] = "define";
+  for (std::size_t k = 0; k < 6; ++k, ++i)
+    if (i >= t.size() || (t[i] | 0x20) != kDefine[k]) return false;
+  return true;
 }
 
 }  // namespace
@@ -37,8 +47,9 @@ std::optional<std::string> read_file(const std::string& path, core::Diagnostics&
 std::optional<PddlTask> load_pddl_text(const std::string& domain_path, std::string domain_text,
                                        const std::string& problem_path, std::string problem_text,
                                        core::SourceManager& sm, core::Diagnostics& diags) {
-  const std::uint32_t df = sm.add(domain_path, std::move(domain_text));
-  const std::uint32_t pf = sm.add(problem_path, std::move(problem_text));
+  const bool dx = looks_like_pddl(domain_text), px = looks_like_pddl(problem_text);
+  const std::uint32_t df = sm.add(domain_path, std::move(domain_text), dx);
+  const std::uint32_t pf = sm.add(problem_path, std::move(problem_text), px);
   // Both files are parsed before either is translated, so bracket mistakes in both are reported.
   auto domain = parse_sexpr(df, sm.text(df), diags);
   auto problem = parse_sexpr(pf, sm.text(pf), diags);
