@@ -93,6 +93,7 @@ std::optional<std::vector<std::string>> WorldLoader::guarded_glob(const std::str
     if (has_glob_chars(part.string())) break;
     base /= part;
   }
+  if (base.empty()) base = ".";  // a pattern such as `*.yaml` beside a world given as `world.yaml`
   std::error_code ec;
   if (!inside_roots(fs::weakly_canonical(fs::absolute(base, ec), ec))) {
     report_outside(at, pattern);
