@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/input.h"
+#include "core/terminal_text.h"
 #include "model/replay.h"
 
 namespace goap::cli {
@@ -17,7 +18,8 @@ int run_validate(const ValidateOptions& o, const CommonOptions& common) {
   try {
     j = nlohmann::json::parse(*text);
   } catch (const nlohmann::json::parse_error& e) {
-    std::fprintf(stderr, "%s: error: not JSON: %s\n", o.plan_file.c_str(), e.what());
+    std::fprintf(stderr, "%s: error: not JSON: %s\n", core::terminal_safe(o.plan_file).c_str(),
+                 core::terminal_safe(e.what()).c_str());
     return kInvalidInput;
   }
   std::vector<model::ReplayStep> steps;
@@ -33,7 +35,7 @@ int run_validate(const ValidateOptions& o, const CommonOptions& common) {
     }
   } catch (const nlohmann::json::exception& e) {
     std::fprintf(stderr, "%s: error: not a goap plan (expected {\"plan\": [{\"action\": ..., \"args\": {...}}]}): %s\n",
-                 o.plan_file.c_str(), e.what());
+                 core::terminal_safe(o.plan_file).c_str(), core::terminal_safe(e.what()).c_str());
     return kInvalidInput;
   }
   const model::ReplayResult r = model::replay(in->world, in->state, steps);

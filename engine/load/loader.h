@@ -6,7 +6,8 @@
 // All file text is kept in the caller's SourceManager so diagnostics can be rendered later.
 //
 // Input limits (documented in README "Limits"): 4 MiB per file, 64 levels of nesting, one YAML
-// document per file, no alias expansion beyond 4 nodes per input byte, UTF-8 text only.
+// document per file, no alias expansion beyond 4 nodes per input byte, UTF-8 text only. Every
+// file is read through core::read_input_file: regular files only, never /proc or /sys.
 #pragma once
 
 #include <optional>
