@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "load/loader.h"
+#include "load/yaml_doc.h"
 #include "model/lint.h"
 
 using namespace goap;
@@ -455,4 +456,50 @@ TEST_CASE("lint: the three warnings, and none on a sound world") {
     model::lint_world(ok(*l), warnings);
     CHECK(warnings.warning_count() == 0);
   }
+}
+
+TEST_CASE("a uses: target must declare a goap kind; only files that name a kind show source lines") {
+  using load::detail::declares_goap_kind;
+  using load::detail::names_a_kind;
+  CHECK(declares_goap_kind("# header\nkind: actions\nactions: {}\n"));
+  CHECK(declares_goap_kind("{\"kind\": \"goals\", \"goals\": {}}"));
+  CHECK(declares_goap_kind("kind: 'state'\n"));
+  CHECK(declares_goap_kind("kind: world # the world\n"));
+  CHECK_FALSE(declares_goap_kind("root:$6$hash:19000:0:99999:7:::\n"));
+  CHECK_FALSE(declares_goap_kind("kind: Secret\napiVersion: v1\n"));
+  CHECK_FALSE(declares_goap_kind("kind: actionsx\n"));
+  CHECK_FALSE(declares_goap_kind("kinder: actions\n"));
+  CHECK(names_a_kind("kind: wrld\n"));
+  CHECK(names_a_kind("- kind: world\n"));
+  CHECK(names_a_kind("[kind, world]\n"));
+  CHECK_FALSE(names_a_kind("facts:\n  up: bool\n"));
+  CHECK_FALSE(names_a_kind("PASSWORD=kind: x\n"));
+}
+
+TEST_CASE("uses: outside the world's folder is refused unread; --allow-outside lets the folder in") {
+  namespace fs = std::filesystem;
+  std::string tmpl = (fs::temp_directory_path() / "goap-roots-XXXXXX").string();
+  const fs::path dir = ::mkdtemp(tmpl.data());
+  fs::create_directories(dir / "w");
+  fs::create_directories(dir / "shared");
+  std::ofstream(dir / "shared" / "acts.yaml") << "kind: actions\nactions:\n  boot: {eff: [up]}\n";
+  const std::string world = "kind: world\nuses: [../shared/acts.yaml]\nfacts: {up: bool}\n";
+  {
+    core::SourceManager sm;
+    core::Diagnostics diags;
+    CHECK_FALSE(load::load_world_text((dir / "w" / "world.yaml").string(), world, sm, diags));
+    REQUIRE(diags.error_count() == 1);
+    CHECK(diags.all()[0].message == "'" + (dir / "shared" / "acts.yaml").string() +
+                                        "' is outside the world's folder; goap does not read it");
+    CHECK(sm.size() == 1);  // the target was never registered, so never read
+  }
+  {
+    core::SourceManager sm;
+    core::Diagnostics diags;
+    auto w = load::load_world_text((dir / "w" / "world.yaml").string(), world, sm, diags,
+                                   load::LoadOptions{{(dir / "shared").string()}});
+    REQUIRE(w);
+    CHECK(w->actions.size() == 1);
+  }
+  fs::remove_all(dir);
 }
