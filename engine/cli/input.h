@@ -2,11 +2,14 @@
 // (--state FILE|-, then each --set line, later ones winning). Diagnostics are printed here.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
+#include "core/diag.h"
 #include "model/world.h"
 
 namespace goap::cli {
@@ -22,7 +25,36 @@ std::optional<Input> read_input(const std::string& world_path, const std::string
                                 const std::vector<std::string>& set_lines, const CommonOptions& common,
                                 std::string* errors = nullptr);
 
+// The state the world starts in, with a --state file and --set lines applied over it (later ones
+// win). nullopt: errors, rendered with `sm` (which holds the world's files) as read_input does.
+std::optional<model::State> read_state(const model::World& world, const std::string& state_file,
+                                       const std::vector<std::string>& set_lines, core::SourceManager& sm,
+                                       const CommonOptions& common, std::string* errors = nullptr);
+
 // The whole of a file, or of stdin for "-". nullopt when it can't be read (message printed).
 std::optional<std::string> read_text(const std::string& path);
+
+// Which file a path named when it was read: a file edited, replaced or touched since reads as
+// another (mtime has nanoseconds; size catches an edit within one clock tick).
+struct FileIdentity {
+  std::uint64_t dev = 0, ino = 0, size = 0;
+  std::int64_t mtime_ns = 0;
+  bool operator==(const FileIdentity&) const = default;
+};
+
+// The identity `path` has now (following symlinks); nullopt when it cannot be stat'ed.
+std::optional<FileIdentity> identify(const std::string& path);
+
+struct RegularFile {
+  std::string text;       // at most max_bytes + 1 bytes: one past the limit says "too large"
+  FileIdentity identity;  // of the file the text came from
+};
+
+// Reads a regular file without ever blocking on what the path names: it is opened with
+// O_NONBLOCK and checked with fstat before any read, so a FIFO, device, socket or directory is
+// refused at once (a FIFO with no writer would otherwise hold the open forever). nullopt: *error
+// says why, as "'PATH' is a FIFO, not a regular file" or "cannot open 'PATH': ...".
+// TODO(#20): one helper for every loader (engine/load, engine/pddl) replaces this one.
+std::optional<RegularFile> read_regular_file(const std::string& path, std::size_t max_bytes, std::string* error);
 
 }  // namespace goap::cli
