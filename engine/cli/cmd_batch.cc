@@ -43,6 +43,7 @@
 #include "cli/world_cache.h"
 #include "core/log.h"
 #include "core/names.h"
+#include "core/tsan.h"
 #include "exec/goal_planner.h"
 
 namespace goap::cli {
@@ -310,32 +311,56 @@ int run_batch(const BatchOptions& o, const CommonOptions& common) {
     InputLine line;
     std::string answer;
   };
+  // What the pipeline orders inside uninstrumented libtbb, stated for ThreadSanitizer
+  // (core/tsan.h): the set-up before every stage; each call of a serial stage before its next
+  // call, whichever thread makes it; each stage of an item before its next stage.
+  char started = 0, reading = 0, answered = 0, writing = 0;
+  core::tsan_release(&started);
+  // Items travel as raw pointers: TBB copies them inside its own buffers, which TSan cannot
+  // follow; a pointer's copy is TBB's header code (tools/tsan.supp), a shared_ptr's would be
+  // libstdc++'s. The input stage allocates an item and the output stage frees it.
   tbb::parallel_pipeline(
       tokens,
-      tbb::make_filter<void, std::shared_ptr<Item>>(
-          tbb::filter_mode::serial_in_order,
-          [&](tbb::flow_control& fc) -> std::shared_ptr<Item> {
-            auto item = std::make_shared<Item>();
-            while (!write_failed.load() && reader.next(item->line))
-              if (!blank(item->line)) return item;  // a blank line is no request: no answer
-            fc.stop();
-            return nullptr;
-          }) &
-          tbb::make_filter<std::shared_ptr<Item>, std::shared_ptr<Item>>(
-              tbb::filter_mode::parallel,
-              [&](std::shared_ptr<Item> item) {
-                item->answer = answer(item->line, ctx);
-                item->line.text = std::string();  // the request is answered: free it before the write
-                return item;
-              }) &
-          tbb::make_filter<std::shared_ptr<Item>, void>(tbb::filter_mode::serial_in_order,
-                                                        [&](std::shared_ptr<Item> item) {
-                                                          item->answer += '\n';
-                                                          if (std::fwrite(item->answer.data(), 1, item->answer.size(),
-                                                                          stdout) != item->answer.size() ||
-                                                              std::fflush(stdout) != 0)
-                                                            write_failed = true;
-                                                        }));
+      tbb::make_filter<void, Item*>(tbb::filter_mode::serial_in_order,
+                                    [&](tbb::flow_control& fc) -> Item* {
+                                      core::tsan_acquire(&started);
+                                      core::tsan_acquire(&reading);
+                                      auto item = std::make_unique<Item>();
+                                      while (!write_failed.load() && reader.next(item->line)) {
+                                        if (!blank(item->line)) {  // a blank line is no request: no answer
+                                          core::tsan_release(item.get());
+                                          core::tsan_release(&reading);
+                                          return item.release();
+                                        }
+                                      }
+                                      fc.stop();
+                                      core::tsan_release(&reading);
+                                      return nullptr;
+                                    }) &
+          tbb::make_filter<Item*, Item*>(tbb::filter_mode::parallel,
+                                         [&](Item* item) {
+                                           core::tsan_acquire(&started);
+                                           core::tsan_acquire(item);
+                                           item->answer = answer(item->line, ctx);
+                                           item->line.text = std::string();  // answered: free it before the write
+                                           core::tsan_release(item);
+                                           core::tsan_release(&answered);  // the world cache, for its destructor
+                                           return item;
+                                         }) &
+          tbb::make_filter<Item*, void>(tbb::filter_mode::serial_in_order, [&](Item* raw) {
+            core::tsan_acquire(&writing);
+            core::tsan_acquire(raw);
+            std::unique_ptr<Item> item(raw);
+            item->answer += '\n';
+            if (std::fwrite(item->answer.data(), 1, item->answer.size(), stdout) != item->answer.size() ||
+                std::fflush(stdout) != 0)
+              write_failed = true;
+            core::tsan_release(&writing);
+          }));
+  // Every stage's work before what follows.
+  core::tsan_acquire(&reading);
+  core::tsan_acquire(&answered);
+  core::tsan_acquire(&writing);
   if (reader.error() != 0) {
     std::fprintf(stderr, "goap: error: cannot read '%s': %s\n", o.file == "-" ? "<stdin>" : o.file.c_str(),
                  std::strerror(reader.error()));
