@@ -5,8 +5,9 @@
 #   tools/test.sh --sanitize    builds build-asan/ (tools/setup.sh --sanitize), tests there with
 #                               ASan + UBSan, any report fatal
 #   tools/test.sh --tsan        builds build-tsan/ (tools/setup.sh --tsan), runs the tests of
-#                               goap's own threads (search, heuristics) with ThreadSanitizer; TBB
-#                               code is left out: Debian's libtbb is not instrumented
+#                               goap's own threads (search, heuristics) and the threaded paths of
+#                               `next`, `plan`, `pddl` and `batch` (threaded_paths) with
+#                               ThreadSanitizer; tools/tsan.supp covers Debian's uninstrumented libtbb
 #   tools/test.sh [--sanitize|--tsan] NAME...   only the named meson tests (e.g. core search)
 #
 # Exit status: 0 when nothing failed, 1 otherwise (a build failure counts as one failed test).
@@ -23,7 +24,7 @@ for arg in "$@"; do
     --sanitize) sanitize=1 ;;
     --tsan) sanitize=2 ;;
     -h | --help)
-      sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     -*)
@@ -44,9 +45,10 @@ summary() { printf '%d passed, %d failed\n' "$1" "$2"; }
 meson_args=(--print-errorlogs --num-processes "$jobs")
 if ((sanitize == 2)); then
   builddir="${GOAP_TSAN_BUILD_DIR:-build-tsan}"
-  # Only the tests of goap's own threads: the rest runs on TBB (see above).
-  ((${#names[@]})) || names=(search heuristics)
-  export GOAP_BUILD_TARGETS="${GOAP_BUILD_TARGETS:-engine/search/search_test engine/heuristics/heuristics_test}"
+  # The threaded code: search and heuristics own threads, and the goap binary's TBB paths
+  # (tests/threads/run_threaded_paths.py sets TSAN_OPTIONS with tools/tsan.supp for goap).
+  ((${#names[@]})) || names=(search heuristics threaded_paths)
+  export GOAP_BUILD_TARGETS="${GOAP_BUILD_TARGETS:-engine/search/search_test engine/heuristics/heuristics_test goap}"
   say "ThreadSanitizer: building $GOAP_BUILD_TARGETS in $builddir/"
   "$root/tools/setup.sh" --tsan || {
     say "the ThreadSanitizer build failed"

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/input.h"
 #include "cli/pddl_solve.h"
 #include "ground/grounder.h"
 #include "heuristics/factory.h"
@@ -62,7 +63,21 @@ PddlSolved solve_pddl(const PddlOptions& o, const CommonOptions& common) {
   const auto start = Clock::now();
   core::SourceManager sm;
   core::Diagnostics diags;
-  auto task = pddl::load_pddl(o.domain, o.problem, sm, diags);
+  // Both files are opened without blocking and must be regular files: a FIFO named by one
+  // request would otherwise hold `goap batch` (and `goap pddl`) forever.
+  std::string texts[2];
+  const std::string* paths[2] = {&o.domain, &o.problem};
+  for (int i = 0; i < 2; ++i) {
+    std::string error;
+    auto f = read_regular_file(*paths[i], pddl::kMaxFileBytes, &error);
+    if (!f) {
+      out.errors += "goap: error: " + error + "\n";
+      continue;
+    }
+    texts[i] = std::move(f->text);
+  }
+  if (!out.errors.empty()) return out;
+  auto task = pddl::load_pddl_text(o.domain, std::move(texts[0]), o.problem, std::move(texts[1]), sm, diags);
   out.errors = core::render_all(diags, sm, core::RenderOptions{common.color});
   if (!task) return out;
   out.parse_ms = ms_since(start);

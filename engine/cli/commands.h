@@ -88,9 +88,15 @@ struct PddlOptions {
 int run_pddl(const PddlOptions& o, const CommonOptions& common);
 
 // `goap batch [FILE|-]`: JSON-lines requests planned on TBB workers, answered in input order (cmd_batch.cc).
+// A request line longer than this is answered with an error, never held whole (README "Limits").
+inline constexpr std::size_t kMaxRequestBytes = std::size_t{1} << 20;
 struct BatchOptions {
   std::string file = "-";
   int threads = 0;                  // 0: all cores
+  // Caps on every request's own limits; 0: `goap plan`'s defaults for worlds, `goap pddl`'s for PDDL.
+  long long max_expansions = 0;
+  double max_ms = 0;
+  long long max_memory_mb = 0;
 };
 int run_batch(const BatchOptions& o, const CommonOptions& common);
 

@@ -139,6 +139,12 @@ int main(int argc, char** argv) {
   auto* ba = app.add_subcommand("batch", "Plan many requests (JSON lines: world/goal/state or domain/problem) at once");
   ba->add_option("file", batch.file, "The requests, one JSON object a line; '-' (default) reads stdin");
   ba->add_option("--threads", batch.threads, "Worker threads (0: all cores)")->check(CLI::Range(0, 1024));
+  ba->add_option("--max-expansions", batch.max_expansions, "Cap on each request's expanded states (default: plan's / pddl's)")
+      ->check(CLI::PositiveNumber);
+  ba->add_option("--max-ms", batch.max_ms, "Cap on each request's search milliseconds (default: plan's / pddl's)")
+      ->check(CLI::PositiveNumber);
+  ba->add_option("--max-memory-mb", batch.max_memory_mb, "Cap on each request's search MiB (default: plan's / pddl's)")
+      ->check(CLI::PositiveNumber);
   add_common(*ba, common);
 
   for (auto* sub : {c, p, n, v}) add_common(*sub, common);

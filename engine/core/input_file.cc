@@ -76,15 +76,15 @@ std::string InputFile::message(const std::string& display_path, std::size_t max_
   return q;
 }
 
-InputFile read_input_file(const std::string& path, std::size_t max_bytes) {
-  InputFile r;
+int open_input_file(const std::string& path, InputFile& r) {
   const auto fail = [&r](InputStatus s, std::string what = {}, int err = 0) {
     r.status = s;
     r.what = std::move(what);
     r.error_number = err;
     r.text.clear();
-    return r;
+    return -1;
   };
+  r.status = InputStatus::ok;
   // By path first, symbolic links resolved: /proc/self/environ, /proc/kmsg and /sys are refused
   // before anything is opened.
   char real[PATH_MAX];
@@ -105,11 +105,31 @@ InputFile read_input_file(const std::string& path, std::size_t max_bytes) {
   struct statfs sfs {};
   if (::fstatfs(f.fd, &sfs) != 0) return fail(InputStatus::read_failed, {}, errno);
   if (const char* k = kernel_fs_name(static_cast<long>(sfs.f_type))) return fail(InputStatus::kernel_fs, k);
-  if (static_cast<unsigned long long>(st.st_size) > max_bytes) return fail(InputStatus::too_large);
+  r.stamp.dev = static_cast<std::uint64_t>(st.st_dev);
+  r.stamp.ino = static_cast<std::uint64_t>(st.st_ino);
+  r.stamp.size = static_cast<std::uint64_t>(st.st_size);
+  r.stamp.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  const int fd = f.fd;
+  f.fd = -1;
+  return fd;
+}
+
+InputFile read_input_file(const std::string& path, std::size_t max_bytes) {
+  InputFile r;
+  const auto fail = [&r](InputStatus s, std::string what = {}, int err = 0) {
+    r.status = s;
+    r.what = std::move(what);
+    r.error_number = err;
+    r.text.clear();
+    return r;
+  };
+  Fd f;
+  f.fd = open_input_file(path, r);
+  if (f.fd < 0) return r;
+  if (r.stamp.size > max_bytes) return fail(InputStatus::too_large);
 
   // Read at most one byte past the limit: a file that grew since fstat() is still refused.
-  r.text.resize(static_cast<std::size_t>(st.st_size) + 1 > max_bytes + 1 ? max_bytes + 1
-                                                                           : static_cast<std::size_t>(st.st_size) + 1);
+  r.text.resize(r.stamp.size + 1 > max_bytes + 1 ? max_bytes + 1 : static_cast<std::size_t>(r.stamp.size) + 1);
   std::size_t got = 0;
   for (;;) {
     if (got == r.text.size()) {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace goap::core {
@@ -28,9 +29,17 @@ enum class InputStatus {
   read_failed,
 };
 
+// Which file was read, from fstat() on the descriptor it was read through: a cache compares it
+// with the path's identity later (mtime has nanoseconds; size catches an edit within one tick).
+struct FileStamp {
+  std::uint64_t dev = 0, ino = 0, size = 0;
+  std::int64_t mtime_ns = 0;
+};
+
 struct InputFile {
   InputStatus status = InputStatus::ok;
   std::string text;       // the whole file when status == ok
+  FileStamp stamp;        // status == ok: the file the text came from
   std::string what;       // not_regular: "a FIFO", "a directory", ...; kernel_fs: the filesystem
   int error_number = 0;   // cannot_open / read_failed: errno
   [[nodiscard]] bool ok() const { return status == InputStatus::ok; }
@@ -40,6 +49,11 @@ struct InputFile {
 };
 
 InputFile read_input_file(const std::string& path, std::size_t max_bytes);
+
+// The same checks, for a reader that streams the file itself (goap batch): a descriptor open
+// for reading (O_NONBLOCK, which a regular file ignores; the caller closes it), with `status`'s
+// stamp filled in, or -1 with `status` saying why (status.message() as above; no size check).
+int open_input_file(const std::string& path, InputFile& status);
 
 // "4 MiB", "256 MiB", "1500 bytes": a size limit as the messages print it.
 std::string byte_limit_text(std::size_t bytes);
