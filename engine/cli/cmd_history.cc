@@ -18,11 +18,15 @@ int run_history(const HistoryOptions& o, const CommonOptions&) {
     return o.run > 0 ? kUsage : kOk;
   }
   std::string err;
-  auto j = exec::Journal::open(path, &err);
+  auto j = exec::Journal::open(path, &err, /*inspect=*/true);
   if (!j) {
     std::fprintf(stderr, "goap: error: %s\n", err.c_str());
     return kInvalidInput;
   }
+  // A damaged journal is shown as far as it can be read, and said to be damaged.
+  for (const auto& d : j->damage())
+    std::fprintf(stderr, "goap: warning: the journal %s is damaged: %s; goap run --resume will refuse it\n", path.c_str(),
+                 d.c_str());
   if (o.run > 0) {
     auto run = j->run(o.run);
     if (!run) {
