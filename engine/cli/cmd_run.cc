@@ -59,7 +59,8 @@ int run_run(const RunOptions& o, const CommonOptions& common) {
   }
   switch (r.status) {
     case exec::RunStatus::done:
-    case exec::RunStatus::dry_run: return kOk;
+    case exec::RunStatus::dry_run:
+    case exec::RunStatus::nothing_to_resume: return kOk;
     case exec::RunStatus::needs_approval: return kNeedsApproval;
     case exec::RunStatus::no_plan:
     case exec::RunStatus::step_limit: return kRunFailed;

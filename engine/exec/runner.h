@@ -49,7 +49,8 @@ struct RunOptions {
   std::string world_path;                       // canonical: how the journal finds a world's runs
 };
 
-enum class RunStatus { done, no_plan, needs_approval, step_limit, dry_run };
+// nothing_to_resume: --resume found no unfinished run of the world and did nothing.
+enum class RunStatus { done, no_plan, needs_approval, step_limit, dry_run, nothing_to_resume };
 
 struct RunResult {
   RunStatus status = RunStatus::no_plan;
