@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/log.h"
+#include "core/terminal_text.h"
 #include "exec/binding.h"
 #include "load/loader.h"
 #include "plugin_host/invoke.h"
@@ -26,7 +27,7 @@ void plugin_log(void*, const std::string& plugin, const plugin_host::LogLine& l)
                      : l.level == GOAP_LOG_INFO  ? core::log::Level::info
                      : l.level == GOAP_LOG_WARN  ? core::log::Level::warn
                                                  : core::log::Level::error;
-  if (core::log::enabled(level)) core::log::write(level, plugin + ": " + l.message);
+  if (core::log::enabled(level)) core::log::write(level, plugin + ": " + core::terminal_safe(l.message));
 }
 
 std::string seconds(double ms) {

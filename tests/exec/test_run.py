@@ -440,6 +440,41 @@ def test_a_setsid_descendant_dies_with_its_hung_plugin(env):
     check(not alive(pid), "its setsid descendant was killed with it", r.stdout)
 
 
+# ---- terminal control bytes ------------------------------------------------------------------
+def test_control_bytes_from_inputs_and_plugins_are_shown_not_sent(env):
+    # An object attribute (an input file) and a command's output (a plugin) carry ESC, OSC, BEL.
+    script = env.write("paint.py", "import sys\nsys.stdout.buffer.write(sys.argv[1].encode() + b' \\x1b]0;owned\\x07 \\x9b done\\n')\n"
+                                   "sys.exit(3)\n")
+    env.write("esc.yaml", f"""kind: world
+name: esc
+types: {{box: {{}}}}
+objects:
+  b: {{type: box, label: "\\e[31mred\\e[0m"}}
+facts: {{ok(box): bool}}
+actions:
+  paint:
+    params: {{x: box}}
+    eff: [ok($x)]
+    run: {{plugin: command, with: {{argv: ["{PYTHON}", "{script}", "${{x.label}}"]}}}}
+goals:
+  g: {{priority: 1, want: [ok(b)]}}
+""")
+    outputs = []
+    for args, rc in ((["--dry-run"], 0), (["--retries", "0"], 20)):
+        r = subprocess.run([GOAP, "run", "esc.yaml"] + args, env=env.env, cwd=env.dir, capture_output=True, timeout=60)
+        check(r.returncode == rc, f"run {args}: exit {r.returncode}", r.stdout, r.stderr)
+        outputs.append(r.stdout)
+    dry, real = outputs
+    check(b"\\x1b[31mred\\x1b[0m" in dry, "the dry run shows the attribute's ESC visibly", dry)
+    check(b"\\x1b[31mred\\x1b[0m \\x1b]0;owned\\x07 \\x9b done" in real, "the plugin's message shown visibly", real)
+    h = subprocess.run([GOAP, "history", "1"], env=env.env, cwd=env.dir, capture_output=True, timeout=60)
+    check(b"\\x1b]0;owned\\x07" in h.stdout, "history shows it visibly", h.stdout)
+    for out in (dry, real, h.stdout, h.stderr):
+        check(not any(c in out for c in b"\x1b\x07\x9b\r"), "no control byte reaches the terminal", out)
+    doc = json.loads(env.goap_run("history", "1", "--json").stdout)
+    check("\x1b]0;owned\x07" in doc["steps"][0]["message"], "JSON keeps the text, escaped by the JSON writer", doc)
+
+
 if __name__ == "__main__":
     sys.exit(main([test_run_heals_a_world_broken_in_several_ways, test_run_survives_every_faulty_plugin,
                    test_retries_with_backoff_until_the_plugin_succeeds,
@@ -449,4 +484,5 @@ if __name__ == "__main__":
                    test_kill_9_during_a_step_leaves_no_process_of_it_running,
                    test_a_plugin_logging_a_lot_does_not_make_goap_hold_it,
                    test_a_descendant_holding_the_answer_pipe_does_not_hang_the_step,
-                   test_a_setsid_descendant_dies_with_its_hung_plugin], GOAP))
+                   test_a_setsid_descendant_dies_with_its_hung_plugin,
+                   test_control_bytes_from_inputs_and_plugins_are_shown_not_sent], GOAP))
