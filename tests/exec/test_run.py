@@ -433,7 +433,7 @@ def test_a_descendant_holding_the_answer_pipe_does_not_hang_the_step(env):
 
 def test_a_setsid_descendant_dies_with_its_hung_plugin(env):
     pidfile = env.path("escape.pid")
-    d = faulty_world(env, extra_actions=f'  escape: {{eff: [fixed], cost: 0, run: {{plugin: faulty, with: {{file: "{pidfile}", timeout: 500ms}}}}}}')
+    d = faulty_world(env, extra_actions=f'  escape: {{eff: [fixed], cost: 0, run: {{plugin: faulty, with: {{file: "{pidfile}", timeout: 5s}}}}}}')
     r = env.goap_run("run", "f.yaml", "--plugin-dir", d, "--retries", "0", "--verify-ms", "0", "--max-steps", "1",
                      "--kill-grace-ms", "300", rc=20)
     check(os.path.exists(pidfile), "the descendant started", r.stdout)

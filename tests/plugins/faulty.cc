@@ -94,7 +94,7 @@ extern "C" GOAP_PLUGIN_EXPORT std::int32_t goap_plugin_invoke(const goap_request
       _exit(0);
     }
     if (kind == "escape") {
-      for (int i = 0; i < 2000 && !std::ifstream(file); ++i) usleep(1000);
+      for (int i = 0; i < 10000 && !std::ifstream(file); ++i) usleep(1000);
       for (;;) sleep(1000);
     }
   }
