@@ -4,29 +4,35 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "core/terminal_text.h"
 #include "exec/journal.h"
 
 namespace goap::cli {
+namespace {
 
-int run_history(const HistoryOptions& o, const CommonOptions&) {
+int show_history(const HistoryOptions& o) {
   using json = nlohmann::ordered_json;
   const std::string path = o.journal.empty() ? exec::default_journal_path() : o.journal;
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {  // looking must not create a journal
     if (o.json) std::printf("{\"format_version\": 1, \"journal\": %s, \"runs\": []}\n", json(path).dump().c_str());
-    else std::printf("no runs: there is no journal at %s yet\n", path.c_str());
+    else std::printf("no runs: there is no journal at %s yet\n", core::terminal_safe(path).c_str());
     return o.run > 0 ? kUsage : kOk;
   }
   std::string err;
-  auto j = exec::Journal::open(path, &err);
+  auto j = exec::Journal::open(path, &err, /*inspect=*/true);
   if (!j) {
-    std::fprintf(stderr, "goap: error: %s\n", err.c_str());
+    std::fprintf(stderr, "goap: error: %s\n", core::terminal_safe(err).c_str());
     return kInvalidInput;
   }
+  // A damaged journal is shown as far as it can be read, and said to be damaged.
+  for (const auto& d : j->damage())
+    std::fprintf(stderr, "goap: warning: the journal %s is damaged: %s; goap run --resume will refuse it\n",
+                 core::terminal_safe(path).c_str(), core::terminal_safe(d).c_str());
   if (o.run > 0) {
     auto run = j->run(o.run);
     if (!run) {
-      std::fprintf(stderr, "goap: error: no run %lld in %s\n", o.run, path.c_str());
+      std::fprintf(stderr, "goap: error: no run %lld in %s\n", o.run, core::terminal_safe(path).c_str());
       return kUsage;
     }
     const auto steps = j->steps(o.run);
@@ -39,21 +45,23 @@ int run_history(const HistoryOptions& o, const CommonOptions&) {
       std::printf("%s\n", json{{"format_version", 1}, {"run", run->id}, {"world", run->world}, {"world_path", run->world_path},
                                {"status", run->status}, {"started", run->started}, {"finished", run->finished},
                                {"message", run->message}, {"steps", std::move(s)}}
-                              .dump(2)
+                              .dump(2, ' ', false, json::error_handler_t::replace)
                               .c_str());
       return kOk;
     }
-    std::printf("run %lld: %s (%s)  %s  started %s%s%s\n", static_cast<long long>(run->id), run->world.c_str(),
-                run->world_path.c_str(), run->status.c_str(), run->started.c_str(),
-                run->finished.empty() ? "" : ", finished ", run->finished.c_str());
-    if (!run->message.empty()) std::printf("  %s\n", run->message.c_str());
+    // Text for a terminal: names, paths and messages come from input files and plugins.
+    const auto t = [](const std::string& x) { return core::terminal_safe(x); };
+    std::printf("run %lld: %s (%s)  %s  started %s%s%s\n", static_cast<long long>(run->id), t(run->world).c_str(),
+                t(run->world_path).c_str(), t(run->status).c_str(), t(run->started).c_str(),
+                run->finished.empty() ? "" : ", finished ", t(run->finished).c_str());
+    if (!run->message.empty()) std::printf("  %s\n", t(run->message).c_str());
     for (const auto& st : steps) {
-      std::printf("  %2d. %-40s %-16s %d attempt%s  %s\n", st.seq, st.action.c_str(), st.status.c_str(), st.attempts,
-                  st.attempts == 1 ? " " : "s", st.started.c_str());
+      std::printf("  %2d. %-40s %-16s %d attempt%s  %s\n", st.seq, t(st.action).c_str(), t(st.status).c_str(), st.attempts,
+                  st.attempts == 1 ? " " : "s", t(st.started).c_str());
       std::string msg = st.message;
       const auto nl = msg.rfind('\n');
       if (nl != std::string::npos) msg = msg.substr(nl + 1);
-      if (!msg.empty()) std::printf("      %s\n", msg.c_str());
+      if (!msg.empty()) std::printf("      %s\n", t(msg).c_str());
     }
     return kOk;
   }
@@ -63,14 +71,29 @@ int run_history(const HistoryOptions& o, const CommonOptions&) {
     for (const auto& r : runs)
       out.push_back(json{{"run", r.id}, {"world", r.world}, {"world_path", r.world_path}, {"status", r.status},
                          {"steps", r.steps}, {"started", r.started}, {"finished", r.finished}, {"message", r.message}});
-    std::printf("%s\n", json{{"format_version", 1}, {"journal", path}, {"runs", std::move(out)}}.dump(2).c_str());
+    std::printf("%s\n", json{{"format_version", 1}, {"journal", path}, {"runs", std::move(out)}}
+                            .dump(2, ' ', false, json::error_handler_t::replace)
+                            .c_str());
     return kOk;
   }
-  if (runs.empty()) std::printf("no runs in %s\n", path.c_str());
+  if (runs.empty()) std::printf("no runs in %s\n", core::terminal_safe(path).c_str());
   for (const auto& r : runs)
-    std::printf("%5lld  %-24s %-15s %3d step%s  %s\n", static_cast<long long>(r.id), r.world.c_str(), r.status.c_str(),
-                r.steps, r.steps == 1 ? " " : "s", r.started.c_str());
+    std::printf("%5lld  %-24s %-15s %3d step%s  %s\n", static_cast<long long>(r.id), core::terminal_safe(r.world).c_str(),
+                core::terminal_safe(r.status).c_str(), r.steps, r.steps == 1 ? " " : "s", core::terminal_safe(r.started).c_str());
   return kOk;
+}
+
+}  // namespace
+
+int run_history(const HistoryOptions& o, const CommonOptions&) {
+  try {
+    return show_history(o);
+  } catch (const std::exception& e) {  // a damaged journal SQLite cannot read
+    const std::string path = o.journal.empty() ? exec::default_journal_path() : o.journal;
+    std::fprintf(stderr, "goap: error: cannot read the journal %s: %s\n", core::terminal_safe(path).c_str(),
+                 core::terminal_safe(e.what()).c_str());
+    return kInvalidInput;
+  }
 }
 
 }  // namespace goap::cli

@@ -1,12 +1,16 @@
 #include "exec/journal.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 namespace goap::exec {
@@ -87,7 +91,27 @@ RunRow read_run(Stmt& s) {
   return r;
 }
 
+// What the seal records, 0 when there is none; false when it exists but is not a seal.
+bool read_seal(const std::string& path, std::int64_t* writes) {
+  *writes = 0;
+  std::ifstream in(path);
+  if (!in) return errno == ENOENT;
+  std::string magic, key;
+  std::getline(in, magic);
+  long long n = -1;
+  in >> key >> n;
+  if (magic != "goap journal seal 1" || key != "writes" || n < 0) return false;
+  *writes = n;
+  return true;
+}
+
+std::string plural(std::int64_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 }  // namespace
+
+std::string seal_path(const std::string& journal) { return journal + ".seal"; }
 
 std::string default_journal_path() {
   if (const char* j = std::getenv("GOAP_JOURNAL"); j && *j) return j;
@@ -96,35 +120,131 @@ std::string default_journal_path() {
   return "goap-journal.db";
 }
 
-std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* error) {
+std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* error, bool inspect) {
+  namespace fs = std::filesystem;
+  const std::string seal = seal_path(path);
+  const std::string fresh = "; to start a new journal, move " + path + " and " + seal + " aside";
+  auto fail = [&](const std::string& what) {
+    if (error) *error = what;
+    return std::unique_ptr<Journal>();
+  };
+  // The seal first: a journal that was deleted under its seal must not be created afresh.
+  std::int64_t sealed = 0;
+  if (!read_seal(seal, &sealed))
+    return fail("the journal " + path + " is damaged: its seal " + seal + " is not a goap journal seal" + fresh);
   std::error_code ec;
-  const auto dir = std::filesystem::path(path).parent_path();
-  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+  if (sealed > 0 && !fs::exists(path, ec))
+    return fail("the journal " + path + " is missing, but its seal " + seal + " records " +
+                plural(sealed, "write", "writes") + "; goap will not start over and repeat completed steps" + fresh);
+  const auto dir = fs::path(path).parent_path();
+  if (!dir.empty() && !inspect) fs::create_directories(dir, ec);
   std::unique_ptr<Journal> j(new Journal());
   j->path_ = path;
   if (sqlite3_open_v2(path.c_str(), &j->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) !=
-      SQLITE_OK) {
-    if (error) *error = "cannot open the journal '" + path + "': " + (j->db_ ? sqlite3_errmsg(j->db_) : "out of memory");
-    return nullptr;
-  }
+      SQLITE_OK)
+    return fail("cannot open the journal '" + path + "': " + (j->db_ ? sqlite3_errmsg(j->db_) : "out of memory"));
   sqlite3_busy_timeout(j->db_, 5000);
   try {
     j->exec("PRAGMA journal_mode=WAL");
     j->exec("PRAGMA synchronous=FULL");
-    j->exec(
-        "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY AUTOINCREMENT, world TEXT NOT NULL, world_path TEXT NOT NULL,"
-        " started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL, message TEXT, dry_run INTEGER NOT NULL DEFAULT 0,"
-        " belief TEXT, pid INTEGER)");
-    j->exec(
-        "CREATE TABLE IF NOT EXISTS steps(id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL REFERENCES runs(id),"
-        " seq INTEGER NOT NULL, action TEXT NOT NULL, goal TEXT, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
-        " message TEXT, commands TEXT, started TEXT NOT NULL, finished TEXT)");
-    j->exec("CREATE INDEX IF NOT EXISTS steps_by_run ON steps(run_id, seq)");
+    {
+      Stmt qc(j->db_, "PRAGMA quick_check(5)");
+      std::string problems;
+      while (qc.step())
+        if (const std::string line = qc.text(0); line != "ok") problems += (problems.empty() ? "" : "; ") + line;
+      if (!problems.empty()) j->damage_.push_back("SQLite's quick_check found: " + problems);
+    }
+    const auto has_table = [&](const char* name) {
+      Stmt t(j->db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
+      t.bind(1, std::string(name));
+      t.step();
+      return t.num(0) > 0;
+    };
+    if (j->damage_.empty() && sealed > 0 && !has_table("runs"))
+      j->damage_.push_back("it holds no runs, but its seal " + seal + " records " + plural(sealed, "write", "writes") +
+                           ": the database was truncated, replaced or lost its WAL");
+    if (j->damage_.empty()) {
+      j->exec(
+          "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY AUTOINCREMENT, world TEXT NOT NULL, world_path TEXT NOT NULL,"
+          " started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL, message TEXT, dry_run INTEGER NOT NULL DEFAULT 0,"
+          " belief TEXT, pid INTEGER)");
+      j->exec(
+          "CREATE TABLE IF NOT EXISTS steps(id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL REFERENCES runs(id),"
+          " seq INTEGER NOT NULL, action TEXT NOT NULL, goal TEXT, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+          " message TEXT, commands TEXT, started TEXT NOT NULL, finished TEXT, proc_sid INTEGER, proc_start INTEGER)");
+      j->exec("CREATE INDEX IF NOT EXISTS steps_by_run ON steps(run_id, seq)");
+      j->exec("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+      j->exec("INSERT OR IGNORE INTO meta(key, value) VALUES('writes', 0)");
+      // Journals from before the process columns get them.
+      bool has_proc = false;
+      {
+        Stmt cols(j->db_, "SELECT count(*) FROM pragma_table_info('steps') WHERE name = 'proc_sid'");
+        cols.step();
+        has_proc = cols.num(0) > 0;
+      }
+      if (!has_proc) {
+        j->exec("ALTER TABLE steps ADD COLUMN proc_sid INTEGER");
+        j->exec("ALTER TABLE steps ADD COLUMN proc_start INTEGER");
+      }
+    }
+    if (j->damage_.empty() && has_table("meta")) {
+      Stmt w(j->db_, "SELECT coalesce((SELECT value FROM meta WHERE key = 'writes'), 0)");
+      w.step();
+      const std::int64_t writes = w.num(0);
+      if (writes < sealed)
+        j->damage_.push_back("it holds " + plural(writes, "write", "writes") + ", but its seal " + seal + " records " +
+                             std::to_string(sealed) + ": committed steps are missing (was " + path +
+                             "-wal deleted or torn, or the database truncated or replaced?)");
+    }
+    if (j->damage_.empty() && has_table("runs") && has_table("steps"))
+      if (std::string broken = j->check(); !broken.empty()) j->damage_.push_back(broken);
   } catch (const std::exception& e) {
-    if (error) *error = "cannot use the journal '" + path + "': " + e.what();
-    return nullptr;
+    if (j->damage_.empty()) return fail("cannot use the journal '" + path + "': " + e.what());
+  }
+  if (!j->damage_.empty() && !inspect) {
+    std::string all;
+    for (const auto& d : j->damage_) all += (all.empty() ? "" : "; ") + d;
+    return fail("the journal " + path + " is damaged: " + all +
+                ". goap stops rather than risk repeating completed steps" + fresh);
   }
   return j;
+}
+
+// The run/step invariants (journal.h), each as a query for its first violation.
+std::string Journal::check() {
+  struct Rule {
+    const char* sql;
+    const char* what;
+  };
+  static constexpr Rule rules[] = {
+      {"SELECT 'step ' || id || ' (run ' || run_id || ')' FROM steps WHERE run_id NOT IN (SELECT id FROM runs) LIMIT 1",
+       "belongs to no run"},
+      {"SELECT 'run ' || run_id FROM steps GROUP BY run_id HAVING min(seq) != 1 OR max(seq) != count(*)"
+       " OR count(DISTINCT seq) != count(*) LIMIT 1",
+       "has step numbers that are not 1..N (a step is missing or repeated)"},
+      {"SELECT 'run ' || run_id || ' step ' || seq FROM steps WHERE status NOT IN"
+       " ('running', 'done', 'failed', 'effects-missing', 'interrupted') LIMIT 1",
+       "has an unknown status"},
+      {"SELECT 'run ' || run_id || ' step ' || seq FROM steps WHERE status != 'running'"
+       " AND (coalesce(finished, '') = '' OR coalesce(message, '') = '') LIMIT 1",
+       "is finished but has no finish time or result"},
+      {"SELECT 'run ' || run_id FROM steps WHERE status = 'running' GROUP BY run_id HAVING count(*) > 1 LIMIT 1",
+       "has more than one step running"},
+      {"SELECT 'run ' || r.id FROM runs r JOIN steps s ON s.run_id = r.id WHERE r.status = 'done' AND s.status = 'running'"
+       " LIMIT 1",
+       "is done but has a step still running"},
+      {"SELECT 'run ' || id FROM runs WHERE status NOT IN"
+       " ('running', 'done', 'no-plan', 'needs-approval', 'step-limit', 'aborted', 'dry-run') LIMIT 1",
+       "has an unknown status"},
+      {"SELECT 'world ' || world_path FROM runs WHERE status = 'running' AND dry_run = 0 GROUP BY world_path"
+       " HAVING count(*) > 1 LIMIT 1",
+       "has more than one run in progress"},
+  };
+  for (const Rule& r : rules) {
+    Stmt s(db_, r.sql);
+    if (s.step()) return s.text(0) + " " + r.what;
+  }
+  return {};
 }
 
 Journal::~Journal() {
@@ -140,11 +260,62 @@ void Journal::exec(const std::string& sql) {
   }
 }
 
+template <class F>
+void Journal::write(F&& f) {
+  exec("BEGIN IMMEDIATE");
+  std::int64_t writes = 0;
+  try {
+    f();
+    {
+      Stmt s(db_, "UPDATE meta SET value = value + 1 WHERE key = 'writes' RETURNING value");
+      if (s.step()) writes = s.num(0);
+    }
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  write_seal(writes);
+}
+
+// Written beside the journal, then renamed over the old seal, both fsync'd: the seal never
+// records a write that is not committed. Two goap processes sealing at once may leave the lower
+// count, which only weakens the check, never fails a sound journal.
+void Journal::write_seal(std::int64_t writes) {
+  const std::string seal = seal_path(path_);
+  const std::string tmp = seal + ".tmp" + std::to_string(getpid());
+  const auto fail = [&](const std::string& what) {
+    throw std::runtime_error("journal: cannot write the seal " + seal + ": " + what + ": " + std::strerror(errno));
+  };
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail("open");
+  const std::string text = "goap journal seal 1\nwrites " + std::to_string(writes) + "\n";
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
+  close(fd);
+  if (!ok) fail("write");
+  if (std::rename(tmp.c_str(), seal.c_str()) != 0) fail("rename");
+  std::string dir = std::filesystem::path(seal).parent_path().string();
+  if (dir.empty()) dir = ".";
+  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    fsync(dfd);
+    close(dfd);
+  }
+}
+
 std::int64_t Journal::begin_run(const std::string& world, const std::string& world_path, bool dry_run) {
-  Stmt s(db_, "INSERT INTO runs(world, world_path, started, status, dry_run, pid) VALUES(?, ?, ?, 'running', ?, ?)");
-  s.bind(1, world).bind(2, world_path).bind(3, now_utc()).bind(4, std::int64_t{dry_run ? 1 : 0}).bind(5, std::int64_t{getpid()});
-  s.step();
-  return sqlite3_last_insert_rowid(db_);
+  std::int64_t id = 0;
+  write([&] {
+    Stmt s(db_, "INSERT INTO runs(world, world_path, started, status, dry_run, pid) VALUES(?, ?, ?, 'running', ?, ?)");
+    s.bind(1, world).bind(2, world_path).bind(3, now_utc()).bind(4, std::int64_t{dry_run ? 1 : 0}).bind(5, std::int64_t{getpid()});
+    s.step();
+    id = sqlite3_last_insert_rowid(db_);
+    if (dry_run) return;
+    Stmt old(db_, "UPDATE runs SET status = 'aborted', finished = ?, message = 'superseded by run ' || ?"
+                  " WHERE world_path = ? AND status = 'running' AND dry_run = 0 AND id != ?");
+    old.bind(1, now_utc()).bind(2, id).bind(3, world_path).bind(4, id);
+    old.step();
+  });
+  return id;
 }
 
 std::optional<RunRow> Journal::resumable_run(const std::string& world_path) {
@@ -158,49 +329,78 @@ std::optional<RunRow> Journal::resumable_run(const std::string& world_path) {
 }
 
 void Journal::claim_run(std::int64_t run) {
-  Stmt s(db_, "UPDATE runs SET status = 'running', finished = NULL, pid = ? WHERE id = ?");
-  s.bind(1, std::int64_t{getpid()}).bind(2, run);
-  s.step();
+  write([&] {
+    Stmt s(db_, "UPDATE runs SET status = 'running', finished = NULL, pid = ? WHERE id = ?");
+    s.bind(1, std::int64_t{getpid()}).bind(2, run);
+    s.step();
+  });
 }
 
 void Journal::set_run_status(std::int64_t run, const std::string& status, const std::string& message, bool finished) {
-  Stmt s(db_, "UPDATE runs SET status = ?, message = ?, finished = ? WHERE id = ?");
-  s.bind(1, status).bind(2, message).bind(3, finished ? now_utc() : std::string()).bind(4, run);
-  s.step();
+  write([&] {
+    Stmt s(db_, "UPDATE runs SET status = ?, message = ?, finished = ? WHERE id = ?");
+    s.bind(1, status).bind(2, message).bind(3, finished ? now_utc() : std::string()).bind(4, run);
+    s.step();
+  });
 }
 
 void Journal::save_belief(std::int64_t run, const std::string& belief) {
-  Stmt s(db_, "UPDATE runs SET belief = ? WHERE id = ?");
-  s.bind(1, belief).bind(2, run);
-  s.step();
+  write([&] {
+    Stmt s(db_, "UPDATE runs SET belief = ? WHERE id = ?");
+    s.bind(1, belief).bind(2, run);
+    s.step();
+  });
 }
 
 std::int64_t Journal::step_started(std::int64_t run, int seq, const std::string& action, const std::string& goal,
                                    const std::string& commands) {
-  Stmt s(db_, "INSERT INTO steps(run_id, seq, action, goal, status, attempts, commands, started) VALUES(?, ?, ?, ?, 'running', 0, ?, ?)");
-  s.bind(1, run).bind(2, std::int64_t{seq}).bind(3, action).bind(4, goal).bind(5, commands).bind(6, now_utc());
-  s.step();
-  return sqlite3_last_insert_rowid(db_);
+  std::int64_t id = 0;
+  write([&] {
+    Stmt s(db_, "INSERT INTO steps(run_id, seq, action, goal, status, attempts, commands, started) VALUES(?, ?, ?, ?, 'running', 0, ?, ?)");
+    s.bind(1, run).bind(2, std::int64_t{seq}).bind(3, action).bind(4, goal).bind(5, commands).bind(6, now_utc());
+    s.step();
+    id = sqlite3_last_insert_rowid(db_);
+  });
+  return id;
 }
 
 void Journal::step_progress(std::int64_t step, int attempts, const std::string& message) {
-  Stmt s(db_, "UPDATE steps SET attempts = ?, message = ? WHERE id = ?");
-  s.bind(1, std::int64_t{attempts}).bind(2, message).bind(3, step);
-  s.step();
+  write([&] {
+    Stmt s(db_, "UPDATE steps SET attempts = ?, message = ? WHERE id = ?");
+    s.bind(1, std::int64_t{attempts}).bind(2, message).bind(3, step);
+    s.step();
+  });
+}
+
+void Journal::step_process(std::int64_t step, std::int64_t sid, std::int64_t start) {
+  write([&] {
+    Stmt s(db_, "UPDATE steps SET proc_sid = ?, proc_start = ? WHERE id = ?");
+    s.bind(1, sid).bind(2, start).bind(3, step);
+    s.step();
+  });
 }
 
 void Journal::step_finished(std::int64_t step, const std::string& status, const std::string& message) {
-  Stmt s(db_, "UPDATE steps SET status = ?, message = ?, finished = ? WHERE id = ?");
-  s.bind(1, status).bind(2, message).bind(3, now_utc()).bind(4, step);
-  s.step();
+  write([&] {
+    Stmt s(db_, "UPDATE steps SET status = ?, message = ?, finished = ? WHERE id = ?");
+    s.bind(1, status).bind(2, message).bind(3, now_utc()).bind(4, step);
+    s.step();
+  });
+  // Copy the WAL into the database now, so that losing the WAL later loses no finished step.
+  // Passive: it never waits for a reader (goap history).
+  sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
 }
 
 int Journal::mark_interrupted(std::int64_t run) {
-  Stmt s(db_, "UPDATE steps SET status = 'interrupted', finished = ?, message = coalesce(message, '') || "
-              "' (goap stopped while this step ran)' WHERE run_id = ? AND status = 'running'");
-  s.bind(1, now_utc()).bind(2, run);
-  s.step();
-  return sqlite3_changes(db_);
+  int changed = 0;
+  write([&] {
+    Stmt s(db_, "UPDATE steps SET status = 'interrupted', finished = ?, message = coalesce(message, '') || "
+                "' (goap stopped while this step ran)' WHERE run_id = ? AND status = 'running'");
+    s.bind(1, now_utc()).bind(2, run);
+    s.step();
+    changed = sqlite3_changes(db_);
+  });
+  return changed;
 }
 
 std::vector<RunRow> Journal::runs(int limit) {
@@ -220,7 +420,8 @@ std::optional<RunRow> Journal::run(std::int64_t id) {
 
 std::vector<StepRow> Journal::steps(std::int64_t run) {
   Stmt s(db_, "SELECT id, run_id, seq, attempts, action, coalesce(goal,''), status, coalesce(message,''), coalesce(commands,''),"
-              " started, coalesce(finished,'') FROM steps WHERE run_id = ? ORDER BY seq, id");
+              " started, coalesce(finished,''), coalesce(proc_sid,0), coalesce(proc_start,0) FROM steps WHERE run_id = ?"
+              " ORDER BY seq, id");
   s.bind(1, run);
   std::vector<StepRow> out;
   while (s.step()) {
@@ -236,6 +437,8 @@ std::vector<StepRow> Journal::steps(std::int64_t run) {
     r.commands = s.text(8);
     r.started = s.text(9);
     r.finished = s.text(10);
+    r.proc_sid = s.num(11);
+    r.proc_start = s.num(12);
     out.push_back(std::move(r));
   }
   return out;

@@ -13,8 +13,32 @@
 // state lines: facts no sensor reads are restored from it on --resume, so a completed step is
 // never repeated for lack of a sensor.
 //
-// Run status: running | done | no-plan | needs-approval | step-limit | aborted.
+// Run status: running | done | no-plan | needs-approval | step-limit | aborted (superseded by a
+// newer run of the same world that did not --resume it).
 // Step status: running | done | failed | effects-missing | interrupted (found running on resume).
+//
+// Refusing instead of repeating. A journal that lost committed writes would make --resume
+// repeat completed steps, so open() checks, before anything is written:
+//   - SQLite's own `PRAGMA quick_check`: every page, b-tree and record of the file is readable
+//     and well formed (what truncation or a torn write breaks). quick_check rather than
+//     integrity_check: it is linear in the file, so every `goap run` can afford it; what it
+//     leaves out (index entries agreeing with rows) the invariants below re-derive from rows.
+//   - the seal: every write is one transaction that also counts itself in meta('writes'); after
+//     the commit the count goes, fsync'd, into the small file <journal>.seal. The database must
+//     hold at least as many writes as the seal records. Deleting or tearing the -wal file (SQLite
+//     drops frames after a bad checksum) or truncating or replacing the database loses writes
+//     and is caught here. The database may be one write ahead: goap died between the commit and
+//     the seal. Deleting the seal as well is not detected.
+//   - the run/step invariants: every step belongs to a run; a run's steps are numbered 1..N
+//     without gap or repeat; a finished step has its finish time and result; at most one step
+//     of a run is running, none in a run that is done; at most one run of a world is running.
+// A journal that fails any of these is refused with a message naming the file and the problem.
+// After each finished step a passive checkpoint copies the WAL into the database, so deleting
+// the WAL afterwards usually loses nothing at all.
+//
+// Each step also records the process that carries it out (its session id, which is the
+// supervisor's pid, and that process's start time from /proc/PID/stat): --resume stops what an
+// interrupted step left running before it tries the step again.
 #pragma once
 
 #include <cstdint>
@@ -39,16 +63,22 @@ struct StepRow {
   std::int64_t id = 0, run_id = 0;
   int seq = 0, attempts = 0;
   std::string action, goal, status, message, commands, started, finished;
+  std::int64_t proc_sid = 0;    // the session of the process carrying the step out (0: none yet)
+  std::int64_t proc_start = 0;  // its leader's start time, clock ticks after boot (/proc/PID/stat)
 };
 
 class Journal {
  public:
-  // Opens (creating the file, its folder and the tables when needed). nullptr with *error.
-  static std::unique_ptr<Journal> open(const std::string& path, std::string* error);
+  // Opens (creating the file, its folder and the tables when needed) and checks it (above).
+  // nullptr with *error naming the file and what is wrong. `inspect` (goap history): a damaged
+  // journal that SQLite can still read is opened anyway, nothing is created, and what is wrong
+  // is in damage().
+  static std::unique_ptr<Journal> open(const std::string& path, std::string* error, bool inspect = false);
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
+  // A new run; earlier runs of the same world left `running` become `aborted`.
   std::int64_t begin_run(const std::string& world, const std::string& world_path, bool dry_run);
   // The latest run of this world (canonical path) that did not end `done`, if any.
   std::optional<RunRow> resumable_run(const std::string& world_path);
@@ -59,6 +89,8 @@ class Journal {
   std::int64_t step_started(std::int64_t run, int seq, const std::string& action, const std::string& goal,
                             const std::string& commands);
   void step_progress(std::int64_t step, int attempts, const std::string& message);
+  // Before the step's process acts: which process it is (see above).
+  void step_process(std::int64_t step, std::int64_t sid, std::int64_t start);
   void step_finished(std::int64_t step, const std::string& status, const std::string& message);
   // Steps left `running` by a killed goap become `interrupted`; returns how many.
   int mark_interrupted(std::int64_t run);
@@ -67,13 +99,22 @@ class Journal {
   std::optional<RunRow> run(std::int64_t id);
   std::vector<StepRow> steps(std::int64_t run);
   [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] const std::vector<std::string>& damage() const { return damage_; }
 
  private:
   Journal() = default;
   void exec(const std::string& sql);
+  template <class F>
+  void write(F&& f);  // one transaction: f(), the write counter, commit, then the seal
+  void write_seal(std::int64_t writes);
+  std::string check();  // the invariants; "" when they hold
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::vector<std::string> damage_;
 };
+
+// The seal file beside a journal: "<journal>.seal".
+std::string seal_path(const std::string& journal);
 
 // $GOAP_JOURNAL, else $XDG_STATE_HOME/goap/journal.db, else ~/.local/state/goap/journal.db.
 std::string default_journal_path();

@@ -1,7 +1,13 @@
-// The journal keeps runs and steps across processes; --resume finds the latest unfinished run.
+// The journal keeps runs and steps across processes; --resume finds the latest unfinished run;
+// a journal that lost writes or breaks an invariant is refused.
 #include <doctest/doctest.h>
 
+#include <sqlite3.h>
+
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "exec/journal.h"
@@ -51,4 +57,68 @@ TEST_CASE("a journal survives being closed and reopened, and finds the run to re
   j->set_run_status(run, "done", "every relevant goal is met", true);
   CHECK_FALSE(j->resumable_run("/w/lab.yaml"));
   CHECK(j->runs(10).size() == 1);
+}
+
+TEST_CASE("a journal with fewer writes than its seal records is refused, not started over") {
+  TempDir dir;
+  const std::string db = dir.path + "/journal.db";
+  std::string err;
+  {
+    auto j = Journal::open(db, &err);
+    REQUIRE_MESSAGE(j, err);
+    const auto run = j->begin_run("lab", "/w/lab.yaml", false);
+    j->step_finished(j->step_started(run, 1, "fix(web)", "web-up", ""), "done", "verified: up(web)");
+  }
+  std::ifstream in(seal_path(db));
+  std::string magic, key;
+  long long writes = 0;
+  std::getline(in, magic);
+  in >> key >> writes;
+  CHECK(magic == "goap journal seal 1");
+  CHECK(writes == 3);  // the run, the step started, the step finished
+  in.close();
+
+  std::ofstream(seal_path(db)) << "goap journal seal 1\nwrites 4\n";  // one committed write went missing
+  CHECK_FALSE(Journal::open(db, &err));
+  CHECK(err.find("the journal " + db + " is damaged: it holds 3 writes, but its seal") != std::string::npos);
+  auto inspect = Journal::open(db, &err, true);
+  REQUIRE(inspect);
+  CHECK(inspect->damage().size() == 1);
+  CHECK(inspect->runs(10).size() == 1);
+  inspect.reset();
+
+  std::remove(db.c_str());
+  std::remove((db + "-wal").c_str());
+  CHECK_FALSE(Journal::open(db, &err));
+  CHECK(err.find("is missing, but its seal") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(db));  // refusing did not create an empty journal
+
+  std::ofstream(seal_path(db)) << "garbage\n";
+  CHECK_FALSE(Journal::open(db, &err));
+  CHECK(err.find("is not a goap journal seal") != std::string::npos);
+}
+
+TEST_CASE("the run/step invariants are checked when a journal is opened") {
+  TempDir dir;
+  const std::string db = dir.path + "/journal.db";
+  std::string err;
+  {
+    auto j = Journal::open(db, &err);
+    REQUIRE(j);
+    const auto a = j->begin_run("lab", "/w/lab.yaml", false);
+    const auto b = j->begin_run("lab", "/w/lab.yaml", false);
+    CHECK(j->run(a)->status == "aborted");  // superseded: one run of a world in progress at a time
+    CHECK(j->run(a)->message == "superseded by run " + std::to_string(b));
+    const auto s = j->step_started(b, 1, "fix(web)", "web-up", "");
+    j->step_process(s, 4242, 99);
+    CHECK(j->steps(b).front().proc_sid == 4242);
+    CHECK(j->steps(b).front().proc_start == 99);
+  }
+  REQUIRE(Journal::open(db, &err));
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+  CHECK(sqlite3_exec(raw, "UPDATE steps SET status = 'done'", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+  CHECK_FALSE(Journal::open(db, &err));
+  CHECK(err.find("run 2 step 1 is finished but has no finish time or result") != std::string::npos);
 }

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/log.h"
+#include "core/terminal_text.h"
 #include "exec/binding.h"
 #include "load/loader.h"
 #include "plugin_host/invoke.h"
@@ -26,7 +27,7 @@ void plugin_log(void*, const std::string& plugin, const plugin_host::LogLine& l)
                      : l.level == GOAP_LOG_INFO  ? core::log::Level::info
                      : l.level == GOAP_LOG_WARN  ? core::log::Level::warn
                                                  : core::log::Level::error;
-  if (core::log::enabled(level)) core::log::write(level, plugin + ": " + l.message);
+  if (core::log::enabled(level)) core::log::write(level, plugin + ": " + core::terminal_safe(l.message));
 }
 
 std::string seconds(double ms) {
@@ -82,6 +83,7 @@ Bound bind_action(const model::World& w, const PlanStep& step, const plugin_host
 
 std::vector<std::string> describe(const Bound& b) {
   Invocation call = b.call;
+  call.on_start = nullptr;
   call.op = GOAP_OP_DESCRIBE;
   call.deadline = std::chrono::milliseconds(10'000);
   const InvokeResult r = plugin_host::invoke_isolated(*b.plugin, call, &plugin_log, nullptr);
@@ -180,12 +182,24 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
   int seq = 0;
 
   if (journal && !o.dry_run) {
-    std::optional<RunRow> prior = o.resume ? journal->resumable_run(o.world_path) : std::nullopt;
+    std::optional<RunRow> prior = journal->resumable_run(o.world_path);
+    if (prior && prior->status == "running" && pid_is_goap(prior->pid))
+      throw std::runtime_error("run " + std::to_string(prior->id) + " of this world is still in progress (pid " +
+                               std::to_string(prior->pid) + "); not " + (o.resume ? "resuming it twice" : "starting another"));
+    if (!o.resume) prior.reset();
+    if (o.resume && !prior) {
+      std::fprintf(out, "nothing to resume: %s has no unfinished run in %s\n", world.name.c_str(), journal->path().c_str());
+      result.status = RunStatus::nothing_to_resume;
+      return result;
+    }
     if (prior) {
-      if (prior->status == "running" && pid_is_goap(prior->pid))
-        throw std::runtime_error("run " + std::to_string(prior->id) + " of this world is still in progress (pid " +
-                                 std::to_string(prior->pid) + "); not resuming it twice");
       result.run_id = prior->id;
+      // What an interrupted step started may still run (goap and its supervisor were killed):
+      // stop it before the step can be tried again.
+      int stopped = 0;
+      for (const StepRow& s : journal->steps(prior->id))
+        if (s.status == "running" && s.proc_sid > 0)
+          stopped += plugin_host::stop_step_process({s.proc_sid, s.proc_start});
       journal->claim_run(prior->id);
       const int interrupted = journal->mark_interrupted(prior->id);
       if (!prior->belief.empty()) {
@@ -206,9 +220,9 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       std::fprintf(out, "resuming run %lld of %s: %d step%s journaled", static_cast<long long>(prior->id), world.name.c_str(),
                    seq, seq == 1 ? "" : "s");
       if (interrupted) std::fprintf(out, ", %d interrupted (goap stopped while it ran)", interrupted);
+      if (stopped) std::fprintf(out, "; stopped %d process%s it left running", stopped, stopped == 1 ? "" : "es");
       std::fprintf(out, "\n");
     } else {
-      if (o.resume) std::fprintf(out, "nothing to resume for %s: starting a new run\n", world.name.c_str());
       result.run_id = journal->begin_run(world.name, o.world_path, false);
       std::fprintf(out, "run %lld: %s (journal %s)\n", static_cast<long long>(result.run_id), world.name.c_str(),
                    journal->path().c_str());
@@ -300,6 +314,8 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     InvokeResult r;
     std::string history;
     int attempts = 0;
+    if (step_id)
+      b.call.on_start = [&](const plugin_host::StepProcess& p) { journal->step_process(step_id, p.sid, p.start); };
     for (int attempt = 0; attempt <= o.retries; ++attempt) {
       if (attempt > 0) {
         const auto wait = o.backoff * (1LL << std::min(attempt - 1, 10));

@@ -14,6 +14,9 @@
 //
 // The journal (journal.h) gets every run and step before goap acts on it; --resume continues
 // the latest unfinished run of the world: its belief, its completed steps and its exclusions.
+// Before that it kills what an interrupted step left running (the step's journaled session);
+// with no unfinished run it does nothing at all (RunStatus::nothing_to_resume). A run of a
+// world that a live goap is running is refused, with or without --resume.
 #pragma once
 
 #include <chrono>
@@ -49,7 +52,8 @@ struct RunOptions {
   std::string world_path;                       // canonical: how the journal finds a world's runs
 };
 
-enum class RunStatus { done, no_plan, needs_approval, step_limit, dry_run };
+// nothing_to_resume: --resume found no unfinished run of the world and did nothing.
+enum class RunStatus { done, no_plan, needs_approval, step_limit, dry_run, nothing_to_resume };
 
 struct RunResult {
   RunStatus status = RunStatus::no_plan;

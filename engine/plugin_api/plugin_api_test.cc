@@ -47,6 +47,17 @@ TEST_CASE("a command's exit status and output are captured, without a shell") {
   CHECK(r.output == "a b|*|$(id)|");
 }
 
+TEST_CASE("a chatty command's output keeps its last bytes and says how much was dropped") {
+  ProcessOptions o;
+  o.max_output = 1024;
+  auto r = run_process({"sh", "-c", "head -c 300000 /dev/zero | tr '\\0' a; echo; echo why it failed; exit 1"}, o);
+  CHECK(r.exit_code == 1);
+  CHECK(r.dropped == 300000 + 1 + 14 - 1024);
+  CHECK(r.output.rfind("[... " + std::to_string(r.dropped) + " bytes dropped]\n", 0) == 0);
+  CHECK(r.output.size() < 1100);
+  CHECK(r.failure() == "exit 1: why it failed");
+}
+
 TEST_CASE("a missing program is reported, not run through a shell") {
   auto r = run_process({"/nonexistent/goap-no-such-tool"}, {});
   CHECK_FALSE(r.started);

@@ -22,9 +22,23 @@ void set_status(ProcessResult& r, int status) {
   if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
 }
 
+// Keeps the last `cap` bytes (what says why a command failed comes last), trimming in chunks so
+// that a chatty command costs linear time.
 void append(ProcessResult& r, const char* buf, std::size_t n, std::size_t cap) {
-  if (r.output.size() >= cap) return;
-  r.output.append(buf, std::min(n, cap - r.output.size()));
+  r.output.append(buf, n);
+  if (r.output.size() > 2 * cap + 4096) {
+    const std::size_t drop = r.output.size() - cap;
+    r.output.erase(0, drop);
+    r.dropped += drop;
+  }
+}
+
+void finish_output(ProcessResult& r, std::size_t cap) {
+  if (r.output.size() > cap) {
+    r.dropped += r.output.size() - cap;
+    r.output.erase(0, r.output.size() - cap);
+  }
+  if (r.dropped > 0) r.output.insert(0, "[... " + std::to_string(r.dropped) + " bytes dropped]\n");
 }
 
 // Reads what is there without blocking; returns false at end of file.
@@ -166,6 +180,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   // only what is already there is read.
   if (open_fd) drain(out[0], r, o.max_output);
   close(out[0]);
+  finish_output(r, o.max_output);
   r.ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   return r;
 }

@@ -1,7 +1,7 @@
 // Running one command for a plugin: an argv (never a shell string), a timeout, captured output.
 //
 // The child gets its own process group, stdin from /dev/null, and stdout + stderr into one pipe
-// (kept up to `max_output` bytes). When the timeout passes, the whole group gets SIGTERM, then
+// (the last `max_output` bytes are kept, after a line saying how many were dropped). When the timeout passes, the whole group gets SIGTERM, then
 // SIGKILL after `kill_grace`, so a command cannot leave helpers behind it. When the command exits
 // by itself the group is left alone: a restart command may start a daemon on purpose. The child
 // also dies with its parent (PR_SET_PDEATHSIG), so a killed worker takes its command with it.
@@ -28,7 +28,9 @@ struct ProcessResult {
   int exit_code = -1;      // when it exited normally
   int signal = 0;          // when a signal ended it
   bool timed_out = false;
-  std::string output;      // stdout and stderr, interleaved, truncated to max_output
+  std::string output;      // stdout and stderr, interleaved: the last max_output bytes, after
+                           // "[... N bytes dropped]\n" when there was more
+  std::size_t dropped = 0; // bytes of output left out
   std::string error;       // why it did not start
   double ms = 0;
   // "exit 0", "exit 3", "killed by signal 9", "timed out after 2000 ms", "could not start: ..."

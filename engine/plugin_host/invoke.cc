@@ -1,15 +1,20 @@
 #include "plugin_host/invoke.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <thread>
 
 #include "plugin_api/http.h"
 #include "plugin_api/plugin.h"
@@ -18,6 +23,79 @@ namespace goap::plugin_host {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kMaxRecord = 64 * 1024;    // one log line, emitted value or answer
+constexpr std::size_t kKeepLogs = 64 * 1024;     // InvokeResult::logs
+constexpr std::size_t kKeepEmitted = 1 << 20;    // InvokeResult::emitted
+constexpr std::size_t kKeepOutput = 16 * 1024;   // the child's stdout + stderr
+
+// ---- processes, through /proc ----------------------------------------------------------------
+// Fields of /proc/PID/stat after the command name (which may hold spaces and parentheses):
+// index 0 is field 3 (state), 1 is ppid, 3 is the session, 19 the start time. Plain read(2)
+// into a stack buffer: the supervisor calls this in a forked child.
+bool stat_fields(long pid, long long* ppid, long long* session, long long* start, char* state = nullptr) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+  const int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buf[1024];
+  const ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return false;
+  buf[n] = '\0';
+  const char* p = std::strrchr(buf, ')');
+  if (p == nullptr) return false;
+  ++p;
+  long long v[20] = {};
+  char st = '?';
+  for (int field = 0; field < 20; ++field) {
+    while (*p == ' ') ++p;
+    if (*p == '\0') return false;
+    if (field == 0) st = *p;
+    else v[field] = std::strtoll(p, nullptr, 10);
+    while (*p != ' ' && *p != '\0') ++p;
+  }
+  if (ppid) *ppid = v[1];
+  if (session) *session = v[3];
+  if (start) *start = v[19];
+  if (state) *state = st;
+  return true;
+}
+
+// Calls f(pid) for every process in /proc.
+template <class F>
+void each_process(F&& f) {
+  DIR* d = opendir("/proc");
+  if (d == nullptr) return;
+  while (const dirent* e = readdir(d)) {
+    char* end = nullptr;
+    const long pid = std::strtol(e->d_name, &end, 10);
+    if (pid > 0 && end && *end == '\0') f(pid);
+  }
+  closedir(d);
+}
+
+// The supervisor's end: SIGKILL to every child, reap, again, until it has no child left. As a
+// subreaper it inherits every orphaned descendant, so this reaches the whole tree.
+void kill_descendants() {
+  const long me = getpid();
+  const auto end = Clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    each_process([&](long pid) {
+      long long ppid = 0;
+      if (stat_fields(pid, &ppid, nullptr, nullptr) && ppid == me) kill(static_cast<pid_t>(pid), SIGKILL);
+    });
+    int st = 0;
+    pid_t w;
+    while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
+    }
+    if (w < 0 && errno == ECHILD) return;
+    if (Clock::now() > end) return;
+    usleep(1'000);
+  }
+}
+
+int pidfd_open_(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
 
 // ---- the child's side of the pipe ----------------------------------------------------------
 // Records: one type byte, a 4-byte length, the payload. 'L' log: int32 level + text; 'E' emit:
@@ -86,40 +164,114 @@ void child_emit(void* ctx, const char* key, const char* value) {
   _exit(0);  // no atexit handlers or static destructors of the parent's copy
 }
 
+// The supervisor (invoke.h): waits for go, forks the worker, reports how it ended.
+[[noreturn]] void supervise(const LoadedPlugin& plugin, const Invocation& call, int life, int fd, int out_fd) {
+  char go = 0;
+  if (read(life, &go, 1) != 1) _exit(1);
+  const pid_t me = getpid();
+  const pid_t worker = fork();
+  if (worker < 0) _exit(1);
+  if (worker == 0) {
+    close(life);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != me) _exit(1);
+    run_child(plugin, call, fd, out_fd);
+  }
+  close(fd);
+  close(out_fd);
+  const int wfd = pidfd_open_(worker);
+  int status = 0;
+  for (;;) {
+    pollfd p[2] = {{life, POLLIN, 0}, {wfd, POLLIN, 0}};
+    const int pr = poll(p, wfd >= 0 ? 2 : 1, wfd >= 0 ? -1 : 20);
+    if (pr < 0 && errno != EINTR) break;
+    // Orphans the subreaper inherited and that ended since: reap them, note the worker.
+    for (pid_t w; (w = waitpid(-1, &status, WNOHANG)) > 0;) {
+      if (w != worker) continue;
+      // Answered: leave what it started (a daemon may be the point of the step).
+      if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) kill_descendants();
+      (void)!write(life, &status, sizeof status);
+      _exit(0);
+    }
+    if (p[0].revents != 0) {
+      char c;
+      if (read(life, &c, 1) <= 0) break;  // goap gave up on the plugin, or died
+    }
+  }
+  kill_descendants();
+  _exit(0);
+}
+
 // ---- the parent's side ---------------------------------------------------------------------
 struct Reader {
   std::string buf;
+  std::size_t skip = 0;  // bytes of an over-long record still to drop as they arrive
   bool got_response = false;
+  std::size_t log_bytes = 0, emitted_bytes = 0;
   InvokeResult* r = nullptr;
   const std::string* plugin = nullptr;
   void (*on_log)(void*, const std::string&, const LogLine&) = nullptr;
   void* ctx = nullptr;
 
+  void feed(const char* p, std::size_t n) {
+    const std::size_t dropped = std::min(skip, n);
+    skip -= dropped;
+    buf.append(p + dropped, n - dropped);
+    parse();
+  }
+
   void parse() {
     for (;;) {
-      if (buf.size() < 5) return;
+      if (skip > 0 || buf.size() < 5) return;
       std::uint32_t len = 0;
       std::memcpy(&len, buf.data() + 1, sizeof len);
-      if (buf.size() < 5 + static_cast<std::size_t>(len)) return;
       const char type = buf[0];
-      const std::string payload = buf.substr(5, len);
-      buf.erase(0, 5 + static_cast<std::size_t>(len));
+      std::string payload;
+      std::size_t cut = 0;  // bytes of this record that are dropped
+      if (len > kMaxRecord) {
+        if (buf.size() < 5 + kMaxRecord) return;
+        payload = buf.substr(5, kMaxRecord);
+        cut = len - kMaxRecord;
+        const std::size_t here = std::min(buf.size() - 5 - kMaxRecord, cut);
+        buf.erase(0, 5 + kMaxRecord + here);
+        skip = cut - here;
+      } else {
+        if (buf.size() < 5 + static_cast<std::size_t>(len)) return;
+        payload = buf.substr(5, len);
+        buf.erase(0, 5 + static_cast<std::size_t>(len));
+      }
+      const std::string note = cut ? " [... " + std::to_string(cut) + " bytes dropped]" : "";
       std::int32_t num = 0;
       if ((type == 'L' || type == 'R') && payload.size() >= sizeof num) std::memcpy(&num, payload.data(), sizeof num);
       if (type == 'L' && payload.size() >= sizeof num) {
-        LogLine l{num, payload.substr(sizeof num)};
+        LogLine l{num, payload.substr(sizeof num) + note};
         if (on_log) on_log(ctx, *plugin, l);
-        if (r->logs.size() < 1000) r->logs.push_back(std::move(l));
+        keep_log(std::move(l));
       } else if (type == 'E') {
         const std::size_t nul = payload.find('\0');
-        if (nul != std::string::npos && r->emitted.size() < 10000)
-          r->emitted.emplace_back(payload.substr(0, nul), payload.substr(nul + 1));
+        if (nul != std::string::npos && r->emitted.size() < 10000 && emitted_bytes + payload.size() <= kKeepEmitted) {
+          emitted_bytes += payload.size();
+          r->emitted.emplace_back(payload.substr(0, nul), payload.substr(nul + 1) + note);
+        }
       } else if (type == 'R' && payload.size() >= sizeof num) {
         got_response = true;
         r->status = num;
-        r->message = payload.substr(sizeof num);
+        r->message = payload.substr(sizeof num) + note;
       }
     }
+  }
+
+  // The last kKeepLogs bytes of log lines; what falls out is counted.
+  void keep_log(LogLine l) {
+    log_bytes += l.message.size();
+    r->logs.push_back(std::move(l));
+    std::size_t drop = 0;
+    while (log_bytes > kKeepLogs && drop + 1 < r->logs.size()) {
+      log_bytes -= r->logs[drop].message.size();
+      r->logs_dropped += r->logs[drop].message.size();
+      ++drop;
+    }
+    if (drop) r->logs.erase(r->logs.begin(), r->logs.begin() + static_cast<std::ptrdiff_t>(drop));
   }
 };
 
@@ -271,11 +423,46 @@ std::chrono::milliseconds hard_timeout(const std::vector<Param>& params, std::ch
   return fallback;
 }
 
+std::int64_t process_start_time(std::int64_t pid) {
+  long long start = 0;
+  if (pid <= 0 || !stat_fields(static_cast<long>(pid), nullptr, nullptr, &start)) return 0;
+  return start;
+}
+
+int stop_step_process(const StepProcess& p) {
+  if (p.sid <= 1 || p.sid == getpid()) return 0;
+  const auto leader_alive = [&] {
+    long long start = 0;
+    char state = '?';
+    return stat_fields(static_cast<long>(p.sid), nullptr, nullptr, &start, &state) && start == p.start && state != 'Z';
+  };
+  // Another process now has the pid: the session id is not ours to kill.
+  if (const std::int64_t start = process_start_time(p.sid); start != 0 && start != p.start) return 0;
+  // A supervisor that outlived goap is killing its tree itself: give it a moment.
+  for (int i = 0; i < 100 && leader_alive(); ++i) usleep(10'000);
+  int killed = 0;
+  const auto end = Clock::now() + std::chrono::seconds(5);
+  for (;;) {
+    bool any = false;
+    each_process([&](long pid) {
+      long long session = 0, start = 0;
+      char state = '?';
+      // Started no earlier than the session's leader: a pid in this session cannot be older.
+      if (!stat_fields(pid, nullptr, &session, &start, &state) || session != p.sid || start < p.start || state == 'Z') return;
+      any = true;
+      if (kill(static_cast<pid_t>(pid), SIGKILL) == 0) ++killed;
+    });
+    if (!any || Clock::now() > end) break;
+    usleep(5'000);
+  }
+  return killed;
+}
+
 InvokeResult invoke_isolated(const LoadedPlugin& plugin, const Invocation& call,
                              void (*on_log)(void*, const std::string&, const LogLine&), void* ctx) {
   InvokeResult r;
   const auto start = Clock::now();
-  int fds[2], out[2];
+  int fds[2], out[2], life[2];
   if (pipe2(fds, O_CLOEXEC) != 0) {
     r.message = std::string("cannot create a pipe: ") + std::strerror(errno);
     return r;
@@ -286,33 +473,59 @@ InvokeResult invoke_isolated(const LoadedPlugin& plugin, const Invocation& call,
     close(fds[1]);
     return r;
   }
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, life) != 0) {
+    r.message = std::string("cannot create a socket pair: ") + std::strerror(errno);
+    for (int f : {fds[0], fds[1], out[0], out[1]}) close(f);
+    return r;
+  }
   const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) {
     r.message = std::string("cannot fork: ") + std::strerror(errno);
-    for (int f : {fds[0], fds[1], out[0], out[1]}) close(f);
+    for (int f : {fds[0], fds[1], out[0], out[1], life[0], life[1]}) close(f);
     return r;
   }
   if (pid == 0) {
     close(fds[0]);
     close(out[0]);
-    setpgid(0, 0);
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    close(life[0]);
+    setsid();
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
     if (getppid() != parent) _exit(1);
-    run_child(plugin, call, fds[1], out[1]);
+    supervise(plugin, call, life[1], fds[1], out[1]);
   }
-  setpgid(pid, pid);
   close(fds[1]);
   close(out[1]);
+  close(life[1]);
+  const int lifeline = life[0];
+  if (call.on_start) {
+    StepProcess sp{pid, 0};
+    // The child may not have run yet, but its start time is set at fork.
+    sp.start = process_start_time(pid);
+    try {
+      call.on_start(sp);
+    } catch (...) {
+      close(lifeline);  // the supervisor exits without starting the plugin
+      waitpid(pid, nullptr, 0);
+      close(fds[0]);
+      close(out[0]);
+      throw;
+    }
+  }
+  (void)!write(lifeline, "g", 1);
   fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
   fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
-  std::string output;  // the child's stdout + stderr, the last 16 KiB
+  fcntl(lifeline, F_SETFL, fcntl(lifeline, F_GETFL) | O_NONBLOCK);
+  std::string output;  // the child's stdout + stderr, the last kKeepOutput bytes
+  bool out_open = true, answer_open = true;
   const auto read_output = [&] {
     char buf[4096];
-    for (ssize_t n; (n = read(out[0], buf, sizeof buf)) > 0;) {
+    ssize_t n;
+    while ((n = read(out[0], buf, sizeof buf)) > 0) {
       output.append(buf, static_cast<std::size_t>(n));
-      if (output.size() > 16384) output.erase(0, output.size() - 16384);
+      if (output.size() > kKeepOutput) output.erase(0, output.size() - kKeepOutput);
     }
+    if (n == 0) out_open = false;
   };
 
   Reader reader;
@@ -320,55 +533,68 @@ InvokeResult invoke_isolated(const LoadedPlugin& plugin, const Invocation& call,
   reader.plugin = &plugin.info().name;
   reader.on_log = on_log;
   reader.ctx = ctx;
+  const auto read_answer = [&] {
+    char buf[8192];
+    ssize_t n;
+    while ((n = read(fds[0], buf, sizeof buf)) > 0) reader.feed(buf, static_cast<std::size_t>(n));
+    if (n == 0) answer_open = false;
+  };
+  std::string report;  // the supervisor's word: the worker's wait status
+  bool supervisor_done = false;
+  const auto read_life = [&] {
+    char buf[16];
+    ssize_t n;
+    while ((n = read(lifeline, buf, sizeof buf)) > 0) report.append(buf, static_cast<std::size_t>(n));
+    if (n == 0) supervisor_done = true;
+  };
   const auto deadline = start + call.deadline;
-  bool eof = false, hung = false;
-  while (!eof) {
+  bool hung = false;
+  while (!supervisor_done) {
     const auto now = Clock::now();
     if (now >= deadline) {
       hung = true;
       break;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
-    pollfd p[2] = {{fds[0], POLLIN, 0}, {out[0], POLLIN, 0}};
-    const int pr = poll(p, 2, static_cast<int>(std::min<long long>(left, 100)));
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1;
+    pollfd p[3] = {{lifeline, POLLIN, 0}, {answer_open ? fds[0] : -1, POLLIN, 0}, {out_open ? out[0] : -1, POLLIN, 0}};
+    const int pr = poll(p, 3, static_cast<int>(std::min<long long>(left, 60'000)));
     if (pr < 0 && errno != EINTR) break;
     if (pr <= 0) continue;
-    if (p[1].revents != 0) read_output();
-    char buf[8192];
-    for (;;) {
-      const ssize_t n = read(fds[0], buf, sizeof buf);
-      if (n > 0) {
-        reader.buf.append(buf, static_cast<std::size_t>(n));
-        continue;
-      }
-      if (n == 0) eof = true;
+    if (p[2].revents != 0) read_output();
+    if (p[1].revents != 0) read_answer();
+    if (p[0].revents != 0) read_life();
+  }
+  // Whatever the worker wrote before it ended is in the pipes already. Not waiting for their
+  // end of file: a descendant may hold them open.
+  read_answer();
+  read_output();
+  close(fds[0]);
+  close(out[0]);
+  if (hung) close(lifeline);  // the supervisor kills the whole tree and exits
+  // Wait for the supervisor, but never for ever.
+  const auto wait_end = Clock::now() + std::chrono::seconds(12);
+  int sup_status = 0;
+  while (waitpid(pid, &sup_status, WNOHANG) == 0) {
+    if (Clock::now() > wait_end) {
+      kill(-pid, SIGKILL);
+      waitpid(pid, &sup_status, 0);
       break;
     }
-    reader.parse();
+    usleep(1'000);
   }
-  close(fds[0]);
+  if (!hung) close(lifeline);
   int status = 0;
-  if (hung) {
-    kill(-pid, SIGKILL);
-    waitpid(pid, &status, 0);
-  } else {
-    // The child closed its end: it is exiting. Wait for it, but never forever.
-    const auto wait_end = Clock::now() + std::chrono::seconds(5);
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-      if (Clock::now() > wait_end) {
-        kill(-pid, SIGKILL);
-        waitpid(pid, &status, 0);
-        break;
-      }
-      usleep(2'000);
-    }
-  }
-  read_output();  // what is there now: a daemon the plugin started may keep the pipe open
-  close(out[0]);
+  const bool reported = report.size() >= sizeof status;
+  if (reported) std::memcpy(&status, report.data(), sizeof status);
   r.ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   if (hung) {
     r.outcome = Outcome::hung;
-    r.message = "no answer within " + std::to_string(call.deadline.count()) + " ms: killed the plugin's process group";
+    r.message = "no answer within " + std::to_string(call.deadline.count()) +
+                " ms: killed the plugin's process group and every descendant";
+  } else if (!reported) {
+    r.outcome = Outcome::crashed;
+    r.message = "the plugin's supervisor process ended without a report (" +
+                std::string(WIFSIGNALED(sup_status) ? strsignal(WTERMSIG(sup_status)) : "exited") + ")";
   } else if (WIFSIGNALED(status)) {
     r.outcome = Outcome::crashed;
     const int sig = WTERMSIG(status);

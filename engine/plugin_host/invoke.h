@@ -1,10 +1,24 @@
-// Calling a plugin, isolated: every invoke runs in a forked child process.
+// Calling a plugin, isolated: every invoke runs in forked child processes.
 //
-// The child (its own process group, dying with its parent) calls goap_plugin_invoke and sends
-// its logs, emitted values and the response back over a pipe. The parent waits up to a hard
-// deadline. A plugin that segfaults, aborts (an exception thrown through its noexcept entry
-// point ends in std::terminate), exits without answering or hangs costs only that child: the
-// outcome says which, and a hung child's whole process group is killed.
+// Two of them. The supervisor starts a session of its own (its pid is the session and process
+// group id), becomes a child subreaper (PR_SET_CHILD_SUBREAPER: every orphaned descendant, even
+// one that called setsid, becomes its child) and holds one end of a socket pair whose other end
+// only goap holds: the lifeline. Once goap has said go (after the journal recorded the session,
+// see `on_start`), it forks the worker, which dies with it (PR_SET_PDEATHSIG), calls
+// goap_plugin_invoke and sends its logs, emitted values and the response back over a pipe.
+//
+// The step is over when the supervisor says so, not at end of file on the pipe (a descendant
+// that inherited the pipe may hold it open for ever): when the worker exits, the supervisor
+// sends its wait status over the lifeline and exits. A worker that answered (exit 0) may leave a
+// daemon behind on purpose (a restart command starting a service); a worker that crashed or
+// exited without answering has every descendant killed first. When the lifeline closes (goap
+// gave up on a hung plugin, or goap itself died, even by kill -9), the supervisor kills every
+// descendant, setsid or not, waits until they are gone, and exits.
+//
+// What goap keeps is bounded: a record (log line, emitted value, answer) longer than 64 KiB is
+// cut there with a note of the bytes dropped, the logs kept in the result are the last 64 KiB,
+// emitted values at most 1 MiB, the child's stdout + stderr the last 16 KiB. Log lines are
+// handed to `on_log` as they arrive.
 //
 // Parameters: `check_params` compares `with:` names and values against what the plugin
 // declares (unknown names, missing required ones, values of the wrong type); `with_defaults`
@@ -12,6 +26,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,12 +71,30 @@ struct LogLine {
   std::string message;
 };
 
+// The process that carries out one invoke: its session id (the supervisor's pid) and the
+// supervisor's start time in clock ticks after boot (/proc/PID/stat field 22), which tells a
+// reused pid apart.
+struct StepProcess {
+  std::int64_t sid = 0;
+  std::int64_t start = 0;
+};
+
+// The start time of `pid` from /proc/PID/stat, 0 when there is no such process.
+std::int64_t process_start_time(std::int64_t pid);
+
+// What an interrupted invoke left behind (goap was killed, its supervisor too): every process
+// still in session `p.sid` gets SIGKILL, unless the session id now belongs to another process
+// (its leader runs with another start time). Gives a supervisor that is still cleaning up a
+// moment to finish first, and waits until the processes are gone. Returns how many it killed.
+int stop_step_process(const StepProcess& p);
+
 struct InvokeResult {
   Outcome outcome = Outcome::unavailable;
   int status = GOAP_FAILED;  // the plugin's own status, when it answered
   std::string message;       // the plugin's message, or what went wrong with the child
   std::vector<std::pair<std::string, std::string>> emitted;
-  std::vector<LogLine> logs;
+  std::vector<LogLine> logs;     // the last 64 KiB of them
+  std::size_t logs_dropped = 0;  // bytes of log left out of `logs` (all of it went to on_log)
   double ms = 0;
   [[nodiscard]] bool ok() const { return outcome == Outcome::ok; }
   // The first value emitted under `key`, or "".
@@ -73,6 +107,8 @@ struct Invocation {
   std::string action;  // the world's action (or sensor's fact), for messages
   std::vector<Param> params;
   std::chrono::milliseconds deadline{60'000};
+  // Called with the invoke's process before the plugin starts (the journal records it there).
+  std::function<void(const StepProcess&)> on_start;
 };
 
 // Runs the invoke in a child process. Log lines are also handed to `on_log` as they arrive.

@@ -42,17 +42,35 @@ bool valid_name(std::string_view s) {
 
 std::string str(const char* s) { return s ? s : ""; }
 
-// Why a file must not be loaded, or "" when it may be.
+// Why a file must not be loaded, or "" when it may be. The rule (plugin_host.h): nobody but
+// root and the user running goap can change the file or any directory on its real path.
 std::string unsafe_reason(const fs::path& file) {
   struct stat st {};
   if (stat(file.c_str(), &st) != 0) return "cannot stat the file";
   if (!S_ISREG(st.st_mode)) return "not a regular file";
   if (st.st_mode & S_IWOTH) return "the file is world-writable (anyone could replace the code goap runs); chmod o-w it";
-  if (st.st_uid != 0 && st.st_uid != geteuid())
+  if (st.st_mode & S_IWGRP)
+    return "the file is group-writable (every member of its group could replace the code goap runs); chmod g-w it";
+  const auto foreign = [](uid_t uid) { return uid != 0 && uid != geteuid(); };
+  if (foreign(st.st_uid))
     return "the file belongs to user " + std::to_string(st.st_uid) + ", not to root or to the user running goap";
-  struct stat dir {};
-  if (stat(file.parent_path().c_str(), &dir) == 0 && (dir.st_mode & S_IWOTH) && !(dir.st_mode & S_ISVTX))
-    return "its directory is world-writable (anyone could swap the file); chmod o-w " + file.parent_path().string();
+  std::error_code ec;
+  const fs::path real = fs::canonical(file, ec);
+  if (ec) return "cannot resolve its path: " + ec.message();
+  // Every directory up to /: one that others may write to without the sticky bit lets them
+  // rename what it holds, this file's folder included, and put their own in its place.
+  for (fs::path dir = real.parent_path();; dir = dir.parent_path()) {
+    struct stat d {};
+    if (stat(dir.c_str(), &d) != 0) return "cannot stat the directory " + dir.string();
+    const bool parent = dir == real.parent_path();
+    const std::string which = parent ? "its directory" : "its ancestor directory " + dir.string();
+    const char* who = (d.st_mode & S_IWOTH) ? "world-writable" : "group-writable";
+    if ((d.st_mode & (S_IWOTH | S_IWGRP)) && !(d.st_mode & S_ISVTX))
+      return which + " is " + who + " without the sticky bit (others could swap the file); chmod go-w " + dir.string();
+    if (foreign(d.st_uid))
+      return which + " belongs to user " + std::to_string(d.st_uid) + ", not to root or to the user running goap";
+    if (dir == dir.parent_path()) break;
+  }
   return {};
 }
 

@@ -8,9 +8,12 @@
 // In each directory, files named goap-plugin-<name>.so, there or one folder down
 // (build/plugins/<name>/goap-plugin-<name>.so).
 //
-// A plugin file is refused, with a Problem naming the file and the reason, when it is
-// world-writable, sits in a world-writable directory without the sticky bit, belongs to another
-// user than root or us, cannot be loaded, lacks one of the three symbols of goap_plugin.h,
+// A plugin file is refused, with a Problem naming the file and the reason, when someone other
+// than root and the user running goap could change it: the file is group- or world-writable or
+// belongs to another user, or a directory anywhere on its real path (symbolic links resolved,
+// up to /) belongs to another user or is group- or world-writable without the sticky bit (a
+// sticky directory such as /tmp is fine: others cannot rename what they do not own). Also when
+// it cannot be loaded, lacks one of the three symbols of goap_plugin.h,
 // speaks another API version, calls itself by another name than its file, or has the name of a
 // plugin already loaded. Problems are data: each command decides whether they matter.
 //

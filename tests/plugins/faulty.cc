@@ -7,6 +7,10 @@
 //   exit       calls exit(3) without answering
 //   lie        answers GOAP_OK and does nothing: its effects never appear
 //   flaky      fails until the file `counter` has `succeed_after` lines, adding one per call
+//   chatty     logs `bytes` bytes in 1 MiB lines, then one 8 MiB line, then succeeds
+//   linger     forks a copy that keeps the answer pipe open (its pid in `file`), succeeds at once
+//   escape     starts a descendant in a session of its own (setsid; its pid in `file`), then hangs
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -23,6 +27,8 @@ constexpr goap_param_info kParams[] = {
     {"timeout", "duration", "1s", "ignored by hang"},
     {"counter", "string", "", "flaky: a file that counts calls"},
     {"succeed_after", "int", "2", "flaky: the call that succeeds"},
+    {"bytes", "int", "0", "chatty: how much to log"},
+    {"file", "string", "", "linger, escape: where the descendant writes its pid"},
 };
 constexpr goap_action_info kActions[] = {
     {"segfault", "crash with SIGSEGV", kParams, std::size(kParams)},
@@ -31,6 +37,9 @@ constexpr goap_action_info kActions[] = {
     {"exit", "exit without answering", kParams, std::size(kParams)},
     {"lie", "claim success, do nothing", kParams, std::size(kParams)},
     {"flaky", "fail, then succeed", kParams, std::size(kParams)},
+    {"chatty", "log a lot, then succeed", kParams, std::size(kParams)},
+    {"linger", "leave a copy holding the answer pipe", kParams, std::size(kParams)},
+    {"escape", "leave a setsid descendant, then hang", kParams, std::size(kParams)},
 };
 constexpr goap_sensor_info kSensors[] = {
     {"segfault", "crash while sensing", "bool", kParams, std::size(kParams)},
@@ -66,6 +75,29 @@ extern "C" GOAP_PLUGIN_EXPORT std::int32_t goap_plugin_invoke(const goap_request
     for (;;) sleep(1000);
   if (kind == "throw") do_throw();
   if (kind == "exit") std::exit(3);
+  if (kind == "chatty") {
+    const long long total = std::atoll(c.str("bytes").c_str());
+    const std::string line(1 << 20, 'x');
+    for (long long sent = 0; sent < total; sent += static_cast<long long>(line.size())) c.log(GOAP_LOG_INFO, line);
+    c.log(GOAP_LOG_INFO, std::string(8 << 20, 'y'));
+  }
+  if (kind == "linger" || kind == "escape") {
+    const std::string file = c.str("file");
+    const pid_t child = fork();
+    if (child == 0) {
+      if (kind == "escape") {
+        setsid();
+        if (fork() != 0) _exit(0);
+      }
+      std::ofstream(file) << getpid() << "\n";
+      sleep(600);
+      _exit(0);
+    }
+    if (kind == "escape") {
+      for (int i = 0; i < 10000 && !std::ifstream(file); ++i) usleep(1000);
+      for (;;) sleep(1000);
+    }
+  }
   if (kind == "flaky") {
     const std::string path = c.str("counter");
     int lines = 0;

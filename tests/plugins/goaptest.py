@@ -37,6 +37,7 @@ class Env:
                          "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
                          "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"})
         self.popen = []
+        self.pids = []  # single processes a test started indirectly (read from pid files)
 
     def path(self, *parts):
         return os.path.join(self.dir, *parts)
@@ -95,6 +96,11 @@ class Env:
     def cleanup(self):
         for pidfile in glob.glob(os.path.join(self.dir, "**", "*.pid"), recursive=True):
             subprocess.run([PYTHON, SERVICE, "stop", "--pidfile", pidfile])
+        for pid in self.pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         for p in self.popen:
             try:
                 os.killpg(p.pid, signal.SIGKILL)

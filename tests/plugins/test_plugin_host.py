@@ -61,6 +61,33 @@ def test_world_writable_plugins_are_refused(env):
     os.chmod(d, 0o755)
 
 
+def test_group_writable_plugins_and_writable_ancestors_are_refused(env):
+    d = plugin_dir(env, "gw", [(FAULTY, "goap-plugin-faulty.so")])
+    so = os.path.join(d, "goap-plugin-faulty.so")
+    os.chmod(so, 0o775)
+    p = problems(env, d)
+    check(len(p) == 1 and p[0]["path"] == so and "the file is group-writable" in p[0]["message"], "file", p)
+    os.chmod(so, 0o755)
+    os.chmod(d, 0o775)
+    p = problems(env, d)
+    check(len(p) == 1 and "its directory is group-writable without the sticky bit" in p[0]["message"], "directory", p)
+    # A plugin one folder down in a world-writable directory: anyone could rename the folder.
+    top = env.path("shared")
+    os.makedirs(top)
+    os.chmod(d, 0o755)
+    os.rename(d, os.path.join(top, "gw"))
+    os.chmod(top, 0o777)
+    p = problems(env, top)
+    check(len(p) == 1 and f"its ancestor directory {top} is world-writable without the sticky bit" in p[0]["message"]
+          and f"chmod go-w {top}" in p[0]["message"], "ancestor", p)
+    p = problems(env, os.path.join(top, "gw"))
+    check(len(p) == 1 and f"ancestor directory {top}" in p[0]["message"], "ancestor, plugin dir below it", p)
+    os.chmod(top, 0o1777)  # sticky, like /tmp: others cannot rename what is ours
+    doc = json.loads(env.goap_run("plugins", "--json", "--plugin-dir", top).stdout)
+    check(doc["problems"] == [] and "faulty" in [x["name"] for x in doc["plugins"]], "sticky ancestor is fine", doc)
+    os.chmod(top, 0o755)
+
+
 def test_not_a_plugin_and_wrong_api_version_are_refused(env):
     d = plugin_dir(env, "bad", [(OLDAPI, "goap-plugin-oldapi.so"), (NOSYM, "goap-plugin-nosym.so")])
     p = {os.path.basename(x["path"]): x["message"] for x in problems(env, d)}
@@ -121,6 +148,7 @@ def test_check_works_without_any_plugin(env):
 
 if __name__ == "__main__":
     sys.exit(main([test_bundled_plugins_are_found_beside_the_binary, test_plugin_dir_and_goap_plugin_path,
-                   test_world_writable_plugins_are_refused, test_not_a_plugin_and_wrong_api_version_are_refused,
+                   test_world_writable_plugins_are_refused, test_group_writable_plugins_and_writable_ancestors_are_refused,
+                   test_not_a_plugin_and_wrong_api_version_are_refused,
                    test_duplicate_and_misnamed_plugins_are_refused, test_check_reports_unknown_plugins_and_parameters,
                    test_check_works_without_any_plugin], GOAP))
