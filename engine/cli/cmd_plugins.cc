@@ -1,10 +1,13 @@
 // `goap plugins`: what plugins goap finds, what they carry out and sense, and what it refused.
 // Also the plugin checks `goap check` runs over `run:` sections.
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "cli/plugin_support.h"
 #include "core/names.h"
+#include "exec/binding.h"
+#include "plugin_api/argv_guard.h"
 #include "plugin_host/invoke.h"
 
 namespace goap::cli {
@@ -35,6 +38,50 @@ void print_kind(const plugin_host::KindInfo& k, const char* what) {
     for (char& c : dflt)
       if (c == '\n') c = ' ';
     std::printf("    %-14s %-9s %-22s %s\n", p.name.c_str(), p.type.c_str(), dflt.c_str(), p.doc.c_str());
+  }
+}
+
+// A value as one line of a message: control bytes escaped.
+std::string shown(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\n') out += "\\n";
+    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) out += "\\x" + std::string(1, "0123456789abcdef"[(c >> 4) & 0xf]) + "0123456789abcdef"[c & 0xf];
+    else out += c;
+  }
+  return out;
+}
+
+// Templates in option positions (exec::in_option_position), filled with every object that can
+// bind them: each value that would be refused when the step runs is an error at its `with:` line.
+void check_option_positions(const model::World& world, const model::Action& a, const plugin_host::KindInfo& kind,
+                            core::Diagnostics& diags) {
+  constexpr std::size_t kMaxBindings = 10'000;  // per item; a world with more objects is checked in part
+  for (const auto& [name, v] : a.run->with) {
+    const plugin_host::ParamInfo* info = kind.param(name);
+    if (info == nullptr) continue;
+    for (std::size_t i = 0; i < v.items.size(); ++i) {
+      if (!exec::in_option_position(v, i, info->type)) continue;
+      std::vector<std::string> reported;
+      for (const exec::TemplateValue& tv : exec::template_values(v.items[i], world, a.params, kMaxBindings)) {
+        std::string what = plugin::check_value(info->type, tv.value);
+        if (what.empty() && info->type == "list" && !tv.value.empty() && tv.value[0] == '-')
+          what = "an argument, not an option (it starts with '-')";
+        if (what.empty() || std::find(reported.begin(), reported.end(), tv.value) != reported.end()) continue;
+        reported.push_back(tv.value);
+        std::string ground = a.name + "(";
+        for (std::size_t k = 0; k < tv.binding.size(); ++k) ground += (k ? ", " : "") + world.object(tv.binding[k]).name;
+        ground += ")";
+        auto& d = diags.error(v.loc, "action '" + a.name + "': '" + name + "'" +
+                                         (info->type == "list" ? " element " + std::to_string(i + 1) : std::string()) +
+                                         " would be '" + shown(tv.value) + "' for " + ground + ", which must be " + what);
+        if (info->type == "list")
+          d.hint("a template may not start an argv element with '-' unless the element comes after a literal \"--\"");
+        else
+          d.hint("'" + name + "' is a " + info->type + ": goap refuses such a value before the plugin runs");
+        if (reported.size() >= 5) break;
+      }
+    }
   }
 }
 
@@ -117,6 +164,7 @@ void check_runs(const model::World& world, const std::vector<std::string>& plugi
       auto& d = diags.error(at, "action '" + a.name + "': plugin " + issue.message);
       if (!issue.hint.empty()) d.hint(issue.hint);
     }
+    check_option_positions(world, a, *kind, diags);
   }
 }
 
