@@ -170,9 +170,8 @@ def test_a_user_or_host_that_would_be_an_ssh_option_runs_nothing(env):
 
 
 if __name__ == "__main__":
-    sshlab.skip_unless_available()
-    sys.exit(main([test_senses_down_then_restart_heals, test_restart_replaces_an_unhealthy_server,
+    sys.exit(main(sshlab.runnable([test_senses_down_then_restart_heals, test_restart_replaces_an_unhealthy_server,
                    test_a_model_that_never_appears_fails_and_is_given_up,
                    test_dry_run_shows_the_restart_argv_and_starts_nothing,
                    test_over_real_ssh_the_remote_shell_runs_exactly_the_argv,
-                   test_a_user_or_host_that_would_be_an_ssh_option_runs_nothing], sys.argv[1]))
+                   test_a_user_or_host_that_would_be_an_ssh_option_runs_nothing]), sys.argv[1]))
