@@ -54,25 +54,28 @@ std::string shown(const std::string& v) {
 
 // Templates in option positions (exec::in_option_position), filled with every object that can
 // bind them: each value that would be refused when the step runs is an error at its `with:` line.
-void check_option_positions(const model::World& world, const model::Action& a, const plugin_host::KindInfo& kind,
-                            core::Diagnostics& diags) {
+// `who` names the action or sensor in messages, `ground` prefixes the objects of a binding.
+void check_option_positions(const model::World& world, const std::string& who, const std::string& ground_name,
+                            const std::vector<model::Param>& params,
+                            const std::vector<std::pair<std::string, model::WithValue>>& with,
+                            const plugin_host::KindInfo& kind, core::Diagnostics& diags) {
   constexpr std::size_t kMaxBindings = 10'000;  // per item; a world with more objects is checked in part
-  for (const auto& [name, v] : a.run->with) {
+  for (const auto& [name, v] : with) {
     const plugin_host::ParamInfo* info = kind.param(name);
     if (info == nullptr) continue;
     for (std::size_t i = 0; i < v.items.size(); ++i) {
       if (!exec::in_option_position(v, i, info->type)) continue;
       std::vector<std::string> reported;
-      for (const exec::TemplateValue& tv : exec::template_values(v.items[i], world, a.params, kMaxBindings)) {
+      for (const exec::TemplateValue& tv : exec::template_values(v.items[i], world, params, kMaxBindings)) {
         std::string what = plugin::check_value(info->type, tv.value);
         if (what.empty() && info->type == "list" && !tv.value.empty() && tv.value[0] == '-')
           what = "an argument, not an option (it starts with '-')";
         if (what.empty() || std::find(reported.begin(), reported.end(), tv.value) != reported.end()) continue;
         reported.push_back(tv.value);
-        std::string ground = a.name + "(";
+        std::string ground = ground_name + "(";
         for (std::size_t k = 0; k < tv.binding.size(); ++k) ground += (k ? ", " : "") + world.object(tv.binding[k]).name;
         ground += ")";
-        auto& d = diags.error(v.loc, "action '" + a.name + "': '" + name + "'" +
+        auto& d = diags.error(v.loc, who + ": '" + name + "'" +
                                          (info->type == "list" ? " element " + std::to_string(i + 1) : std::string()) +
                                          " would be '" + shown(tv.value) + "' for " + ground + ", which must be " + what);
         if (info->type == "list")
@@ -128,7 +131,8 @@ int run_plugins(const PluginsOptions& o, const CommonOptions&) {
   return set.problems().empty() ? kOk : kInvalidInput;
 }
 
-void check_runs(const model::World& world, const std::vector<std::string>& plugin_dirs, core::Diagnostics& diags) {
+void check_runs(const model::World& world, const std::string& world_path, core::SourceManager& sm,
+                const std::vector<std::string>& plugin_dirs, core::Diagnostics& diags) {
   const auto set = load_plugins(plugin_dirs);
   if (set.plugins().empty()) {
     bool any_run = false;
@@ -164,7 +168,22 @@ void check_runs(const model::World& world, const std::vector<std::string>& plugi
       auto& d = diags.error(at, "action '" + a.name + "': plugin " + issue.message);
       if (!issue.hint.empty()) d.hint(issue.hint);
     }
-    check_option_positions(world, a, *kind, diags);
+    check_option_positions(world, "action '" + a.name + "'", a.name, a.params, a.run->with, *kind, diags);
+  }
+  // The sensors beside the world: the same templates, read from the same attributes.
+  const std::string sensors_path = load::default_sensors_path(world_path);
+  if (sensors_path.empty()) return;
+  core::Diagnostics ignored;  // load errors are check_file's to report
+  const auto specs = load::load_sensors(sensors_path, world, sm, ignored);
+  if (!specs) return;
+  for (const load::SensorSpec& sp : *specs) {
+    const plugin_host::LoadedPlugin* p = set.find(sp.plugin);
+    if (p == nullptr) continue;
+    const plugin_host::KindInfo* kind =
+        sp.sensor.empty() ? (p->info().sensors.empty() ? nullptr : &p->info().sensors.front()) : p->info().sensor(sp.sensor);
+    if (kind == nullptr) continue;
+    check_option_positions(world, "sensor '" + sp.text + "'", sp.text.substr(0, sp.text.find('(')), sp.params, sp.with,
+                           *kind, diags);
   }
 }
 

@@ -107,6 +107,15 @@ def refs(env, where):
 
 def test_hostile_remotes_and_branches_run_nothing_and_move_nothing(env):
     setup(env)
+    # The sensor reads the same attributes: check flags them there too, at the sensor's line.
+    text = env.read("repos.yaml")
+    env.write("repos.yaml", text.replace(f'branch: main}}', 'branch: "--upload-pack=x"}'))
+    c = env.goap_run("check", "repos.yaml", rc=3)
+    check("repos.sensors.yaml:" in c.stderr and "sensor 'repo_synced($r)': 'branch' would be '--upload-pack=x'" in c.stderr,
+          "the sensor's template is flagged", c.stderr)
+    s = env.goap_run("sense", "repos.yaml", rc=None)
+    check("'branch' must be" in s.stdout + s.stderr, "the sensor is refused", s.stdout, s.stderr)
+    env.write("repos.yaml", text)
     os.remove(env.path("repos.sensors.yaml"))
     commit(env, "other", "THEIRS", "theirs\n")
     env.sh("git", "-C", env.path("other"), "push", "--quiet", "origin", "main")
