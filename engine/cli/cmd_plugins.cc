@@ -63,6 +63,22 @@ void check_option_positions(const model::World& world, const std::string& who, c
   for (const auto& [name, v] : with) {
     const plugin_host::ParamInfo* info = kind.param(name);
     if (info == nullptr) continue;
+    // A hand-written ssh: whatever follows the destination is joined with spaces and parsed
+    // again by the remote shell, so goap cannot keep a template there one argument.
+    if (info->type == "list" && !v.items.empty() &&
+        (v.items[0] == "ssh" || (v.items[0].size() > 4 && v.items[0].compare(v.items[0].size() - 4, 4, "/ssh") == 0))) {
+      const bool templated = std::any_of(v.items.begin() + 1, v.items.end(),
+                                         [](const std::string& x) { return x.find("${") != std::string::npos; });
+      if (templated) {
+        const bool has_host = kind.param("host") != nullptr;
+        auto& d = diags.warning(v.loc, who + ": '" + name + "' runs ssh with templates: ssh joins the words after the "
+                                           "destination with spaces and the remote shell parses them again, so a value "
+                                           "can become shell text on the remote host");
+        d.hint(has_host ? "give '" + name + "' the remote argv alone and the host as 'host:' (with 'ssh_user:', ...): "
+                          "the plugin then sends one quoted command"
+                        : "use a plugin that runs commands over ssh itself, such as command with 'host:'");
+      }
+    }
     for (std::size_t i = 0; i < v.items.size(); ++i) {
       if (!exec::in_option_position(v, i, info->type)) continue;
       std::vector<std::string> reported;

@@ -97,7 +97,11 @@ def hostile_label(env):
     return "a b; touch " + env.path("pwned") + " $(touch " + env.path("pwned") + ") `id` 'q' \"dq\" *"
 
 
-def ssh_world(env, lab, user, argv, host="127.0.0.1", other=""):
+def ssh_with(lab):
+    return '        host: "${h.address}"\n        ssh_user: "${h.user}"\n' + lab.params()
+
+
+def ssh_world(env, lab, user, argv, host="127.0.0.1", other="", ssh_params=True):
     label = json.dumps(hostile_label(env))
     lines = json.dumps("one\ntouch " + env.path("pwned"))
     env.write("fleet.yaml", f"""kind: world
@@ -121,9 +125,7 @@ actions:
     run:
       plugin: command
       with:
-        host: "${{h.address}}"
-        ssh_user: "${{h.user}}"
-{lab.params()}        argv: {argv}
+{ssh_with(lab) if ssh_params else ""}        argv: {argv}
         timeout: 20s
 goals:
   done: {{priority: 1, want: [done(box)]}}
@@ -152,18 +154,23 @@ def test_a_value_that_would_be_an_ssh_option_runs_nothing(env):
     # the bundled actions used to do: a template starting an argv element.
     ssh_argv = json.dumps(["ssh", "-o", "BatchMode=yes", "-p", str(lab.port), "-i", lab.key, "-o",
                            "UserKnownHostsFile=" + lab.known_hosts, "-F", lab.config, "${h.other}@127.0.0.1", "record"])
-    for user, other, argv, host, param in [(hostile, "", "[record]", "127.0.0.1", "'ssh_user' must be"),
-                                           (lab.user, "", "[record]", f"-oProxyCommand=touch {pwned}", "'host' must be"),
-                                           (lab.user, hostile, ssh_argv, "", "'argv' element 12")]:
-        ssh_world(env, lab, user, argv, host=host, other=other)
+    # The hand-written one first, with no new parameter: today's goap runs its ProxyCommand.
+    for user, other, argv, host, param, ssh_params in [
+            (lab.user, hostile, ssh_argv, "", "'argv' element 12", False),
+            (hostile, "", "[record]", "127.0.0.1", "'ssh_user' must be", True),
+            (lab.user, "", "[record]", f"-oProxyCommand=touch {pwned}", "'host' must be", True)]:
+        ssh_world(env, lab, user, argv, host=host, other=other, ssh_params=ssh_params)
+        r = env.goap_run("run", "fleet.yaml", "--retries", "0", rc=None)
+        check(not os.path.exists(pwned), "a ProxyCommand ran on the goap host", r.stdout)
+        check(r.returncode != 0 and "cannot carry out act(box)" in r.stdout and param in r.stdout, "refused", r.stdout)
         c = env.goap_run("check", "fleet.yaml", rc=3)
         check("fleet.yaml:" in c.stderr and "would be '-oProxyCommand" in c.stderr, "check flags it", c.stderr)
-        r = env.goap_run("run", "fleet.yaml", "--retries", "0", rc=None)
-        check(r.returncode != 0 and "cannot carry out act(box)" in r.stdout and param in r.stdout, "refused", r.stdout)
-    check(lab.calls() == [] and not os.path.exists(pwned), "nothing ran", json.dumps(lab.calls()))
+    check(lab.calls() == [], "nothing ran remotely", json.dumps(lab.calls()))
     # The same hand-written argv with an ordinary user does reach the server: the refusal above
-    # is what stopped it.
-    ssh_world(env, lab, lab.user, ssh_argv, host="", other=lab.user)
+    # is what stopped it. check warns that its remote words would be parsed by a shell.
+    ssh_world(env, lab, lab.user, ssh_argv, host="", other=lab.user, ssh_params=False)
+    c = env.goap_run("check", "fleet.yaml")
+    check("warning: action 'act': 'argv' runs ssh with templates" in c.stderr, "a hand-written ssh is warned about", c.stderr)
     env.goap_run("run", "fleet.yaml")
     check(lab.calls() == [["record"]], "the control case ran", json.dumps(lab.calls()), lab.log())
 
