@@ -1,5 +1,8 @@
 #include "plugin_api/argv_guard.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "plugin_api/plugin.h"
@@ -51,6 +54,18 @@ std::string check_ssh_option_file(std::string_view v) {
   for (char c : v)
     if (is_control(c) || c == ' ' || c == '"' || c == '\'')
       return "a file name without spaces, quotes or control characters";
+  return {};
+}
+
+// An ssh config file can run commands (ProxyCommand, LocalCommand, Match exec), so the world
+// may only name one that is as trusted as ~/.ssh/config: a regular file of root or this user
+// that no one else can write. "none" and /dev/null read no config.
+std::string check_ssh_config(const std::string& path) {
+  if (path == "none" || path == "/dev/null") return {};
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return "an existing regular file";
+  if (st.st_uid != 0 && st.st_uid != geteuid()) return "a file owned by root or by the user running goap";
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) return "a file only its owner can write (it can run commands)";
   return {};
 }
 
@@ -184,7 +199,11 @@ std::vector<std::string> ssh_argv(const SshTarget& t, const std::vector<std::str
       throw BadRequest("'" + names.known_hosts + "' must be " + what + ", not '" + printable(t.known_hosts) + "'");
     argv.insert(argv.end(), {"-o", "UserKnownHostsFile=" + t.known_hosts});
   }
-  if (!t.config.empty()) argv.insert(argv.end(), {"-F", t.config});
+  if (!t.config.empty()) {
+    if (const std::string what = check_ssh_config(t.config); !what.empty())
+      throw BadRequest("'" + names.config + "' must be " + what + ", not '" + printable(t.config) + "'");
+    argv.insert(argv.end(), {"-F", t.config});
+  }
   argv.push_back("--");
   argv.push_back(t.user.empty() ? t.host : t.user + "@" + t.host);
   argv.push_back(remote_command(remote_argv));

@@ -57,7 +57,9 @@ struct SshTarget {
   long long port = 0;       // 0: ssh's default
   std::string identity;     // -i FILE, empty: none
   std::string known_hosts;  // -o UserKnownHostsFile=FILE, empty: ssh's default
-  std::string config;       // -F FILE, empty: ssh's default (~/.ssh/config)
+  std::string config;       // -F FILE, empty: ssh's default (~/.ssh/config); "none": no config.
+                            // It can run commands, so it must be a regular file of root or this
+                            // user that no one else can write (or "none", /dev/null)
 };
 
 // ssh -o BatchMode=yes -o ConnectTimeout=10 [-p PORT] [-i FILE] [-o UserKnownHostsFile=FILE]

@@ -1,7 +1,10 @@
 // Values in option positions and commands sent over ssh (argv_guard.h). The quoting is proven
 // against a real /bin/sh, which is what sshd hands the remote command to.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <fstream>
 
 #include <string>
 #include <vector>
@@ -119,4 +122,31 @@ TEST_CASE("ssh_argv: fixed options, '--', a checked destination, one quoted comm
   t.known_hosts = "";
   t.port = 70000;
   CHECK_THROWS_AS(ssh_argv(t, {"id"}), BadRequest);
+}
+
+TEST_CASE("an ssh config file must be as trusted as ~/.ssh/config: it can run commands") {
+  char dir[] = "/tmp/goap-ssh-config-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  const std::string cfg = std::string(dir) + "/config";
+  std::ofstream(cfg) << "Host lab\n  ProxyCommand touch /tmp/x\n";
+  SshTarget t;
+  t.host = "lab";
+  t.config = cfg;
+  chmod(cfg.c_str(), 0666);
+  CHECK_THROWS_WITH_AS(ssh_argv(t, {"id"}), doctest::Contains("'ssh_config' must be a file only its owner can write"),
+                       BadRequest);
+  chmod(cfg.c_str(), 0620);
+  CHECK_THROWS_AS(ssh_argv(t, {"id"}), BadRequest);
+  chmod(cfg.c_str(), 0600);
+  CHECK(ssh_argv(t, {"id"})[5] == "-F");
+  t.config = dir;  // a directory
+  CHECK_THROWS_WITH_AS(ssh_argv(t, {"id"}), doctest::Contains("an existing regular file"), BadRequest);
+  t.config = std::string(dir) + "/missing";
+  CHECK_THROWS_AS(ssh_argv(t, {"id"}), BadRequest);
+  for (const char* none : {"none", "/dev/null"}) {
+    t.config = none;
+    CHECK(ssh_argv(t, {"id"})[6] == none);
+  }
+  unlink(cfg.c_str());
+  rmdir(dir);
 }

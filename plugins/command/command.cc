@@ -17,7 +17,7 @@
       {"ssh_port", "int", "0", "ssh's port; 0: ssh's default"},                                          \
       {"ssh_identity", "string", "", "ssh's identity file (-i); empty: ssh's default"},                   \
       {"ssh_known_hosts", "string", "", "ssh's known-hosts file (UserKnownHostsFile); empty: ssh's default"}, \
-      {"ssh_config", "string", "", "ssh's config file (-F); empty: ~/.ssh/config"},
+      {"ssh_config", "string", "", "ssh's config file (-F): yours or root's, writable by no one else; none: no config; empty: ~/.ssh/config"},
 
 namespace {
 

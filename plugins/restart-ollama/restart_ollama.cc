@@ -31,7 +31,7 @@ constexpr goap_param_info kActParams[] = {
     {"ssh_port", "int", "0", "ssh's port; 0: ssh's default"},
     {"ssh_identity", "string", "", "ssh's identity file (-i); empty: ssh's default"},
     {"ssh_known_hosts", "string", "", "ssh's known-hosts file (UserKnownHostsFile); empty: ssh's default"},
-    {"ssh_config", "string", "", "ssh's config file (-F); empty: ~/.ssh/config"},
+    {"ssh_config", "string", "", "ssh's config file (-F): yours or root's, writable by no one else; none: no config; empty: ~/.ssh/config"},
     {"unit", "string", "ollama", "the systemd unit of the default restart command"},
     {"restart", "list", "", "the restart command as an argv; default: systemctl restart <unit> (over ssh for a remote host)"},
     {"probe", "url", nullptr, "Ollama's /api/tags, e.g. http://${h.address}:11434/api/tags"},

@@ -66,6 +66,7 @@ class SshLab:
             f.write(f"[127.0.0.1]:{self.port},[lab]:{self.port} {pub}\n")
         with open(self.config, "w") as f:
             f.write("Host lab\n  HostName 127.0.0.1\n")
+        os.chmod(self.config, 0o600)  # the plugins refuse a config file others could write
         with open(os.path.join(self.dir, "sshd_config"), "w") as f:
             f.write(f"""Port {self.port}
 ListenAddress 127.0.0.1
