@@ -170,13 +170,30 @@ std::string shell_quote(std::string_view word) {
   return out;
 }
 
+// A word the shell reads as itself: only characters without meaning to it. The first word
+// stands where the shell also reads assignments (A=b) and reserved words (if, !, {), so it
+// may not hold '=' or be one.
+bool bare_word(std::string_view w, bool first) {
+  static constexpr std::string_view reserved[] = {"case", "do", "done", "elif", "else", "esac", "fi", "for",
+                                                  "function", "if", "in", "select", "then", "time", "until", "while"};
+  if (w.empty()) return false;
+  for (char c : w)
+    if (!is_alnum(c) && std::string_view("_./:@%+,-").find(c) == std::string_view::npos && (first || c != '='))
+      return false;
+  if (first)
+    for (std::string_view r : reserved)
+      if (w == r) return false;
+  return true;
+}
+
 std::string remote_command(const std::vector<std::string>& argv) {
   if (argv.empty()) throw BadRequest("the remote command is empty");
   std::string out;
   for (const std::string& w : argv) {
     if (w.find('\0') != std::string::npos) throw BadRequest("a word of the remote command holds a NUL byte");
-    if (!out.empty()) out += ' ';
-    out += shell_quote(w);
+    const bool first = out.empty();
+    if (!first) out += ' ';
+    out += bare_word(w, first) ? w : shell_quote(w);
   }
   return out;
 }

@@ -8,8 +8,8 @@
 //     whitespace or control characters: check_user, check_host, check_ref, check_remote.
 //     check_value applies them by parameter type ("user", "host", "ref", "remote"), which is how
 //     the host checks `with:` values before a call and how `goap check` checks templates.
-//   - A command run over ssh is sent as ONE string (remote_command) in which every word is
-//     single-quoted for a POSIX shell, because sshd hands that string to the user's login shell
+//   - A command run over ssh is sent as ONE string (remote_command) in which every word that
+//     needs it is single-quoted for a POSIX shell, because sshd hands that string to the user's login shell
 //     to parse again: the remote side then sees exactly the argv the dry run shows.
 //   - ssh_argv builds the whole ssh call: fixed options first, `--`, the checked destination,
 //     then the quoted command (ssh reads everything after the destination as the command).
@@ -47,8 +47,10 @@ bool is_option_position_type(std::string_view type);
 
 // One word for a POSIX shell: always single-quoted, each ' written as '\''.
 std::string shell_quote(std::string_view word);
-// The argv as one POSIX shell command line: every word shell_quote'd, joined by spaces.
-// Throws BadRequest when it is empty or a word holds a NUL byte.
+// The argv as one POSIX shell command line, joined by spaces: every word shell_quote'd unless
+// it holds only characters the shell reads as themselves (letters, digits, _ . / : @ % + , -,
+// and '=' after the first word; the first word is never a reserved word), so a dry run stays
+// readable. Throws BadRequest when it is empty or a word holds a NUL byte.
 std::string remote_command(const std::vector<std::string>& argv);
 
 struct SshTarget {

@@ -88,6 +88,15 @@ TEST_CASE("a remote command reaches a POSIX shell as exactly its argv") {
   CHECK(r.output == want);
   CHECK(access(marker.c_str(), F_OK) != 0);
   rmdir(dir);
+  // Plain words stay readable; the first word is never an assignment or a reserved word.
+  CHECK(remote_command({"systemctl", "restart", "--", "a@b.service", "--x=1"}) == "systemctl restart -- a@b.service --x=1");
+  CHECK(remote_command({"A=b", "c=d"}) == "'A=b' c=d");
+  CHECK(remote_command({"if", "then"}) == "'if' then");
+  CHECK(remote_command({"x", "", "~", "#"}) == "x '' '~' '#'");
+  for (const std::vector<std::string>& argv : {std::vector<std::string>{"if"}, std::vector<std::string>{"A=b"}}) {
+    const ProcessResult nf = run_process({"/bin/sh", "-c", remote_command(argv)}, ProcessOptions{});
+    CHECK(nf.exit_code == 127);  // looked up as a command, not read as syntax or an assignment
+  }
   CHECK_THROWS_AS(remote_command({}), BadRequest);
   CHECK_THROWS_AS(remote_command({std::string("a\0b", 3)}), BadRequest);
 }
@@ -102,13 +111,13 @@ TEST_CASE("ssh_argv: fixed options, '--', a checked destination, one quoted comm
   CHECK(ssh_argv(t, {"systemctl", "restart", "--", "ollama; touch /tmp/y"}) ==
         std::vector<std::string>{"ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-p", "2222", "-i",
                                  "-weird key", "-o", "UserKnownHostsFile=/tmp/kh", "--", "root@10.0.0.5",
-                                 "'systemctl' 'restart' '--' 'ollama; touch /tmp/y'"});
+                                 "systemctl restart -- 'ollama; touch /tmp/y'"});
   t.user = "";
   t.port = 0;
   t.identity = "";
   t.known_hosts = "";
   CHECK(ssh_argv(t, {"id"}) == std::vector<std::string>{"ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "--",
-                                                       "10.0.0.5", "'id'"});
+                                                       "10.0.0.5", "id"});
   t.user = "-oProxyCommand=touch /tmp/x;";
   CHECK_THROWS_WITH_AS(ssh_argv(t, {"id"}), doctest::Contains("'ssh_user' must be a user name"), BadRequest);
   t.user = "root";

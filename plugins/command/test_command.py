@@ -3,6 +3,7 @@
 process group, expected exit statuses, output sensors.   usage: test_command.py GOAP"""
 import json
 import os
+import shlex
 import sys
 import time
 
@@ -138,9 +139,12 @@ def test_over_ssh_the_remote_side_gets_exactly_the_argv(env):
     ssh_world(env, lab, lab.user, '[record, "${h.label}", "${h.lines}", "", " sp ", "--", "${h.dash}", "$$HOME"]')
     env.goap_run("check", "fleet.yaml")
     dry = env.goap_run("run", "fleet.yaml", "--dry-run").stdout
-    check(f"-- {lab.user}@127.0.0.1 " in dry and "'record'" in dry, "the dry run shows ssh and the quoted command", dry)
-    env.goap_run("run", "fleet.yaml")
     want = ["record", hostile_label(env), "one\ntouch " + env.path("pwned"), "", " sp ", "--", "--not-an-option", "$HOME"]
+    shown = shlex.split(dry[dry.index("$ ssh ") + 2:dry.index("\ndry run: nothing")])  # a value spans two lines
+    check(shown[-3:-1] == ["--", f"{lab.user}@127.0.0.1"], "options, --, the destination", dry)
+    check(shlex.split(shown[-1]) == want, "the dry run shows the one quoted remote command", dry)
+    check(lab.calls() == [], "a dry run runs nothing")
+    env.goap_run("run", "fleet.yaml")
     check(lab.calls() == [want], "the remote program got exactly the argv", json.dumps(lab.calls()), lab.log())
     check(not os.path.exists(env.path("pwned")), "no remote shell parsed a value")
 
