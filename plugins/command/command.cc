@@ -46,7 +46,7 @@ constexpr goap_sensor_info kSensors[] = {
     {"command", "Run one argv; the fact is whether it exits as expected, or its output", "bool", kSenseParams,
      std::size(kSenseParams)},
 };
-constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "command", "1.0.0",
+constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "command", "1.1.0",
                                     "Runs commands given as argv arrays: no shell, a timeout, expected exit statuses",
                                     kActions, std::size(kActions), kSensors, std::size(kSensors)};
 

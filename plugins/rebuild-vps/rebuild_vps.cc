@@ -54,7 +54,7 @@ constexpr goap_sensor_info kSensors[] = {
     {"healthy", "Whether the host's health URL answers 200 (or its SSH port accepts connections)", "bool", kSenseParams,
      std::size(kSenseParams)},
 };
-constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "rebuild-vps", "1.0.0",
+constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "rebuild-vps", "1.1.0",
                                     "Re-provisions a host with a command and waits for it to become healthy", kActions,
                                     std::size(kActions), kSensors, std::size(kSensors)};
 

@@ -51,7 +51,7 @@ constexpr goap_sensor_info kSensors[] = {
     {"api-ok", "Whether GET /api/tags answers 200 with a model list", "bool", kSenseParams, std::size(kSenseParams)},
     {"model-present", "Whether /api/tags lists `model`", "bool", kSenseParams, std::size(kSenseParams)},
 };
-constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "restart-ollama", "1.0.0",
+constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "restart-ollama", "1.1.0",
                                     "Restarts Ollama and waits for its HTTP API; senses API health and models",
                                     kActions, std::size(kActions), kSensors, std::size(kSensors)};
 

@@ -50,7 +50,7 @@ constexpr goap_sensor_info kSensors[] = {
     {"in-sync", "Whether the branch has the same commit locally and on the remote(s)", "bool", kSenseParams,
      std::size(kSenseParams)},
 };
-constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "sync-repo", "1.0.0",
+constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "sync-repo", "1.1.0",
                                     "Keeps a git repository and its remotes on the same commit, with git", kActions,
                                     std::size(kActions), kSensors, std::size(kSensors)};
 
