@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """restart-ollama against a real HTTP server on 127.0.0.1 that answers /api/tags the way Ollama
 does; the restart command (re)starts that server.   usage: test_restart_ollama.py GOAP"""
-import getpass
 import json
 import os
+import pwd
 import shlex
 import sys
 
@@ -153,7 +153,7 @@ def test_a_user_or_host_that_would_be_an_option_runs_nothing(env):
     # No ssh parameters and no server: a ProxyCommand that got through would run here, at once,
     # before any connection (that is the hole this reproduces).
     marker = env.path("pwned")
-    me = getpass.getuser()
+    me = pwd.getpwuid(os.geteuid()).pw_name
     for user, host, param in [(f"-oProxyCommand=touch {marker};", "lab", "ssh_user"),
                               (me, f"-oProxyCommand=touch {marker}", "host"),
                               (f"root@lab -oProxyCommand=touch {marker}", "lab", "ssh_user"),

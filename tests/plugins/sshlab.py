@@ -9,9 +9,9 @@ for remote programs (systemctl, ...) into lab.bin. The client side is strict: th
 host key is the only entry of its known-hosts file, and `-F <lab>/ssh_config` keeps ~/.ssh out.
 That config maps the host name `lab` to 127.0.0.1, for plugins that treat 127.0.0.1 as local.
 """
-import getpass
 import json
 import os
+import pwd
 import shutil
 import socket
 import stat
@@ -51,7 +51,7 @@ class SshLab:
         self.dir = env.path("sshlab")
         self.bin = os.path.join(self.dir, "bin")
         os.makedirs(self.bin)
-        self.user = getpass.getuser()
+        self.user = pwd.getpwuid(os.geteuid()).pw_name  # who sshd lets in: the effective user
         self.port = free_port()
         self.key = os.path.join(self.dir, "user_key")
         self.known_hosts = os.path.join(self.dir, "known_hosts")
