@@ -41,17 +41,6 @@ void print_kind(const plugin_host::KindInfo& k, const char* what) {
   }
 }
 
-// A value as one line of a message: control bytes escaped.
-std::string shown(const std::string& v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\n') out += "\\n";
-    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) out += "\\x" + std::string(1, "0123456789abcdef"[(c >> 4) & 0xf]) + "0123456789abcdef"[c & 0xf];
-    else out += c;
-  }
-  return out;
-}
-
 // Templates in option positions (exec::in_option_position), filled with every object that can
 // bind them: each value that would be refused when the step runs is an error at its `with:` line.
 // `who` names the action or sensor in messages, `ground` prefixes the objects of a binding.
@@ -93,7 +82,7 @@ void check_option_positions(const model::World& world, const std::string& who, c
         ground += ")";
         auto& d = diags.error(v.loc, who + ": '" + name + "'" +
                                          (info->type == "list" ? " element " + std::to_string(i + 1) : std::string()) +
-                                         " would be '" + shown(tv.value) + "' for " + ground + ", which must be " + what);
+                                         " would be '" + plugin::printable(tv.value) + "' for " + ground + ", which must be " + what);
         if (info->type == "list")
           d.hint("a template may not start an argv element with '-' unless the element comes after a literal \"--\"");
         else

@@ -91,7 +91,7 @@ std::vector<plugin_host::ParamIssue> argv_option_issues(const std::vector<std::p
       if (in_option_position(with[w].second, i, info->type) && !items[i].empty() && items[i][0] == '-') {
         out.push_back({with[w].first,
                        "'" + with[w].first + "' element " + std::to_string(i + 1) + " ('" + with[w].second.items[i] +
-                           "') would be '" + items[i] + "', which the program would read as an option",
+                           "') would be '" + plugin::printable(items[i]) + "', which the program would read as an option",
                        "a template may not start an argv element with '-' unless the element comes after a literal \"--\""});
         break;
       }

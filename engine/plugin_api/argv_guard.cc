@@ -20,7 +20,8 @@ bool has_control(std::string_view v) {
   return false;
 }
 
-// The value as it may be shown in a one-line message: control bytes escaped, long ones cut.
+}  // namespace
+
 std::string printable(std::string_view v) {
   std::string out;
   for (char c : v.substr(0, 120)) {
@@ -38,6 +39,8 @@ std::string printable(std::string_view v) {
   if (v.size() > 120) out += "...";
   return out;
 }
+
+namespace {
 
 bool ipv6_literal(std::string_view v) {
   int colons = 0;

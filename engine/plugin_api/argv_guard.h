@@ -75,6 +75,10 @@ struct SshParamNames {
 std::vector<std::string> ssh_argv(const SshTarget& target, const std::vector<std::string>& remote_argv,
                                   const SshParamNames& names = {});
 
+// A value as it may be shown in a one-line message: control bytes escaped (\n, \x1b), cut
+// after 120 bytes.
+std::string printable(std::string_view v);
+
 // Throws BadRequest "'<param>' must be <what>, not '<value>'" when check_value(type, value) fails.
 void require_value(std::string_view param, std::string_view type, std::string_view value);
 

@@ -159,3 +159,8 @@ TEST_CASE("an ssh config file must be as trusted as ~/.ssh/config: it can run co
   unlink(cfg.c_str());
   rmdir(dir);
 }
+
+TEST_CASE("values in messages stay on one line and cannot drive the terminal") {
+  CHECK(printable("a\nb\r\tc\x1b[2J") == "a\\nb\\r\\tc\\x1b[2J");
+  CHECK(printable(std::string(200, 'x')) == std::string(120, 'x') + "...");
+}
