@@ -28,10 +28,11 @@ PACKAGES=(
   g++ clang libclang-rt-14-dev python3 git
 )
 # What a few end-to-end tests drive, installed without recommends: headless Chromium (the HTML
-# report and Mermaid tests) and Node with npm (ajv-cli and mermaid, which those tests fetch with
+# report and Mermaid tests), OpenSSH (the plugins' ssh tests start their own sshd on 127.0.0.1)
+# and Node with npm (ajv-cli and mermaid, which those tests fetch with
 # `npm ci` from committed lock files). Node counts as present when the `node` and `npm` commands
 # exist: a NodeSource nodejs bundles npm and conflicts with Debian's npm package.
-TEST_PACKAGES=(chromium)
+TEST_PACKAGES=(chromium openssh-server openssh-client)
 NODE_PACKAGES=(nodejs npm)
 
 say() { printf 'setup: %s\n' "$*"; }

@@ -18,7 +18,7 @@ int run_check(const CheckOptions& o, const CommonOptions& common) {
     core::Diagnostics one;
     auto world = load::check_file(f, sm, one, load::LoadOptions{common.allow_outside});
     if (world) model::lint_world(*world, one);
-    if (world && !o.no_plugins) check_runs(*world, o.plugin_dirs, one);
+    if (world && !o.no_plugins) check_runs(*world, f, sm, o.plugin_dirs, one);
     one.sort();
     diags.append(one);
   }

@@ -1,10 +1,13 @@
 // `goap plugins`: what plugins goap finds, what they carry out and sense, and what it refused.
 // Also the plugin checks `goap check` runs over `run:` sections.
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "cli/plugin_support.h"
 #include "core/names.h"
+#include "exec/binding.h"
+#include "plugin_api/argv_guard.h"
 #include "plugin_host/invoke.h"
 
 namespace goap::cli {
@@ -35,6 +38,58 @@ void print_kind(const plugin_host::KindInfo& k, const char* what) {
     for (char& c : dflt)
       if (c == '\n') c = ' ';
     std::printf("    %-14s %-9s %-22s %s\n", p.name.c_str(), p.type.c_str(), dflt.c_str(), p.doc.c_str());
+  }
+}
+
+// Templates in option positions (exec::in_option_position), filled with every object that can
+// bind them: each value that would be refused when the step runs is an error at its `with:` line.
+// `who` names the action or sensor in messages, `ground` prefixes the objects of a binding.
+void check_option_positions(const model::World& world, const std::string& who, const std::string& ground_name,
+                            const std::vector<model::Param>& params,
+                            const std::vector<std::pair<std::string, model::WithValue>>& with,
+                            const plugin_host::KindInfo& kind, core::Diagnostics& diags) {
+  constexpr std::size_t kMaxBindings = 10'000;  // per item; a world with more objects is checked in part
+  for (const auto& [name, v] : with) {
+    const plugin_host::ParamInfo* info = kind.param(name);
+    if (info == nullptr) continue;
+    // A hand-written ssh: whatever follows the destination is joined with spaces and parsed
+    // again by the remote shell, so goap cannot keep a template there one argument.
+    if (info->type == "list" && !v.items.empty() &&
+        (v.items[0] == "ssh" || (v.items[0].size() > 4 && v.items[0].compare(v.items[0].size() - 4, 4, "/ssh") == 0))) {
+      const bool templated = std::any_of(v.items.begin() + 1, v.items.end(),
+                                         [](const std::string& x) { return x.find("${") != std::string::npos; });
+      if (templated) {
+        const bool has_host = kind.param("host") != nullptr;
+        auto& d = diags.warning(v.loc, who + ": '" + name + "' runs ssh with templates: ssh joins the words after the "
+                                           "destination with spaces and the remote shell parses them again, so a value "
+                                           "can become shell text on the remote host");
+        d.hint(has_host ? "give '" + name + "' the remote argv alone and the host as 'host:' (with 'ssh_user:', ...): "
+                          "the plugin then sends one quoted command"
+                        : "use a plugin that runs commands over ssh itself, such as command with 'host:'");
+      }
+    }
+    for (std::size_t i = 0; i < v.items.size(); ++i) {
+      if (!exec::in_option_position(v, i, info->type)) continue;
+      std::vector<std::string> reported;
+      for (const exec::TemplateValue& tv : exec::template_values(v.items[i], world, params, kMaxBindings)) {
+        std::string what = plugin::check_value(info->type, tv.value);
+        if (what.empty() && info->type == "list" && !tv.value.empty() && tv.value[0] == '-')
+          what = "an argument, not an option (it starts with '-')";
+        if (what.empty() || std::find(reported.begin(), reported.end(), tv.value) != reported.end()) continue;
+        reported.push_back(tv.value);
+        std::string ground = ground_name + "(";
+        for (std::size_t k = 0; k < tv.binding.size(); ++k) ground += (k ? ", " : "") + world.object(tv.binding[k]).name;
+        ground += ")";
+        auto& d = diags.error(v.loc, who + ": '" + name + "'" +
+                                         (info->type == "list" ? " element " + std::to_string(i + 1) : std::string()) +
+                                         " would be '" + plugin::printable(tv.value) + "' for " + ground + ", which must be " + what);
+        if (info->type == "list")
+          d.hint("a template may not start an argv element with '-' unless the element comes after a literal \"--\"");
+        else
+          d.hint("'" + name + "' is a " + info->type + ": goap refuses such a value before the plugin runs");
+        if (reported.size() >= 5) break;
+      }
+    }
   }
 }
 
@@ -81,7 +136,8 @@ int run_plugins(const PluginsOptions& o, const CommonOptions&) {
   return set.problems().empty() ? kOk : kInvalidInput;
 }
 
-void check_runs(const model::World& world, const std::vector<std::string>& plugin_dirs, core::Diagnostics& diags) {
+void check_runs(const model::World& world, const std::string& world_path, core::SourceManager& sm,
+                const std::vector<std::string>& plugin_dirs, core::Diagnostics& diags) {
   const auto set = load_plugins(plugin_dirs);
   if (set.plugins().empty()) {
     bool any_run = false;
@@ -117,6 +173,22 @@ void check_runs(const model::World& world, const std::vector<std::string>& plugi
       auto& d = diags.error(at, "action '" + a.name + "': plugin " + issue.message);
       if (!issue.hint.empty()) d.hint(issue.hint);
     }
+    check_option_positions(world, "action '" + a.name + "'", a.name, a.params, a.run->with, *kind, diags);
+  }
+  // The sensors beside the world: the same templates, read from the same attributes.
+  const std::string sensors_path = load::default_sensors_path(world_path);
+  if (sensors_path.empty()) return;
+  core::Diagnostics ignored;  // load errors are check_file's to report
+  const auto specs = load::load_sensors(sensors_path, world, sm, ignored);
+  if (!specs) return;
+  for (const load::SensorSpec& sp : *specs) {
+    const plugin_host::LoadedPlugin* p = set.find(sp.plugin);
+    if (p == nullptr) continue;
+    const plugin_host::KindInfo* kind =
+        sp.sensor.empty() ? (p->info().sensors.empty() ? nullptr : &p->info().sensors.front()) : p->info().sensor(sp.sensor);
+    if (kind == nullptr) continue;
+    check_option_positions(world, "sensor '" + sp.text + "'", sp.text.substr(0, sp.text.find('(')), sp.params, sp.with,
+                           *kind, diags);
   }
 }
 

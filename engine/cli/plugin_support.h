@@ -21,8 +21,12 @@ plugin_host::PluginSet load_plugins(const std::vector<std::string>& plugin_dirs,
 
 // `goap check`: a `run:` naming an unknown plugin, or passing a parameter its plugin does not
 // take (or lacking a required one), is an error located at the `run:` / the parameter.
-// With no plugin found at all nothing is checked and a note says so on stderr.
-void check_runs(const model::World& world, const std::vector<std::string>& plugin_dirs, core::Diagnostics& diags);
+// Templates in option positions (an ssh user or host, a git ref or remote, an argv element that
+// starts with a template) are filled with every object that can bind them, in the world's
+// actions and in the sensors file beside `world_path`; each value goap would refuse is an error
+// at its `with:` line. With no plugin found at all nothing is checked and a note says so on stderr.
+void check_runs(const model::World& world, const std::string& world_path, core::SourceManager& sm,
+                const std::vector<std::string>& plugin_dirs, core::Diagnostics& diags);
 
 // The world's sensors: --sensors files, else <world>.sensors.yaml beside it. Diagnostics are
 // printed; nullopt on errors. An empty list when the world has no sensors file.

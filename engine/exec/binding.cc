@@ -1,5 +1,7 @@
 #include "exec/binding.h"
 
+#include "plugin_api/argv_guard.h"
+
 namespace goap::exec {
 
 std::optional<std::string> expand(const std::string& text, const model::World& world,
@@ -63,6 +65,66 @@ std::optional<std::vector<plugin_host::Param>> bind_with(const std::vector<std::
       p.items.push_back(std::move(*v));
     }
     out.push_back(std::move(p));
+  }
+  return out;
+}
+
+bool in_option_position(const model::WithValue& value, std::size_t item, const std::string& type) {
+  if (item >= value.items.size()) return false;
+  const std::string& text = value.items[item];
+  if (plugin::is_option_position_type(type)) return text.find("${") != std::string::npos;
+  if (type != "list" || text.rfind("${", 0) != 0) return false;
+  for (std::size_t i = 0; i < item; ++i)
+    if (value.items[i] == "--") return false;
+  return true;
+}
+
+std::vector<plugin_host::ParamIssue> argv_option_issues(const std::vector<std::pair<std::string, model::WithValue>>& with,
+                                                        const std::vector<plugin_host::Param>& bound,
+                                                        const plugin_host::KindInfo& kind) {
+  std::vector<plugin_host::ParamIssue> out;
+  for (std::size_t w = 0; w < with.size() && w < bound.size(); ++w) {
+    const plugin_host::ParamInfo* info = kind.param(with[w].first);
+    if (info == nullptr || info->type != "list") continue;
+    const auto& items = bound[w].items;
+    for (std::size_t i = 0; i < items.size(); ++i)
+      if (in_option_position(with[w].second, i, info->type) && !items[i].empty() && items[i][0] == '-') {
+        out.push_back({with[w].first,
+                       "'" + with[w].first + "' element " + std::to_string(i + 1) + " ('" + with[w].second.items[i] +
+                           "') would be '" + plugin::printable(items[i]) + "', which the program would read as an option",
+                       "a template may not start an argv element with '-' unless the element comes after a literal \"--\""});
+        break;
+      }
+  }
+  return out;
+}
+
+std::vector<TemplateValue> template_values(const std::string& text, const model::World& world,
+                                           const std::vector<model::Param>& params, std::size_t cap) {
+  // Which parameters the text names: only those vary.
+  std::vector<bool> used(params.size(), false);
+  for (std::size_t at = text.find("${"); at != std::string::npos; at = text.find("${", at + 2)) {
+    const std::size_t end = text.find_first_of(".}", at + 2);
+    const std::string name = text.substr(at + 2, end == std::string::npos ? std::string::npos : end - at - 2);
+    for (std::size_t k = 0; k < params.size(); ++k) used[k] = used[k] || params[k].name == name;
+  }
+  std::vector<std::vector<model::ObjectId>> partial{{}};
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    const auto objs = world.objects_of(params[k].type);
+    if (objs.empty()) return {};
+    std::vector<std::vector<model::ObjectId>> next;
+    for (const auto& b : partial)
+      for (std::size_t o = 0; o < (used[k] ? objs.size() : 1) && next.size() < cap; ++o) {
+        auto nb = b;
+        nb.push_back(objs[o]);
+        next.push_back(std::move(nb));
+      }
+    partial = std::move(next);
+  }
+  std::vector<TemplateValue> out;
+  for (auto& b : partial) {
+    BindError err;
+    if (auto v = expand(text, world, params, b, &err)) out.push_back({std::move(*v), std::move(b)});
   }
   return out;
 }

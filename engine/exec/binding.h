@@ -29,6 +29,28 @@ std::optional<std::vector<plugin_host::Param>> bind_with(const std::vector<std::
                                                          const std::vector<model::Param>& params,
                                                          const std::vector<model::ObjectId>& binding, BindError* error);
 
+// Values that could become options. A `with:` item is in an option position when its parameter
+// has an option-position type (user, host, ref, remote: plugin_api/argv_guard.h), or when it is
+// an element of an argv (`list`) that starts with a template and comes before any literal "--"
+// element: a program reads such an element as an option if its value starts with '-'.
+bool in_option_position(const model::WithValue& value, std::size_t item, const std::string& type);
+
+// After bind_with: the argv elements in option positions whose values start with '-' (the typed
+// ones are check_params' business), as issues naming the parameter and the value.
+std::vector<plugin_host::ParamIssue> argv_option_issues(const std::vector<std::pair<std::string, model::WithValue>>& with,
+                                                        const std::vector<plugin_host::Param>& bound,
+                                                        const plugin_host::KindInfo& kind);
+
+// What a template can fill in: each value of `text` over the bindings of the parameters it names
+// (the others held at their first object), with the binding, at most `cap` bindings. For
+// `goap check`; templates that name unknown parameters or attributes yield nothing.
+struct TemplateValue {
+  std::string value;
+  std::vector<model::ObjectId> binding;  // over `params`
+};
+std::vector<TemplateValue> template_values(const std::string& text, const model::World& world,
+                                           const std::vector<model::Param>& params, std::size_t cap);
+
 // Every binding of `params` over the world's objects (subtypes included), in declaration order.
 std::vector<std::vector<model::ObjectId>> all_bindings(const model::World& world, const std::vector<model::Param>& params);
 

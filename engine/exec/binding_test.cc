@@ -55,3 +55,50 @@ TEST_CASE("all_bindings enumerates every object of each parameter's type") {
   CHECK(exec::all_bindings(w, w.actions[0].params).size() == 2);
   CHECK(exec::all_bindings(w, {}).size() == 1);
 }
+
+TEST_CASE("a template that starts an argv element may not fill it with an option") {
+  core::SourceManager sm;
+  core::Diagnostics diags;
+  auto w = load::load_world_text("lab.yaml", R"(kind: world
+name: lab
+types: {host: {}}
+objects:
+  good: {type: host, user: root, flag: "-oProxyCommand=touch /tmp/x;"}
+  evil: {type: host, user: "-oProxyCommand=touch /tmp/x;", flag: ok}
+facts: {up(host): bool}
+actions:
+  ping:
+    params: {h: host}
+    eff: [up($h)]
+    run: {plugin: command, with: {argv: [ssh, "${h.user}@10.0.0.1", "x-${h.flag}", "--", "${h.flag}"]}}
+)", sm, diags);
+  REQUIRE_MESSAGE(w.has_value(), core::render_all(diags, sm));
+  const model::Action& a = w->actions[0];
+  const plugin_host::KindInfo kind{"command", "", "", {{"argv", "list", std::nullopt, ""}}};
+  const auto& argv = a.run->with[0].second;
+  CHECK(exec::in_option_position(argv, 1, "list"));
+  CHECK_FALSE(exec::in_option_position(argv, 0, "list"));  // a literal
+  CHECK_FALSE(exec::in_option_position(argv, 2, "list"));  // text before the template fixes the start
+  CHECK_FALSE(exec::in_option_position(argv, 4, "list"));  // after "--": an operand
+  CHECK_FALSE(exec::in_option_position(argv, 1, "string"));
+  CHECK(exec::in_option_position(model::WithValue{{"${h.user}x"}, false, {}}, 0, "user"));
+
+  exec::BindError err;
+  auto good = exec::bind_with(a.run->with, *w, a.params, {w->object_index.at("good")}, &err);
+  REQUIRE(good);
+  CHECK(exec::argv_option_issues(a.run->with, *good, kind).empty());
+  auto evil = exec::bind_with(a.run->with, *w, a.params, {w->object_index.at("evil")}, &err);
+  REQUIRE(evil);
+  const auto issues = exec::argv_option_issues(a.run->with, *evil, kind);
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].param == "argv");
+  CHECK(issues[0].message ==
+        "'argv' element 2 ('${h.user}@10.0.0.1') would be '-oProxyCommand=touch /tmp/x;@10.0.0.1', which the program "
+        "would read as an option");
+
+  const auto values = exec::template_values("${h.user}@10.0.0.1", *w, a.params, 100);
+  REQUIRE(values.size() == 2);
+  CHECK(values[0].value == "root@10.0.0.1");
+  CHECK(values[1].value == "-oProxyCommand=touch /tmp/x;@10.0.0.1");
+  CHECK(exec::template_values("${h.user}", *w, a.params, 1).size() == 1);
+}

@@ -69,7 +69,8 @@ Bound bind_action(const model::World& w, const PlanStep& step, const plugin_host
     b.error = err.message;
     return b;
   }
-  const auto issues = plugin_host::check_params(*kind, *params, false);
+  auto issues = plugin_host::check_params(*kind, *params, false);
+  if (issues.empty()) issues = argv_option_issues(a.run->with, *params, *kind);
   if (!issues.empty()) {
     b.error = "plugin '" + a.run->plugin + "': " + issues.front().message;
     return b;

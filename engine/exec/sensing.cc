@@ -98,7 +98,8 @@ std::vector<Reading> sense(const model::World& world, const std::vector<load::Se
         out.push_back(std::move(r));
         continue;
       }
-      const auto issues = plugin_host::check_params(*k, *params, false);
+      auto issues = plugin_host::check_params(*k, *params, false);
+      if (issues.empty()) issues = argv_option_issues(s.with, *params, *k);
       if (!issues.empty()) {
         r.error = issues.front().message;
         out.push_back(std::move(r));

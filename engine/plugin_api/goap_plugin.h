@@ -73,7 +73,11 @@ enum { GOAP_LOG_TRACE = 0, GOAP_LOG_DEBUG = 1, GOAP_LOG_INFO = 2, GOAP_LOG_WARN 
  *   "string"     one value                     "list"      a list of values (an argv)
  *   "duration"   "30s", "500ms", "2m", "1h"; a bare number is seconds
  *   "int"        an integer                    "int-list"  a list of integers, e.g. [0, 2]
- *   "bool"       true / false                  "url"       http://host[:port]/path            */
+ *   "bool"       true / false                  "url"       http://host[:port]/path
+ * and, for values that stand where a program also reads options (argv_guard.h; none may start
+ * with '-'; "" passes, meaning not given). A host that predates them passes them as strings:
+ *   "user"       an ssh/POSIX user name        "host"      a host name, IPv4 or IPv6 literal
+ *   "ref"        a git ref (check-ref-format)  "remote"    a git URL or path, no <helper>::   */
 typedef struct goap_param_info {
   const char* name;
   const char* type;

@@ -53,6 +53,13 @@ std::optional<Url> parse_url(const std::string& text, std::string* error) {
     if (error) *error = text.rfind("https://", 0) == 0 ? "https is not supported (use a command with curl)" : "a URL starts with http://";
     return std::nullopt;
   }
+  // The path and host go into the request line and the Host header verbatim: a space, CR or
+  // LF would let a value add headers or a second request.
+  for (char c : text)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
+      if (error) *error = "the URL holds a space or a control character";
+      return std::nullopt;
+    }
   Url u;
   const std::string rest = text.substr(scheme.size());
   const std::size_t slash = rest.find('/');

@@ -18,7 +18,8 @@ struct Url {
   std::string path = "/";
 };
 
-// http://host[:port][/path]; nullopt (with *error) for anything else, including https.
+// http://host[:port][/path]; nullopt (with *error) for anything else, including https and any
+// URL holding a space or control character (it would split the request line or add headers).
 std::optional<Url> parse_url(const std::string& text, std::string* error);
 
 struct HttpResponse {

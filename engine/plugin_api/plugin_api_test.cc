@@ -178,3 +178,14 @@ TEST_CASE("http_get reports refused connections and timeouts") {
   CHECK_FALSE(parse_url("https://example.org/", &err));
   CHECK(err.find("https") != std::string::npos);
 }
+
+TEST_CASE("a URL cannot add headers or a second request to the GET") {
+  std::string err;
+  for (const char* bad : {"http://127.0.0.1/a\r\nX-Injected: 1", "http://127.0.0.1/a b", "http://h\nX: 1/",
+                          "http://127.0.0.1/\tx"}) {
+    err.clear();
+    CHECK_FALSE_MESSAGE(parse_url(bad, &err), bad);
+    CHECK(err.find("control character") != std::string::npos);
+  }
+  CHECK(parse_url("http://127.0.0.1:11434/api/tags?x=%20y", &err));
+}

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <thread>
 
+#include "plugin_api/argv_guard.h"
 #include "plugin_api/http.h"
 #include "plugin_api/plugin.h"
 
@@ -373,6 +374,7 @@ std::vector<ParamIssue> check_params(const KindInfo& kind, const std::vector<Par
       if (t == "duration" && !plugin::parse_duration(v)) bad = "a duration such as 30s, 500ms or 2m";
       else if ((t == "int" || t == "int-list") && !plugin::parse_int(v)) bad = "an integer";
       else if (t == "bool" && !plugin::parse_bool(v)) bad = "true or false";
+      else if (std::string what = plugin::check_value(t, v); !what.empty()) bad = what;
       else if (t == "url") {
         std::string err;
         if (!plugin::parse_url(v, &err)) bad = "an http:// URL (" + err + ")";

@@ -1,11 +1,23 @@
 // The generic `command` plugin: run one argv (no shell), fail on a timeout or an unexpected exit
 // status. As a sensor it reports whether the command exits as expected ("true"/"false"), or
 // with `report: output` its trimmed output, for int and enum facts (e.g. `cat /run/provider`).
+// With `host`, the argv runs on that host over ssh: the destination is checked and the argv goes
+// as one quoted string (argv_guard.h), so the remote shell runs exactly the argv shown.
 #include <algorithm>
 #include <string>
 
+#include "plugin_api/argv_guard.h"
 #include "plugin_api/plugin.h"
 #include "plugin_api/process.h"
+
+// Running the argv on another host; the same for actions and sensors.
+#define GOAP_COMMAND_SSH_PARAMS                                                                           \
+  {"host", "host", "", "run the argv on this host over ssh (one quoted command); empty: run it here"},    \
+      {"ssh_user", "user", "", "ssh's user; empty: ssh's default"},                                      \
+      {"ssh_port", "int", "0", "ssh's port; 0: ssh's default"},                                          \
+      {"ssh_identity", "string", "", "ssh's identity file (-i); empty: ssh's default"},                   \
+      {"ssh_known_hosts", "string", "", "ssh's known-hosts file (UserKnownHostsFile); empty: ssh's default"}, \
+      {"ssh_config", "string", "", "ssh's config file (-F): yours or root's, writable by no one else; none: no config; empty: ~/.ssh/config"},
 
 namespace {
 
@@ -17,6 +29,7 @@ constexpr goap_param_info kActParams[] = {
     {"timeout", "duration", "60s", "then the command's whole process group is killed"},
     {"expect_exit", "int-list", "0", "exit statuses that mean success"},
     {"cwd", "string", "", "working directory (default: goap's)"},
+    GOAP_COMMAND_SSH_PARAMS
 };
 constexpr goap_param_info kSenseParams[] = {
     {"argv", "list", nullptr, "the program and its arguments"},
@@ -24,6 +37,7 @@ constexpr goap_param_info kSenseParams[] = {
     {"expect_exit", "int-list", "0", "with report: exit, these statuses read as true"},
     {"report", "string", "exit", "exit: true when the status is expected, else false; output: the trimmed output"},
     {"cwd", "string", "", "working directory (default: goap's)"},
+    GOAP_COMMAND_SSH_PARAMS
 };
 constexpr goap_action_info kActions[] = {
     {"command", "Run one argv with a timeout; succeed on an expected exit status", kActParams, std::size(kActParams)},
@@ -32,7 +46,7 @@ constexpr goap_sensor_info kSensors[] = {
     {"command", "Run one argv; the fact is whether it exits as expected, or its output", "bool", kSenseParams,
      std::size(kSenseParams)},
 };
-constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "command", "1.0.0",
+constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "command", "1.1.0",
                                     "Runs commands given as argv arrays: no shell, a timeout, expected exit statuses",
                                     kActions, std::size(kActions), kSensors, std::size(kSensors)};
 
@@ -44,8 +58,13 @@ std::string trim(std::string s) {
 }
 
 Outcome handle(const Call& c) {
-  const auto argv = c.list("argv");
+  auto argv = c.list("argv");
   if (argv.empty() || argv[0].empty()) return {GOAP_BAD_REQUEST, "'argv' is empty"};
+  if (!c.str("host").empty()) {
+    const goap::plugin::SshTarget t{c.str("ssh_user"), c.str("host"), c.integer("ssh_port"), c.str("ssh_identity"),
+                                    c.str("ssh_known_hosts"), c.str("ssh_config")};
+    argv = goap::plugin::ssh_argv(t, argv);
+  }
   goap::plugin::ProcessOptions po;
   po.timeout = c.duration("timeout");
   po.cwd = c.str("cwd");

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """The command plugin: argv without a shell, templates fill single elements, timeouts kill the
 process group, expected exit statuses, output sensors.   usage: test_command.py GOAP"""
+import json
 import os
+import shlex
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "plugins"))
 from goaptest import PYTHON, check, main  # noqa: E402
+import sshlab  # noqa: E402
 
 WRITE = "import sys; open(sys.argv[1], 'w').write('|'.join(sys.argv[2:]))"
 
@@ -91,7 +94,93 @@ def test_check_reports_parameters_the_plugin_does_not_take(env):
     check("plugin 'command' takes no parameter 'retries'" in r.stderr and "box.yaml:" in r.stderr, "located error", r.stderr)
 
 
+def hostile_label(env):
+    return "a b; touch " + env.path("pwned") + " $(touch " + env.path("pwned") + ") `id` 'q' \"dq\" *"
+
+
+def ssh_with(lab):
+    return '        host: "${h.address}"\n        ssh_user: "${h.user}"\n' + lab.params()
+
+
+def ssh_world(env, lab, user, argv, host="127.0.0.1", other="", ssh_params=True):
+    label = json.dumps(hostile_label(env))
+    lines = json.dumps("one\ntouch " + env.path("pwned"))
+    env.write("fleet.yaml", f"""kind: world
+name: fleet
+types: {{host: {{}}}}
+objects:
+  box:
+    type: host
+    user: {json.dumps(user)}
+    address: {json.dumps(host)}
+    other: {json.dumps(other)}
+    label: {label}
+    lines: {lines}
+    dash: "--not-an-option"
+facts:
+  done(host): bool
+actions:
+  act:
+    params: {{h: host}}
+    eff: [done($h)]
+    run:
+      plugin: command
+      with:
+{ssh_with(lab) if ssh_params else ""}        argv: {argv}
+        timeout: 20s
+goals:
+  done: {{priority: 1, want: [done(box)]}}
+""")
+
+
+def test_over_ssh_the_remote_side_gets_exactly_the_argv(env):
+    lab = sshlab.SshLab(env)
+    lab.recorder("record")
+    ssh_world(env, lab, lab.user, '[record, "${h.label}", "${h.lines}", "", " sp ", "--", "${h.dash}", "$$HOME"]')
+    env.goap_run("check", "fleet.yaml")
+    dry = env.goap_run("run", "fleet.yaml", "--dry-run").stdout
+    want = ["record", hostile_label(env), "one\ntouch " + env.path("pwned"), "", " sp ", "--", "--not-an-option", "$HOME"]
+    shown = shlex.split(dry[dry.index("$ ssh ") + 2:dry.index("\ndry run: nothing")])  # a value spans two lines
+    check(shown[-3:-1] == ["--", f"{lab.user}@127.0.0.1"], "options, --, the destination", dry)
+    check(shlex.split(shown[-1]) == want, "the dry run shows the one quoted remote command", dry)
+    check(lab.calls() == [], "a dry run runs nothing")
+    env.goap_run("run", "fleet.yaml")
+    check(lab.calls() == [want], "the remote program got exactly the argv", json.dumps(lab.calls()), lab.log())
+    check(not os.path.exists(env.path("pwned")), "no remote shell parsed a value")
+
+
+def test_a_value_that_would_be_an_ssh_option_runs_nothing(env):
+    lab = sshlab.SshLab(env)
+    lab.recorder("record")
+    pwned = env.path("pwned")
+    hostile = f"-oProxyCommand=touch {pwned};"
+    # Through the plugin's own ssh (host: / ssh_user:) and through a hand-written ssh argv, as
+    # the bundled actions used to do: a template starting an argv element.
+    ssh_argv = json.dumps(["ssh", "-o", "BatchMode=yes", "-p", str(lab.port), "-i", lab.key, "-o",
+                           "UserKnownHostsFile=" + lab.known_hosts, "-F", lab.config, "${h.other}@127.0.0.1", "record"])
+    # The hand-written one first, with no new parameter: today's goap runs its ProxyCommand.
+    for user, other, argv, host, param, ssh_params in [
+            (lab.user, hostile, ssh_argv, "", "'argv' element 12", False),
+            (hostile, "", "[record]", "127.0.0.1", "'ssh_user' must be", True),
+            (lab.user, "", "[record]", f"-oProxyCommand=touch {pwned}", "'host' must be", True)]:
+        ssh_world(env, lab, user, argv, host=host, other=other, ssh_params=ssh_params)
+        r = env.goap_run("run", "fleet.yaml", "--retries", "0", rc=None)
+        check(not os.path.exists(pwned), "a ProxyCommand ran on the goap host", r.stdout)
+        check(r.returncode != 0 and "cannot carry out act(box)" in r.stdout and param in r.stdout, "refused", r.stdout)
+        c = env.goap_run("check", "fleet.yaml", rc=3)
+        check("fleet.yaml:" in c.stderr and "would be '-oProxyCommand" in c.stderr, "check flags it", c.stderr)
+    check(lab.calls() == [], "nothing ran remotely", json.dumps(lab.calls()))
+    # The same hand-written argv with an ordinary user does reach the server: the refusal above
+    # is what stopped it. check warns that its remote words would be parsed by a shell.
+    ssh_world(env, lab, lab.user, ssh_argv, host="", other=lab.user, ssh_params=False)
+    c = env.goap_run("check", "fleet.yaml")
+    check("warning: action 'act': 'argv' runs ssh with templates" in c.stderr, "a hand-written ssh is warned about", c.stderr)
+    env.goap_run("run", "fleet.yaml")
+    check(lab.calls() == [["record"]], "the control case ran", json.dumps(lab.calls()), lab.log())
+
+
 if __name__ == "__main__":
-    sys.exit(main([test_templates_fill_single_argv_elements_without_a_shell, test_timeout_kills_the_whole_process_group,
+    sys.exit(main(sshlab.runnable([test_templates_fill_single_argv_elements_without_a_shell, test_timeout_kills_the_whole_process_group,
                    test_expected_exit_statuses, test_unexpected_exit_status_fails_with_the_last_output_line,
-                   test_check_reports_parameters_the_plugin_does_not_take], sys.argv[1]))
+                   test_check_reports_parameters_the_plugin_does_not_take, test_over_ssh_the_remote_side_gets_exactly_the_argv,
+                   test_a_value_that_would_be_an_ssh_option_runs_nothing]), sys.argv[1]))

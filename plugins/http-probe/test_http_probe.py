@@ -2,7 +2,9 @@
 """http-probe against real HTTP servers on 127.0.0.1: status, body match, refused connections,
 and the action that waits for a service to come up.   usage: test_http_probe.py GOAP"""
 import os
+import socket
 import sys
+import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "plugins"))
 from goaptest import check, free_port, main  # noqa: E402
@@ -68,6 +70,45 @@ def test_action_times_out_when_nothing_answers(env):
     check("did not answer as expected within 1s" in r.stdout, "timeout", r.stdout)
 
 
+def test_a_url_cannot_add_headers_or_requests(env):
+    # A listener that records every byte sent to it: nothing may arrive.
+    got = []
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4)
+    srv.settimeout(0.2)
+    port = srv.getsockname()[1]
+    done = threading.Event()
+
+    def accept():
+        while not done.is_set():
+            try:
+                conn, _ = srv.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    got.append(conn.recv(65536))
+                except OSError:
+                    pass
+    t = threading.Thread(target=accept)
+    t.start()
+    try:
+        hostile = f"{port}/health HTTP/1.1\r\nX-Injected: 1\r\n\r\nGET /second"
+        world(env, {"web": hostile})
+        out = env.goap_run("sense", "sites.yaml", rc=None)
+        check("space or a control character" in out.stdout + out.stderr, "refused with a reason", out.stdout, out.stderr)
+        r = env.goap_run("run", "sites.yaml", "--retries", "0", rc=None)
+        check("space or a control character" in r.stdout and r.returncode != 0, "the step is refused", r.stdout)
+    finally:
+        done.set()
+        t.join()
+        srv.close()
+    check(got == [], "no request reached the server", got)
+
+
 if __name__ == "__main__":
     sys.exit(main([test_sensor_reads_status_and_body, test_action_waits_for_a_service_that_comes_up_late,
-                   test_action_times_out_when_nothing_answers], sys.argv[1]))
+                   test_action_times_out_when_nothing_answers,
+                   test_a_url_cannot_add_headers_or_requests], sys.argv[1]))

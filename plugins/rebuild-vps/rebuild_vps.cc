@@ -4,6 +4,10 @@
 // a rebuild wipes the host.
 //
 // Sensor `healthy`: the same health check, once.
+//
+// `provision` is the world's argv, run as given (no shell); goap refuses a step whose template
+// would start one of its elements with '-' before a literal "--" (exec/binding.h), so an
+// attribute cannot become an option of the provider's CLI.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -31,14 +35,14 @@ using Clock = std::chrono::steady_clock;
 
 constexpr goap_param_info kActParams[] = {
     {"provision", "list", nullptr, "the provisioning command as an argv, e.g. [doctl, compute, droplet-action, rebuild, ...]"},
-    {"address", "string", "", "the host's address, for the SSH port check"},
+    {"address", "host", "", "the host's address, for the SSH port check"},
     {"health", "string", "", "a health URL that must answer 200; empty: the SSH port must accept connections"},
     {"ssh_port", "int", "22", "the port of the default health check"},
     {"timeout", "duration", "30m", "for provisioning and the wait together"},
     {"interval", "duration", "2s", "pause between health checks"},
 };
 constexpr goap_param_info kSenseParams[] = {
-    {"address", "string", "", "the host's address, for the SSH port check"},
+    {"address", "host", "", "the host's address, for the SSH port check"},
     {"health", "string", "", "a health URL that must answer 200; empty: the SSH port must accept connections"},
     {"ssh_port", "int", "22", "the port of the default health check"},
     {"timeout", "duration", "5s", "for the check"},
@@ -50,7 +54,7 @@ constexpr goap_sensor_info kSensors[] = {
     {"healthy", "Whether the host's health URL answers 200 (or its SSH port accepts connections)", "bool", kSenseParams,
      std::size(kSenseParams)},
 };
-constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "rebuild-vps", "1.0.0",
+constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "rebuild-vps", "1.1.0",
                                     "Re-provisions a host with a command and waits for it to become healthy", kActions,
                                     std::size(kActions), kSensors, std::size(kSensors)};
 

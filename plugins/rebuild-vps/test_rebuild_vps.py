@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """rebuild-vps with a provisioning command that brings up a local health endpoint (127.0.0.1).
 usage: test_rebuild_vps.py GOAP"""
+import json
 import os
 import sys
 
@@ -72,6 +73,72 @@ def test_failed_provisioning_is_reported(env):
     check("provisioning failed: exit 4: quota exceeded" in r.stdout and "attempt 2" in r.stdout, "reported, retried", r.stdout)
 
 
+# A provider CLI stand-in: records its argv; like a real CLI it reads options until "--", and one
+# of its options runs a command (as `--ssh-command`, a `-c` config hook or a credentials helper would).
+PROVIDER = """import json, subprocess, sys
+args = sys.argv[1:]
+with open(sys.argv[0] + ".calls", "a") as f:
+    f.write(json.dumps(args) + "\\n")
+for a in args:
+    if a == "--":
+        break
+    if a.startswith("--hook="):
+        subprocess.run(a[len("--hook="):], shell=True)
+"""
+
+
+def test_an_attribute_cannot_become_an_option_of_the_provider_cli(env):
+    port = free_port()
+    env.service("start", port, "health.pid", ["/health=200:ok"])
+    check(env.wait_http(port, "/health"), "the health endpoint came up")
+    cli = env.write("provider.py", PROVIDER)
+    pwned = env.path("pwned")
+
+    def fleet(droplet, image, address="127.0.0.1"):
+        env.write("fleet.yaml", f"""kind: world
+name: fleet
+types: {{vps: {{}}}}
+objects:
+  web-1: {{type: vps, address: {json.dumps(address)}, droplet: {json.dumps(droplet)}, image: {json.dumps(image)}}}
+facts:
+  reachable(vps): bool
+actions:
+  rebuild-vps:
+    params: {{v: vps}}
+    pre: [not reachable($v)]
+    eff: [reachable($v)]
+    run:
+      plugin: rebuild-vps
+      with:
+        provision: ["{sys.executable}", "{cli}", "rebuild", "${{v.droplet}}", "--image=${{v.image}}", "--", "${{v.image}}"]
+        address: "${{v.address}}"
+        health: "http://127.0.0.1:{port}/health"
+        timeout: 10s
+goals:
+  up: {{priority: 1, want: [reachable(web-1)]}}
+""")
+
+    for droplet, image, address, param in [(f"--hook=touch {pwned}", "debian-12-x64", "127.0.0.1", "'provision' element 4"),
+                                           (f"-hook=touch {pwned}", "debian-12-x64", "127.0.0.1", "'provision' element 4"),
+                                           ("web-1", "debian-12-x64", f"-oProxyCommand=touch {pwned}", "'address' must be")]:
+        fleet(droplet, image, address)
+        c = env.goap_run("check", "fleet.yaml", rc=3)
+        check("fleet.yaml:" in c.stderr and "would be '-" in c.stderr, "check flags it", c.stderr)
+        r = env.goap_run("run", "fleet.yaml", "--retries", "0", rc=None)
+        check(r.returncode != 0 and param in r.stdout, "refused", r.stdout)
+    check(not os.path.exists(cli + ".calls") and not os.path.exists(pwned), "the provider CLI never ran")
+    # Text before the template, or a literal "--" before it, keeps a dashed value an operand.
+    fleet("web-1", f"--hook=touch {pwned}")
+    env.goap_run("check", "fleet.yaml")
+    r = env.goap_run("run", "fleet.yaml", "--retries", "0")
+    check("provisioned" in r.stdout, "provisioned", r.stdout)
+    with open(cli + ".calls") as f:
+        calls = [json.loads(x) for x in f]
+    check(calls == [["rebuild", "web-1", f"--image=--hook=touch {pwned}", "--", f"--hook=touch {pwned}"]], "exact argv", calls)
+    check(not os.path.exists(pwned), "nothing ran through the hook")
+
+
 if __name__ == "__main__":
     sys.exit(main([test_rebuild_needs_approval_then_heals, test_default_health_check_is_the_ssh_port,
-                   test_failed_provisioning_is_reported], sys.argv[1]))
+                   test_failed_provisioning_is_reported,
+                   test_an_attribute_cannot_become_an_option_of_the_provider_cli], sys.argv[1]))

@@ -1,10 +1,12 @@
 // The `restart-ollama` plugin: run the restart command, then poll Ollama's API (GET /api/tags)
 // until it answers (and lists `model`, when given) or the timeout passes.
 //
-// The restart command is an argv. By default it is `systemctl restart <unit>` for a local host
-// (host empty, localhost or 127.0.0.1) and the same over `ssh -o BatchMode=yes user@host`
-// otherwise; `restart:` replaces it. Sensors: `api-ok` (the API answers /api/tags with a model
-// list) and `model-present` (that list names `model`).
+// The restart command is an argv. By default it is `systemctl restart -- <unit>` for a local
+// host (host empty, localhost, 127.0.0.1 or ::1) and the same over ssh otherwise; `restart:`
+// replaces it. Over ssh the destination is checked (argv_guard.h: `host` and `ssh_user` can
+// never become ssh options) and the remote command goes as one quoted string, so the remote
+// shell runs exactly that argv and the dry run shows the very argv that runs. Sensors: `api-ok`
+// (the API answers /api/tags with a model list) and `model-present` (that list names `model`).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -12,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "plugin_api/argv_guard.h"
 #include "plugin_api/http.h"
 #include "plugin_api/plugin.h"
 #include "plugin_api/process.h"
@@ -23,8 +26,12 @@ using goap::plugin::Outcome;
 using Clock = std::chrono::steady_clock;
 
 constexpr goap_param_info kActParams[] = {
-    {"host", "string", "", "where Ollama runs; empty, localhost or 127.0.0.1: restart locally"},
-    {"ssh_user", "string", "root", "for the ssh of the default restart command"},
+    {"host", "host", "", "where Ollama runs; empty, localhost, 127.0.0.1 or ::1: restart locally"},
+    {"ssh_user", "user", "root", "for the ssh of the default restart command"},
+    {"ssh_port", "int", "0", "ssh's port; 0: ssh's default"},
+    {"ssh_identity", "string", "", "ssh's identity file (-i); empty: ssh's default"},
+    {"ssh_known_hosts", "string", "", "ssh's known-hosts file (UserKnownHostsFile); empty: ssh's default"},
+    {"ssh_config", "string", "", "ssh's config file (-F): yours or root's, writable by no one else; none: no config; empty: ~/.ssh/config"},
     {"unit", "string", "ollama", "the systemd unit of the default restart command"},
     {"restart", "list", "", "the restart command as an argv; default: systemctl restart <unit> (over ssh for a remote host)"},
     {"probe", "url", nullptr, "Ollama's /api/tags, e.g. http://${h.address}:11434/api/tags"},
@@ -44,7 +51,7 @@ constexpr goap_sensor_info kSensors[] = {
     {"api-ok", "Whether GET /api/tags answers 200 with a model list", "bool", kSenseParams, std::size(kSenseParams)},
     {"model-present", "Whether /api/tags lists `model`", "bool", kSenseParams, std::size(kSenseParams)},
 };
-constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "restart-ollama", "1.0.0",
+constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "restart-ollama", "1.1.0",
                                     "Restarts Ollama and waits for its HTTP API; senses API health and models",
                                     kActions, std::size(kActions), kSensors, std::size(kSensors)};
 
@@ -64,11 +71,11 @@ std::vector<std::string> restart_argv(const Call& c) {
   argv.erase(std::remove(argv.begin(), argv.end(), std::string()), argv.end());
   if (!argv.empty()) return argv;
   const std::string host = c.str("host");
-  std::vector<std::string> local{"systemctl", "restart", c.str("unit")};
+  std::vector<std::string> local{"systemctl", "restart", "--", c.str("unit")};
   if (is_local(host)) return local;
-  std::vector<std::string> ssh{"ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", c.str("ssh_user") + "@" + host};
-  ssh.insert(ssh.end(), local.begin(), local.end());
-  return ssh;
+  goap::plugin::SshTarget t{c.str("ssh_user"), host, c.integer("ssh_port"), c.str("ssh_identity"),
+                            c.str("ssh_known_hosts"), c.str("ssh_config")};
+  return goap::plugin::ssh_argv(t, local);
 }
 
 Outcome handle(const Call& c) {

@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """restart-ollama against a real HTTP server on 127.0.0.1 that answers /api/tags the way Ollama
 does; the restart command (re)starts that server.   usage: test_restart_ollama.py GOAP"""
+import json
 import os
+import pwd
+import shlex
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "plugins"))
 from goaptest import check, free_port, main  # noqa: E402
+import sshlab  # noqa: E402
 
 TAGS = '/api/tags=200:{"models": [{"name": "hermes3:8b", "size": 4661224676}]}'
 TAGS_NO_MODEL = '/api/tags=200:{"models": []}'
@@ -90,7 +94,82 @@ def test_dry_run_shows_the_restart_argv_and_starts_nothing(env):
     check(not os.path.exists(env.journal), "a dry run writes no journal")
 
 
+def ssh_world(env, lab, port, user, unit, host="lab"):
+    """restart-ollama's default restart over ssh to the lab's sshd; the host's attributes are
+    whatever the test hands in (hostile ones included)."""
+    env.write("fleet.yaml", f"""kind: world
+name: fleet
+types: {{host: {{}}}}
+objects:
+  gpu-box: {{type: host, address: {json.dumps(host)}, ssh_user: {json.dumps(user)}, unit: {json.dumps(unit)}}}
+facts:
+  ollama_api_ok(host): bool
+actions:
+  restart-ollama:
+    params: {{h: host}}
+    eff: [ollama_api_ok($h)]
+    run:
+      plugin: restart-ollama
+      with:
+        host: "${{h.address}}"
+        ssh_user: "${{h.ssh_user}}"
+        unit: "${{h.unit}}"
+{lab.params() if lab else ""}        probe: "http://127.0.0.1:{port}/api/tags"
+        timeout: 20s
+        interval: 50ms
+goals:
+  up: {{priority: 1, want: [ollama_api_ok(gpu-box)]}}
+""")
+
+
+HOSTILE_UNIT = "ollama; touch {m} $(touch {m}) `touch {m}` | touch {m} && 'q' \"dq\" *"
+
+
+def test_over_real_ssh_the_remote_shell_runs_exactly_the_argv(env):
+    lab = sshlab.SshLab(env)
+    lab.recorder("systemctl")
+    marker = env.path("pwned")
+    unit = HOSTILE_UNIT.format(m=marker)
+    port = free_port()
+    env.service("start", port, "ollama.pid", [TAGS])
+    check(env.wait_http(port), "the API stand-in came up")
+    ssh_world(env, lab, port, lab.user, unit)
+    env.goap_run("check", "fleet.yaml")
+    dry = env.goap_run("run", "fleet.yaml", "--dry-run").stdout
+    shown = [ln.strip()[2:] for ln in dry.splitlines() if ln.strip().startswith("$ ssh ")]
+    check(len(shown) == 1, "the dry run shows the ssh argv", dry)
+    argv = shlex.split(shown[0])
+    check(argv[-3:-1] == ["--", f"{lab.user}@lab"] and "-oProxyCommand" not in shown[0], "options, --, destination", dry)
+    check(shlex.split(argv[-1]) == ["systemctl", "restart", "--", unit], "one quoted remote command", argv[-1])
+    check(lab.calls() == [], "a dry run runs nothing")
+    r = env.goap_run("run", "fleet.yaml", "--retries", "0")
+    check("attempt 1: ok" in r.stdout and "Ollama answers" in r.stdout, "restarted over ssh, then probed", r.stdout, r.stderr)
+    check(lab.calls() == [["systemctl", "restart", "--", unit]], "the remote side got exactly the argv the dry run showed",
+          json.dumps(lab.calls()), lab.log())
+    check(not os.path.exists(marker), "nothing in the unit name ran on the remote host")
+
+
+def test_a_user_or_host_that_would_be_an_option_runs_nothing(env):
+    # No ssh parameters and no server: a ProxyCommand that got through would run here, at once,
+    # before any connection (that is the hole this reproduces).
+    marker = env.path("pwned")
+    me = pwd.getpwuid(os.geteuid()).pw_name
+    for user, host, param in [(f"-oProxyCommand=touch {marker};", "lab", "ssh_user"),
+                              (me, f"-oProxyCommand=touch {marker}", "host"),
+                              (f"root@lab -oProxyCommand=touch {marker}", "lab", "ssh_user"),
+                              (me, f"lab\n-oProxyCommand=touch {marker}", "host")]:
+        ssh_world(env, None, free_port(), user, "ollama", host=host)
+        r = env.goap_run("run", "fleet.yaml", "--retries", "0", rc=None)
+        check(not os.path.exists(marker), f"the ProxyCommand in {param} ran on the goap host", r.stdout)
+        check(r.returncode != 0 and f"'{param}' must be" in r.stdout, "the step is refused, saying why", r.stdout)
+        c = env.goap_run("check", "fleet.yaml", rc=3)
+        check(f"'{param}' would be" in c.stderr and "fleet.yaml:" in c.stderr, "check flags it at the with: line", c.stderr)
+        dry = env.goap_run("run", "fleet.yaml", "--dry-run").stdout
+        check(f"cannot run: plugin 'restart-ollama': '{param}' must be" in dry, "the dry run says why", dry)
+
 if __name__ == "__main__":
-    sys.exit(main([test_senses_down_then_restart_heals, test_restart_replaces_an_unhealthy_server,
+    sys.exit(main(sshlab.runnable([test_senses_down_then_restart_heals, test_restart_replaces_an_unhealthy_server,
                    test_a_model_that_never_appears_fails_and_is_given_up,
-                   test_dry_run_shows_the_restart_argv_and_starts_nothing], sys.argv[1]))
+                   test_dry_run_shows_the_restart_argv_and_starts_nothing,
+                   test_over_real_ssh_the_remote_shell_runs_exactly_the_argv,
+                   test_a_user_or_host_that_would_be_an_option_runs_nothing]), sys.argv[1]))

@@ -5,13 +5,18 @@
 //   push ours; diverged: refuse (a human decides which history wins). Then the same against
 //   `mirror`, push only. Finally `git ls-remote` must show every side at our commit.
 //
-// Every git call is an argv with `git -C <path>`; no shell. Sensor `in-sync`: whether the
-// branch's commit is the same locally, on `remote` (and on `mirror`), by `git ls-remote`.
+// Every git call is an argv with `git -C <path>`; no shell. Remotes come after `--`; `remote`
+// and `mirror` are checked as remotes and `branch` as a ref (argv_guard.h: never an option,
+// never a remote helper, never a second refspec), only the file, git, http(s) and ssh transports
+// are allowed (GIT_ALLOW_PROTOCOL), and commit ids read from a remote are used only when they
+// are hex. Sensor `in-sync`: whether the branch's commit is the same locally, on `remote` (and
+// on `mirror`), by `git ls-remote`.
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "plugin_api/argv_guard.h"
 #include "plugin_api/plugin.h"
 #include "plugin_api/process.h"
 
@@ -24,17 +29,17 @@ using Clock = std::chrono::steady_clock;
 constexpr goap_param_info kActParams[] = {
     {"repo", "string", "", "the repo's name, for messages"},
     {"path", "string", nullptr, "the local working copy or bare mirror"},
-    {"remote", "string", nullptr, "the remote's URL (or path)"},
-    {"mirror", "string", "", "a second remote that gets the same commit (push only)"},
-    {"branch", "string", "main", "the branch to sync"},
+    {"remote", "remote", nullptr, "the remote's URL (or path)"},
+    {"mirror", "remote", "", "a second remote that gets the same commit (push only)"},
+    {"branch", "ref", "main", "the branch to sync"},
     {"timeout", "duration", "120s", "for all git commands together"},
 };
 constexpr goap_param_info kSenseParams[] = {
     {"repo", "string", "", "the repo's name, for messages"},
     {"path", "string", nullptr, "the local working copy or bare mirror"},
-    {"remote", "string", nullptr, "the remote's URL (or path)"},
-    {"mirror", "string", "", "a second remote that must agree too"},
-    {"branch", "string", "main", "the branch"},
+    {"remote", "remote", nullptr, "the remote's URL (or path)"},
+    {"mirror", "remote", "", "a second remote that must agree too"},
+    {"branch", "ref", "main", "the branch"},
     {"timeout", "duration", "30s", "for the git commands together"},
 };
 constexpr goap_action_info kActions[] = {
@@ -45,7 +50,7 @@ constexpr goap_sensor_info kSensors[] = {
     {"in-sync", "Whether the branch has the same commit locally and on the remote(s)", "bool", kSenseParams,
      std::size(kSenseParams)},
 };
-constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "sync-repo", "1.0.0",
+constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "sync-repo", "1.1.0",
                                     "Keeps a git repository and its remotes on the same commit, with git", kActions,
                                     std::size(kActions), kSensors, std::size(kSensors)};
 
@@ -64,7 +69,7 @@ class Git {
       timed_out = true;
       return std::nullopt;
     }
-    po.env = {"GIT_TERMINAL_PROMPT=0", "LC_ALL=C"};
+    po.env = {"GIT_TERMINAL_PROMPT=0", "LC_ALL=C", "GIT_ALLOW_PROTOCOL=file:git:http:https:ssh"};
     c_.debug(goap::plugin::quote_argv(argv));
     auto r = goap::plugin::run_process(argv, po);
     if (r.timed_out) timed_out = true;
@@ -81,7 +86,12 @@ class Git {
   std::optional<std::string> remote_head(const std::string& url, const std::string& branch) {
     auto out = run({"ls-remote", "--", url, "refs/heads/" + branch});
     if (!out) return std::nullopt;
-    return out->substr(0, out->find_first_of("\t "));
+    std::string id = out->substr(0, out->find_first_of("\t "));
+    if (id.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      error = url + " answered something that is not a commit id";
+      return std::nullopt;
+    }
+    return id;
   }
   std::string error;
   bool timed_out = false;
@@ -116,6 +126,11 @@ std::optional<Outcome> push_side(Git& g, const std::string& url, const std::stri
 Outcome handle(const Call& c) {
   const std::string path = c.str("path"), remote = c.str("remote"), mirror = c.str("mirror"), branch = c.str("branch");
   const std::string name = c.str("repo").empty() ? path : c.str("repo");
+  // The host checks these too; a plugin checks what it relies on.
+  goap::plugin::require_value("remote", "remote", remote);
+  goap::plugin::require_value("mirror", "remote", mirror);
+  goap::plugin::require_value("branch", "ref", branch);
+  if (remote.empty() || branch.empty()) throw goap::plugin::BadRequest("'remote' and 'branch' must not be empty");
   const auto deadline = Clock::now() + c.duration("timeout");
   if (c.describing()) {
     c.emit("command", goap::plugin::quote_argv({"git", "-C", path, "fetch", "--", remote, "refs/heads/" + branch}));

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """sync-repo against real local git repositories: a bare "forge", a working copy, a bare mirror.
 usage: test_sync_repo.py GOAP"""
+import json
 import os
 import sys
 
@@ -100,6 +101,49 @@ def test_diverged_is_refused_and_nothing_moves(env):
     check('"status": "no-plan"' in h.stdout, "journal has the failed run", h.stdout)
 
 
+def refs(env, where):
+    return env.sh("git", "--git-dir", where, "for-each-ref", "--format=%(refname) %(objectname)")
+
+
+def test_hostile_remotes_and_branches_run_nothing_and_move_nothing(env):
+    setup(env)
+    # The sensor reads the same attributes: check flags them there too, at the sensor's line.
+    text = env.read("repos.yaml")
+    env.write("repos.yaml", text.replace(f'branch: main}}', 'branch: "--upload-pack=x"}'))
+    c = env.goap_run("check", "repos.yaml", rc=3)
+    check("repos.sensors.yaml:" in c.stderr and "sensor 'repo_synced($r)': 'branch' would be '--upload-pack=x'" in c.stderr,
+          "the sensor's template is flagged", c.stderr)
+    s = env.goap_run("sense", "repos.yaml", rc=None)
+    check("'branch' must be" in s.stdout + s.stderr, "the sensor is refused", s.stdout, s.stderr)
+    env.write("repos.yaml", text)
+    os.remove(env.path("repos.sensors.yaml"))
+    commit(env, "other", "THEIRS", "theirs\n")
+    env.sh("git", "-C", env.path("other"), "push", "--quiet", "origin", "main")
+    pwned = env.path("pwned")
+    forge, work = env.path("forge.git"), env.path("work", ".git")
+    before = (refs(env, forge), refs(env, work))
+    cases = [(f"--upload-pack=touch {pwned};", "main", "remote"),
+             (f"ext::sh -c touch% {pwned}", "main", "remote"),
+             (f"ssh://-oProxyCommand=touch%20{pwned}/r.git", "main", "remote"),
+             (forge + "\n--upload-pack=touch " + pwned, "main", "remote"),
+             (forge, "main:refs/heads/hijack", "branch"),   # a second refspec: fetch would write refs/heads/hijack
+             (forge, "+main", "branch"),
+             (forge, f"--upload-pack=touch {pwned}", "branch"),
+             (forge, "main\nx", "branch"),
+             (forge, "ma in", "branch")]
+    text = env.read("repos.yaml")
+    for remote, branch, param in cases:
+        env.write("repos.yaml", text.replace(f'remote: "{forge}", branch: main',
+                                             f"remote: {json.dumps(remote)}, branch: {json.dumps(branch)}"))
+        c = env.goap_run("check", "repos.yaml", rc=3)
+        check(f"'{param}' would be" in c.stderr and "repos.yaml:" in c.stderr, "check flags it at the with: line", c.stderr)
+        r = env.goap_run("run", "repos.yaml", "--retries", "0", rc=None)
+        check(r.returncode != 0 and f"'{param}' must be" in r.stdout, f"refused: {remote!r} {branch!r}", r.stdout)
+    check(not os.path.exists(pwned), "no command ran")
+    check((refs(env, forge), refs(env, work)) == before, "no ref moved or appeared on either side", refs(env, work))
+
+
 if __name__ == "__main__":
     sys.exit(main([test_in_sync_is_sensed_and_nothing_to_do, test_behind_is_fast_forwarded,
-                   test_ahead_is_pushed_and_mirrored, test_diverged_is_refused_and_nothing_moves], sys.argv[1]))
+                   test_ahead_is_pushed_and_mirrored, test_diverged_is_refused_and_nothing_moves,
+                   test_hostile_remotes_and_branches_run_nothing_and_move_nothing], sys.argv[1]))
