@@ -20,35 +20,11 @@
 #include "core/diag.h"
 #include "load/loader.h"
 #include "model/lint.h"
+#include "fuzz_support.h"
 
 namespace {
 
 using namespace goap;
-
-constexpr const char* kFixedWorld = R"(kind: world
-types: {host: {}, vps: {is: host}, agent: {}}
-objects:
-  web1: {type: vps, address: 10.0.0.1}
-  db1: host
-  ezra: agent
-facts:
-  reachable(host): bool
-  disk_ok(host): bool
-  link(host, host): bool
-  agent_running(agent): bool
-  restarts: int[0..3]
-  temperature: int[-20..40]
-  llm_provider: enum[kimi, ollama, none]
-  outage: {type: bool, external: true}
-actions:
-  restart:
-    params: {h: host}
-    pre: [reachable($h), restarts < 3, not outage]
-    eff: [disk_ok($h), restarts += 1, link($h, $h)]
-goals:
-  g: {forall: {a: agent}, want: [agent_running($a)]}
-state: [reachable(web1), llm_provider = ollama]
-)";
 
 struct Fixture {
   core::SourceManager sm;
@@ -64,7 +40,7 @@ struct Fixture {
     }
     world_path = std::string(dir) + "/w.yaml";
     core::Diagnostics diags;
-    auto w = load::load_world_text("fixed.yaml", kFixedWorld, sm, diags);
+    auto w = load::load_world_text("fixed.yaml", fuzz::kFixedWorld, sm, diags);
     if (!w) {
       std::fputs(core::render_all(diags, sm).c_str(), stderr);
       std::abort();
@@ -73,25 +49,15 @@ struct Fixture {
   }
 };
 
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "fuzz_load: contract broken: %s\n", what);
-    std::abort();
-  }
-}
-
-void check_diagnostics(const core::Diagnostics& diags, const core::SourceManager& sm) {
-  for (const core::Diagnostic& d : diags.all()) {
-    check(!d.message.empty(), "a diagnostic without a message");
-    check(!d.loc.known() || d.loc.file < sm.size(), "a diagnostic in a file the SourceManager doesn't know");
-    for (const core::Diagnostic& n : d.notes)
-      check(!n.loc.known() || n.loc.file < sm.size(), "a note in a file the SourceManager doesn't know");
-  }
-  const std::string text = core::render_all(diags, sm);
-  check(diags.all().empty() || !text.empty(), "diagnostics that render to nothing");
-}
+using fuzz::check;
+using fuzz::check_diagnostics;
 
 }  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  fuzz::start();
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static Fixture fx;

@@ -1,0 +1,133 @@
+// libFuzzer target for `goap batch`: the input is the request file (JSON lines), answered by
+// run_batch itself with one thread, its stdout caught in a file.
+//
+// Requests name files. The target writes a few once, into /tmp/goap-fuzz/batch/ (a
+// small YAML world, one that pulls in an actions file through `uses:`, a PDDL domain and
+// problem); batch.dict and the seed corpus name them. Paths elsewhere on the machine are
+// fair game too: batch reads whatever a request names.
+//
+// The contract checked, besides crashes and sanitizer reports: run_batch returns 0 and writes
+// exactly one answer line per request line (a line that is not blank), in order, each a JSON
+// object with an "id" and a "status"; no exception escapes.
+// run.sh passes -close_fd_mask=3 (log lines and diagnostics of every request).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "cli/commands.h"
+#include "fuzz_support.h"
+
+namespace {
+
+using namespace goap;
+
+constexpr const char* kUsesWorld = R"(kind: world
+uses: [acts.yaml]
+types: {host: {}}
+objects: {a: host, b: host}
+facts:
+  up(host): bool
+  n: int[0..2]
+goals:
+  all-up: {forall: {h: host}, want: ['up($h)']}
+)";
+
+constexpr const char* kActions = R"(kind: actions
+actions:
+  boot: {params: {h: host}, pre: [n < 2], eff: ['up($h)', n += 1]}
+)";
+
+constexpr const char* kDomain = R"((define (domain tiny)
+  (:requirements :strips :typing)
+  (:types room ball)
+  (:predicates (at ?b - ball ?r - room) (robot ?r - room))
+  (:action move :parameters (?from ?to - room)
+    :precondition (robot ?from) :effect (and (robot ?to) (not (robot ?from))))
+  (:action carry :parameters (?b - ball ?from ?to - room)
+    :precondition (and (robot ?from) (at ?b ?from))
+    :effect (and (robot ?to) (not (robot ?from)) (at ?b ?to) (not (at ?b ?from)))))
+)";
+
+constexpr const char* kProblem = R"((define (problem two) (:domain tiny)
+  (:objects r1 r2 - room b1 - ball)
+  (:init (robot r1) (at b1 r1))
+  (:goal (at b1 r2)))
+)";
+
+struct Fixture {
+  std::string dir = fuzz::scratch_dir("batch");
+  std::string requests = dir + "/requests.jsonl";
+  std::string answers = dir + "/answers.jsonl";
+  Fixture() {
+    fuzz::write_file(dir + "/world.yaml", fuzz::kFixedWorld);
+    fuzz::write_file(dir + "/uses.yaml", kUsesWorld);
+    fuzz::write_file(dir + "/acts.yaml", kActions);
+    fuzz::write_file(dir + "/domain.pddl", kDomain);
+    fuzz::write_file(dir + "/problem.pddl", kProblem);
+  }
+};
+
+// The request lines run_batch answers: every line with something besides blanks.
+std::size_t request_lines(std::string_view text) {
+  std::size_t n = 0;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t nl = text.find('\n', at);
+    if (nl == std::string_view::npos) nl = text.size();
+    if (text.substr(at, nl - at).find_first_not_of(" \t\r") != std::string_view::npos) ++n;
+    at = nl + 1;
+  }
+  return n;
+}
+
+// Runs run_batch with its stdout going to `path`.
+int batch_into(const cli::BatchOptions& o, const std::string& path) {
+  std::fflush(stdout);
+  const int saved = ::dup(1);
+  const int out = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  fuzz::check(saved >= 0 && out >= 0 && ::dup2(out, 1) == 1, "cannot catch stdout");
+  ::close(out);
+  cli::CommonOptions common;
+  const int rc = cli::run_batch(o, common);
+  std::fflush(stdout);
+  ::dup2(saved, 1);
+  ::close(saved);
+  return rc;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  fuzz::start();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static Fixture fx;
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  fuzz::write_file(fx.requests, text);
+  cli::BatchOptions o;
+  o.file = fx.requests;
+  o.threads = 1;
+  const int rc = batch_into(o, fx.answers);
+  fuzz::check(rc == cli::kOk, "run_batch: not exit 0");
+  const std::string answers = fuzz::read_file(fx.answers);
+  const std::size_t want = request_lines(text);
+  std::size_t got = 0;
+  for (std::size_t at = 0; at < answers.size();) {
+    const std::size_t nl = answers.find('\n', at);
+    fuzz::check(nl != std::string::npos, "an answer line without its newline");
+    const auto a = nlohmann::json::parse(answers.begin() + static_cast<std::ptrdiff_t>(at),
+                                         answers.begin() + static_cast<std::ptrdiff_t>(nl), nullptr, false);
+    fuzz::check(a.is_object(), "an answer line that is not a JSON object");
+    fuzz::check(a.contains("id") && a.contains("status"), "an answer without 'id' and 'status'");
+    ++got;
+    at = nl + 1;
+  }
+  fuzz::check(got == want, "not one answer line per request line");
+  return 0;
+}
