@@ -8,7 +8,8 @@
 //
 // The contract checked, besides crashes and sanitizer reports: run_batch returns 0 and writes
 // exactly one answer line per request line (a line that is not blank), in order, each a JSON
-// object with an "id" and a "status"; no exception escapes.
+// object with a "status" and the request's "id" (its line number when it has none); no
+// exception escapes.
 // run.sh passes -close_fd_mask=3 (log lines and diagnostics of every request).
 #include <fcntl.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/commands.h"
 #include "fuzz_support.h"
@@ -72,16 +74,23 @@ struct Fixture {
   }
 };
 
-// The request lines run_batch answers: every line with something besides blanks.
-std::size_t request_lines(std::string_view text) {
-  std::size_t n = 0;
+// The id each answer must carry, in order: one per request line (a line with something besides
+// blanks), the request's own "id" when it is a JSON object that has one, else its line number.
+std::vector<nlohmann::json> expected_ids(std::string_view text) {
+  std::vector<nlohmann::json> ids;
+  std::size_t line_no = 0;
   for (std::size_t at = 0; at < text.size();) {
     std::size_t nl = text.find('\n', at);
     if (nl == std::string_view::npos) nl = text.size();
-    if (text.substr(at, nl - at).find_first_not_of(" \t\r") != std::string_view::npos) ++n;
+    ++line_no;
+    const std::string_view line = text.substr(at, nl - at);
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
+      const auto req = nlohmann::json::parse(line, nullptr, false);
+      ids.push_back(req.is_object() && req.contains("id") ? req["id"] : nlohmann::json(line_no));
+    }
     at = nl + 1;
   }
-  return n;
+  return ids;
 }
 
 // Runs run_batch with its stdout going to `path`.
@@ -116,7 +125,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const int rc = batch_into(o, fx.answers);
   fuzz::check(rc == cli::kOk, "run_batch: not exit 0");
   const std::string answers = fuzz::read_file(fx.answers);
-  const std::size_t want = request_lines(text);
+  const std::vector<nlohmann::json> want = expected_ids(text);
   std::size_t got = 0;
   for (std::size_t at = 0; at < answers.size();) {
     const std::size_t nl = answers.find('\n', at);
@@ -125,9 +134,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                          answers.begin() + static_cast<std::ptrdiff_t>(nl), nullptr, false);
     fuzz::check(a.is_object(), "an answer line that is not a JSON object");
     fuzz::check(a.contains("id") && a.contains("status"), "an answer without 'id' and 'status'");
+    fuzz::check(got < want.size(), "more answer lines than request lines");
+    fuzz::check(a["id"] == want[got], "an answer out of order (its id is not its request's)");
     ++got;
     at = nl + 1;
   }
-  fuzz::check(got == want, "not one answer line per request line");
+  fuzz::check(got == want.size(), "fewer answer lines than request lines");
   return 0;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tools/fuzz/run.sh: build the libFuzzer targets with clang and run them, one after the other.
 #
-#   tools/fuzz/run.sh [SECONDS] [TARGET...]   fuzz each TARGET for SECONDS (default 60)
+#   tools/fuzz/run.sh [SECONDS] [TARGET...]   fuzz each TARGET for SECONDS (default 60), inputs up to 8 KiB
 #   tools/fuzz/run.sh --smoke [TARGET...]     15 s each, inputs up to 4 KiB (for CI)
 #
 # TARGET: load pddl batch json sensors uses (default: all). Each target fuzz_<TARGET> is
@@ -26,7 +26,7 @@ set -euo pipefail
 all_targets=(load pddl batch json sensors uses)
 seconds=60
 timeout=10
-extra=()
+extra=(-max_len=8192)
 case "${1:-}" in
   --smoke) seconds=15; timeout=5; extra=(-max_len=4096 -rss_limit_mb=2048); shift ;;
   -h | --help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
