@@ -119,6 +119,8 @@ for t in "${targets[@]}"; do
   # A replayed finding that still fails names itself in "Running: FILE".
   [[ -n "$repro" ]] || repro="$(sed -n 's/^Running: //p' "$log" | tail -1)"
   why="the fuzzer stopped with status $status"
+  kind="$(grep -m1 -o -E 'ERROR: [A-Za-z]+: [A-Za-z -]+|runtime error: .*' "$log" || true)"
+  [[ -z "$kind" ]] || why="${kind#ERROR: }"
   grep -q 'ALARM: working on the last Unit for' "$log" && why="an input ran past the ${timeout} s timeout"
   grep -q 'contract broken' "$log" && why="$(grep -m1 -o 'contract broken: .*' "$log")"
   printf 'fuzz: %s: FAIL: %s\n' "$t" "$why"
