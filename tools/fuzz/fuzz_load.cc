@@ -7,20 +7,15 @@
 //
 // `uses:` reads other files. So that the fuzzer can't wander the machine (a glob such as
 // `/*/*/*` reads thousands of files, which is slow, not a bug), the world's path is in an
-// empty temporary directory and it is loaded only when the input has no '/' or '\' (YAML
-// escapes such as "\x2f" could spell one).
-#include <stdlib.h>
-
+// empty folder (/tmp/goap-fuzz/load/) and it is loaded only when the input has no '/' or '\'
+// (YAML escapes such as "\x2f" could spell one). `uses:` paths are fuzz_uses' job.
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <string>
 
 #include "core/diag.h"
+#include "fuzz_support.h"
 #include "load/loader.h"
 #include "model/lint.h"
-#include "fuzz_support.h"
 
 namespace {
 
@@ -33,18 +28,10 @@ struct Fixture {
 
   Fixture() {
     // Not chdir: libFuzzer reads and writes its corpus through relative paths.
-    char dir[] = "/tmp/goap-fuzz-XXXXXX";
-    if (::mkdtemp(dir) == nullptr) {
-      std::perror("fuzz_load: cannot make an empty directory");
-      std::abort();
-    }
-    world_path = std::string(dir) + "/w.yaml";
+    world_path = fuzz::scratch_dir("load") + "/w.yaml";
     core::Diagnostics diags;
     auto w = load::load_world_text("fixed.yaml", fuzz::kFixedWorld, sm, diags);
-    if (!w) {
-      std::fputs(core::render_all(diags, sm).c_str(), stderr);
-      std::abort();
-    }
+    if (!w) fuzz::fail("fuzz_load", "the fixed world does not load: " + core::render_all(diags, sm));
     world = std::move(*w);
   }
 };

@@ -5,13 +5,14 @@
 //
 // Checks besides crashes and sanitizer reports: a task comes back exactly when no error was
 // reported, every diagnostic points into a file the SourceManager knows and renders, a task's
-// names are the ones its lists promise, and a task small enough to ground grounds into
-// operators whose variables and values are in range.
+// name lists have one entry per action and object, and a task small enough to ground grounds
+// into tasks that keep task.h's invariants (Task::validate): the domain, each goal's task, and
+// that task with its mutex groups merged.
 //
 // "Small enough": grounding has no limits of its own yet (TODO(#20): use the grounder's time and
-// memory bounds once it has them), so a task is grounded only when every action's bindings,
-// counted as the product of its parameters' type sizes, stay under kMaxBindings, likewise the
-// goal. The fuzzer looks for crashes, not for slow grounding.
+// memory bounds once it has them), so a task is grounded only when its actions' bindings,
+// counted as the product of their parameters' type sizes and summed, stay under kMaxBindings,
+// and so does each goal's. The fuzzer looks for crashes, not for slow grounding.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -21,8 +22,8 @@
 #include "core/diag.h"
 #include "ground/grounder.h"
 #include "ground/mutex_groups.h"
-#include "pddl/reader.h"
 #include "fuzz_support.h"
+#include "pddl/reader.h"
 
 namespace {
 
