@@ -29,7 +29,7 @@ timeout=10
 extra=(-max_len=8192)
 case "${1:-}" in
   --smoke) seconds=15; timeout=5; extra=(-max_len=4096 -rss_limit_mb=2048); shift ;;
-  -h | --help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   '' | [a-z]*) ;;
   *)
     if [[ "$1" =~ ^[0-9]+$ ]]; then seconds="$1"; shift; else
