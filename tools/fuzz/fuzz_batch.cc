@@ -62,9 +62,10 @@ constexpr const char* kProblem = R"((define (problem two) (:domain tiny)
 )";
 
 struct Fixture {
-  std::string dir = fuzz::scratch_dir("batch");
-  std::string requests = dir + "/requests.jsonl";
-  std::string answers = dir + "/answers.jsonl";
+  std::string dir = fuzz::fixed_dir("batch");
+  std::string scratch = fuzz::scratch_dir("batch");
+  std::string requests = scratch + "/requests.jsonl";
+  std::string answers = scratch + "/answers.jsonl";
   Fixture() {
     fuzz::write_file(dir + "/world.yaml", fuzz::kFixedWorld);
     fuzz::write_file(dir + "/uses.yaml", kUsesWorld);

@@ -7,8 +7,8 @@
 //
 // `uses:` reads other files. So that the fuzzer can't wander the machine (a glob such as
 // `/*/*/*` reads thousands of files, which is slow, not a bug), the world's path is in an
-// empty folder (/tmp/goap-fuzz/load/) and it is loaded only when the input has no '/' or '\'
-// (YAML escapes such as "\x2f" could spell one). `uses:` paths are fuzz_uses' job.
+// empty folder (/tmp/goap-fuzz/load-<pid>/) and it is loaded only when the input has no '/'
+// or '\' (YAML escapes such as "\x2f" could spell one). `uses:` paths are fuzz_uses' job.
 #include <cstdint>
 #include <string>
 

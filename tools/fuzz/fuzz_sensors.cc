@@ -1,6 +1,6 @@
 // libFuzzer target for `kind: sensors` files (engine/load/sensor_loader.cc): the input is a
 // sensors file for a small fixed world, read by load_sensors from a file (rewritten per input
-// in /tmp/goap-fuzz/sensors/), then each sensor is grounded and its `with:` templates
+// in /tmp/goap-fuzz/sensors-<pid>/), then each sensor is grounded and its `with:` templates
 // filled for every binding, as `goap sense` does before it calls a plugin.
 //
 // Checks besides crashes and sanitizer reports: specs come back exactly when no error was
@@ -56,7 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(s.term.fact.valid() && s.term.fact.index() < fx.world.facts.size(), "a sensor for a fact that doesn't exist");
     check(s.term.args.size() == fx.world.facts[s.term.fact.index()].params.size(), "a sensor term with the wrong arity");
     check(!s.plugin.empty(), "a sensor without a plugin");
-    for (const model::Param& p : s.params) check(p.type.valid() && p.type.index() < fx.world.types.size(), "an untyped sensor parameter");
+    for (const model::Param& p : s.params)
+      check(p.type.valid() && p.type.index() < fx.world.types.size(), "an untyped sensor parameter");
     const auto bindings = exec::all_bindings(fx.world, s.params);
     for (std::size_t i = 0; i < bindings.size() && i < kMaxBindings; ++i) {
       exec::BindError err;

@@ -5,9 +5,10 @@
 // readable when run.sh passes -close_fd_mask=3 (targets whose code under test prints a lot).
 // Call fuzz::start() from LLVMFuzzerInitialize, before libFuzzer closes stderr.
 //
-// Scratch folders are fixed (/tmp/goap-fuzz/<target>/) rather than random so that the
-// dictionaries and seed corpora can name the files in them; a target writes its files there once
-// at start and only reads them while fuzzing (except the one input file it rewrites per input).
+// Scratch folders: each process gets its own, /tmp/goap-fuzz/<target>-<pid>/, removed when it
+// exits normally, so two runs of one target never pull files from under each other. Files that a
+// dictionary or a seed names live in a fixed folder, /tmp/goap-fuzz/<target>/, written once at
+// start (with the same text by every run) and only read while fuzzing.
 #pragma once
 
 #include <fcntl.h>
@@ -74,19 +75,31 @@ inline void check_diagnostics(const core::Diagnostics& diags, const core::Source
   show(text);
 }
 
-// /tmp/goap-fuzz/<name>/, made empty (call it once per target).
-inline std::string scratch_dir(const std::string& name) {
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::path("/tmp/goap-fuzz") / name;
+inline std::string make_dir(const std::filesystem::path& dir) {
   std::error_code ec;
-  fs::remove_all(dir, ec);
-  fs::create_directories(dir, ec);
+  std::filesystem::create_directories(dir, ec);
   if (ec) {
     std::fprintf(stderr, "fuzz: cannot make %s: %s\n", dir.c_str(), ec.message().c_str());
     std::abort();
   }
   return dir.string();
 }
+
+// /tmp/goap-fuzz/<name>-<pid>/, empty; removed at exit. Call it once per process.
+inline std::string scratch_dir(const std::string& name) {
+  static std::string dir;
+  dir = "/tmp/goap-fuzz/" + name + "-" + std::to_string(::getpid());
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);  // a crashed run's, whose pid came round again
+  std::atexit([] {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  });
+  return make_dir(dir);
+}
+
+// /tmp/goap-fuzz/<name>/: for files named by a dictionary or a seed. Never emptied.
+inline std::string fixed_dir(const std::string& name) { return make_dir(std::filesystem::path("/tmp/goap-fuzz") / name); }
 
 inline void write_file(const std::string& path, std::string_view text) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -1,5 +1,5 @@
 // libFuzzer target for `uses:` resolution: each line of the input is one `uses:` entry (a path
-// or a glob) of a world that sits in a fixed tree, /tmp/goap-fuzz/uses/tree/w/world.yaml,
+// or a glob) of a world that sits in a fixed tree, /tmp/goap-fuzz/uses-<pid>/tree/w/world.yaml,
 // made at start with what a hostile or careless world could point at:
 //
 //   tree/w/  actions.yaml, goals/{a,b}.yaml, sub/deeper/more.yaml (uses ../../goals/*.yaml),
