@@ -122,7 +122,7 @@ class DomainBuilder {
     for (auto& [v, conds] : pre_conds) {
       const auto allowed = allowed_values(d_.task.variables[v].domain, conds);
       if (allowed.empty()) return true;  // contradictory preconditions: never applicable
-      const bool has_add = std::any_of(effs.begin(), effs.end(), [&](const EffVar& e) { return e.var == v && e.eff->op == model::EffOp::add; });
+      const bool has_add = std::any_of(effs.begin(), effs.end(), [&, var = v](const EffVar& e) { return e.var == var && e.eff->op == model::EffOp::add; });
       if (allowed.size() == 1)
         fixed_pre.push_back({v, allowed.front()});
       else if (allowed.size() < d_.task.variables[v].domain || has_add)

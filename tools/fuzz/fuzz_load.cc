@@ -7,48 +7,19 @@
 //
 // `uses:` reads other files. So that the fuzzer can't wander the machine (a glob such as
 // `/*/*/*` reads thousands of files, which is slow, not a bug), the world's path is in an
-// empty temporary directory and it is loaded only when the input has no '/' or '\' (YAML
-// escapes such as "\x2f" could spell one).
-#include <stdlib.h>
-
+// empty folder (/tmp/goap-fuzz/load-<pid>/) and it is loaded only when the input has no '/'
+// or '\' (YAML escapes such as "\x2f" could spell one). `uses:` paths are fuzz_uses' job.
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <string>
 
 #include "core/diag.h"
+#include "fuzz_support.h"
 #include "load/loader.h"
 #include "model/lint.h"
 
 namespace {
 
 using namespace goap;
-
-constexpr const char* kFixedWorld = R"(kind: world
-types: {host: {}, vps: {is: host}, agent: {}}
-objects:
-  web1: {type: vps, address: 10.0.0.1}
-  db1: host
-  ezra: agent
-facts:
-  reachable(host): bool
-  disk_ok(host): bool
-  link(host, host): bool
-  agent_running(agent): bool
-  restarts: int[0..3]
-  temperature: int[-20..40]
-  llm_provider: enum[kimi, ollama, none]
-  outage: {type: bool, external: true}
-actions:
-  restart:
-    params: {h: host}
-    pre: [reachable($h), restarts < 3, not outage]
-    eff: [disk_ok($h), restarts += 1, link($h, $h)]
-goals:
-  g: {forall: {a: agent}, want: [agent_running($a)]}
-state: [reachable(web1), llm_provider = ollama]
-)";
 
 struct Fixture {
   core::SourceManager sm;
@@ -57,41 +28,23 @@ struct Fixture {
 
   Fixture() {
     // Not chdir: libFuzzer reads and writes its corpus through relative paths.
-    char dir[] = "/tmp/goap-fuzz-XXXXXX";
-    if (::mkdtemp(dir) == nullptr) {
-      std::perror("fuzz_load: cannot make an empty directory");
-      std::abort();
-    }
-    world_path = std::string(dir) + "/w.yaml";
+    world_path = fuzz::scratch_dir("load") + "/w.yaml";
     core::Diagnostics diags;
-    auto w = load::load_world_text("fixed.yaml", kFixedWorld, sm, diags);
-    if (!w) {
-      std::fputs(core::render_all(diags, sm).c_str(), stderr);
-      std::abort();
-    }
+    auto w = load::load_world_text("fixed.yaml", fuzz::kFixedWorld, sm, diags);
+    if (!w) fuzz::fail("fuzz_load", "the fixed world does not load: " + core::render_all(diags, sm));
     world = std::move(*w);
   }
 };
 
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "fuzz_load: contract broken: %s\n", what);
-    std::abort();
-  }
-}
-
-void check_diagnostics(const core::Diagnostics& diags, const core::SourceManager& sm) {
-  for (const core::Diagnostic& d : diags.all()) {
-    check(!d.message.empty(), "a diagnostic without a message");
-    check(!d.loc.known() || d.loc.file < sm.size(), "a diagnostic in a file the SourceManager doesn't know");
-    for (const core::Diagnostic& n : d.notes)
-      check(!n.loc.known() || n.loc.file < sm.size(), "a note in a file the SourceManager doesn't know");
-  }
-  const std::string text = core::render_all(diags, sm);
-  check(diags.all().empty() || !text.empty(), "diagnostics that render to nothing");
-}
+using fuzz::check;
+using fuzz::check_diagnostics;
 
 }  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  fuzz::start();
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static Fixture fx;

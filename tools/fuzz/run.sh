@@ -1,37 +1,56 @@
 #!/usr/bin/env bash
-# tools/fuzz/run.sh: build the loader fuzz target with clang + libFuzzer and run it.
+# tools/fuzz/run.sh: build the libFuzzer targets with clang and run them, one after the other.
 #
-#   tools/fuzz/run.sh [SECONDS]   fuzz for SECONDS (default 60)
-#   tools/fuzz/run.sh --smoke     20 s, inputs up to 4 KiB, 5 s per input, 2 GiB RSS (for CI)
+#   tools/fuzz/run.sh [SECONDS] [TARGET...]   fuzz each TARGET for SECONDS (default 60), inputs up to 8 KiB
+#   tools/fuzz/run.sh --smoke [TARGET...]     15 s each, inputs up to 4 KiB (for CI)
+#
+# TARGET: load pddl batch json sensors uses (default: all). Each target fuzz_<TARGET> is
+# described at the top of tools/fuzz/fuzz_<TARGET>.cc.
 #
 # Sets up its own build dir (build-fuzz/, or $GOAP_FUZZ_BUILD_DIR) with clang, ASan + UBSan and
-# coverage instrumentation in every translation unit, so it works from a clean clone. Seeds come
-# from tools/fuzz/corpus/ (never written to); new inputs collect in build-fuzz/fuzz-corpus/ and
-# crash reproducers in build-fuzz/fuzz-artifacts/. The last line is one result:
-#   fuzz: OK: N runs in S s, no crash
-#   fuzz: FAIL: <why> (reproducer: FILE)
-# Exit status: 0 when no crash was found, 1 on a crash or a sanitizer report, 2 when the build
-# failed. Environment: GOAP_JOBS (default 2).
+# coverage instrumentation in every translation unit, so it works from a clean clone; builds
+# take the same lock as the other builds on the machine (/tmp/goap-build.lock). Before fuzzing,
+# each target replays the reproducers of past findings in tools/fuzz/findings/<TARGET>/ once.
+# Seeds come from tools/fuzz/corpus/<TARGET>/ (never written to); new inputs collect in
+# build-fuzz/fuzz-corpus/<TARGET>/ and reproducers in build-fuzz/fuzz-artifacts/<TARGET>/.
+# An input that runs longer than the timeout (5 s in a smoke run, else 10 s) is a finding:
+# a read that blocks is a bug. Every run runs in the checkout's root (batch requests may name
+# worlds/...). One line per target as it finishes; the last line is one result:
+#   fuzz: OK: N targets, R runs in S s, no finding
+#   fuzz: FAIL: <target>: <why> (reproducer: FILE; rerun: ...)[; <target>: ...]
+# Exit status: 0 when nothing was found, 1 on a crash, a sanitizer report, a timeout or a
+# broken contract, 2 when the build failed or an argument is wrong. Environment: GOAP_JOBS
+# (default 2).
 set -euo pipefail
 
+all_targets=(load pddl batch json sensors uses)
 seconds=60
-extra=()
+timeout=10
+extra=(-max_len=8192)
 case "${1:-}" in
-  --smoke) seconds=20; extra=(-max_len=4096 -timeout=5 -rss_limit_mb=2048) ;;
-  -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  '') ;;
+  --smoke) seconds=15; timeout=5; extra=(-max_len=4096 -rss_limit_mb=2048); shift ;;
+  -h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  '' | [a-z]*) ;;
   *)
-    if [[ "$1" =~ ^[0-9]+$ ]]; then seconds="$1"; else
-      printf 'fuzz: FAIL: bad argument %s (want SECONDS or --smoke)\n' "$1"; exit 2
+    if [[ "$1" =~ ^[0-9]+$ ]]; then seconds="$1"; shift; else
+      printf 'fuzz: FAIL: bad argument %s (want SECONDS or --smoke, then targets)\n' "$1"; exit 2
     fi ;;
 esac
+targets=("$@")
+((${#targets[@]})) || targets=("${all_targets[@]}")
+for t in "${targets[@]}"; do
+  if [[ " ${all_targets[*]} " != *" $t "* ]]; then
+    printf 'fuzz: FAIL: unknown target %s (targets: %s)\n' "$t" "${all_targets[*]}"; exit 2
+  fi
+done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 builddir="${GOAP_FUZZ_BUILD_DIR:-build-fuzz}"
 jobs="${GOAP_JOBS:-2}"
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+log="$work/log"
 
 if ! command -v clang++ >/dev/null; then
   printf 'fuzz: FAIL: clang++ not found (libFuzzer needs clang; apt-get install clang)\n'; exit 2
@@ -43,30 +62,75 @@ if [[ ! -f "$builddir/build.ninja" ]]; then
     tail -20 "$log"; printf 'fuzz: FAIL: meson setup failed\n'; exit 2
   fi
 fi
-printf 'fuzz: building fuzz_load\n'
-if ! ninja -C "$builddir" -j "$jobs" tools/fuzz/fuzz_load >"$log" 2>&1; then
+ninja_targets=()
+for t in "${targets[@]}"; do ninja_targets+=("tools/fuzz/fuzz_$t"); done
+printf 'fuzz: building %s\n' "${ninja_targets[*]}"
+lock=()
+if command -v flock >/dev/null; then lock=(flock /tmp/goap-build.lock); fi
+if ! "${lock[@]}" ninja -C "$builddir" -j "$jobs" "${ninja_targets[@]}" >"$log" 2>&1; then
   tail -30 "$log"; printf 'fuzz: FAIL: build failed\n'; exit 2
 fi
 
-corpus="$builddir/fuzz-corpus"
-artifacts="$builddir/fuzz-artifacts/"
-mkdir -p "$corpus" "$artifacts"
-printf 'fuzz: running for %s s\n' "$seconds"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
-status=0
-"$builddir/tools/fuzz/fuzz_load" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$artifacts" \
-  -dict=tools/fuzz/goap.dict "${extra[@]}" "$corpus" tools/fuzz/corpus >"$log" 2>&1 || status=$?
+total_runs=0
+failures=()
+start=$SECONDS
+for t in "${targets[@]}"; do
+  bin="$builddir/tools/fuzz/fuzz_$t"
+  corpus="$builddir/fuzz-corpus/$t"
+  artifacts="$builddir/fuzz-artifacts/$t/"
+  mkdir -p "$corpus" "$artifacts"
+  # A target's dictionary; the YAML readers also get the loader's words.
+  dict="$work/$t.dict"
+  case "$t" in
+    load) cp tools/fuzz/dict/load.dict "$dict" ;;
+    json | sensors) cat tools/fuzz/dict/load.dict "tools/fuzz/dict/$t.dict" >"$dict" ;;
+    *) cp "tools/fuzz/dict/$t.dict" "$dict" ;;
+  esac
+  # Targets whose code under test prints for every input run with stdout and stderr closed
+  # (libFuzzer keeps its own report; the targets report a broken contract on the original stderr).
+  quiet=()
+  case "$t" in batch | json) quiet=(-close_fd_mask=3) ;; esac
+  flags=(-timeout="$timeout" -artifact_prefix="$artifacts" "${quiet[@]}")
 
-runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
-took="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)"
-if [[ $status -eq 0 ]]; then
-  printf 'fuzz: OK: %s runs in %s s (%s/s), no crash; corpus %s/\n' "${runs:-?}" "$seconds" "${took:-?}" "$corpus"
+  status=0
+  findings=()
+  if [[ -d "tools/fuzz/findings/$t" ]]; then
+    mapfile -t findings < <(find "tools/fuzz/findings/$t" -type f | sort)
+  fi
+  if ((${#findings[@]})); then
+    "$bin" "${flags[@]}" "${findings[@]}" >"$log" 2>&1 || status=$?
+  fi
+  if ((status == 0)); then
+    "$bin" -max_total_time="$seconds" -print_final_stats=1 -dict="$dict" "${flags[@]}" "${extra[@]}" \
+      "$corpus" "tools/fuzz/corpus/$t" >"$log" 2>&1 || status=$?
+  fi
+  if ((status == 0)); then
+    runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
+    rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)"
+    total_runs=$((total_runs + ${runs:-0}))
+    printf 'fuzz: %s: OK: %s runs in %s s (%s/s)\n' "$t" "${runs:-?}" "$seconds" "${rate:-?}"
+    continue
+  fi
+  grep -E '^==[0-9]+==ERROR|runtime error|SUMMARY|contract broken|Test unit written|ALARM|out-of-memory|Running: ' "$log" | head -20 || true
+  tail -5 "$log"
+  repro="$(sed -n 's/.*Test unit written to \([^ ]*\).*/\1/p' "$log" | tail -1)"
+  # A replayed finding that still fails names itself in "Running: FILE".
+  [[ -n "$repro" ]] || repro="$(sed -n 's/^Running: //p' "$log" | tail -1)"
+  why="the fuzzer stopped with status $status"
+  kind="$(grep -m1 -o -E 'ERROR: [A-Za-z]+: [A-Za-z -]+|runtime error: .*' "$log" || true)"
+  [[ -z "$kind" ]] || why="${kind#ERROR: }"
+  grep -q 'ALARM: working on the last Unit for' "$log" && why="an input ran past the ${timeout} s timeout"
+  grep -q 'contract broken' "$log" && why="$(grep -m1 -o 'contract broken: .*' "$log")"
+  printf 'fuzz: %s: FAIL: %s\n' "$t" "$why"
+  failures+=("$t: $why (reproducer: ${repro:-none}; rerun: $bin ${repro:-FILE})")
+done
+
+if ((${#failures[@]} == 0)); then
+  printf 'fuzz: OK: %s targets, %s runs in %s s, no finding\n' "${#targets[@]}" "$total_runs" $((SECONDS - start))
   exit 0
 fi
-grep -E '^==[0-9]+==ERROR|runtime error|SUMMARY|contract broken|Test unit written|ALARM|out-of-memory' "$log" | head -20 || true
-tail -5 "$log"
-repro="$(sed -n 's/.*Test unit written to \([^ ]*\).*/\1/p' "$log" | tail -1)"
-printf 'fuzz: FAIL: the fuzzer stopped with status %s (reproducer: %s; rerun: %s/tools/fuzz/fuzz_load %s)\n' \
-  "$status" "${repro:-none}" "$builddir" "${repro:-FILE}"
+joined="$(printf '%s; ' "${failures[@]}")"
+printf 'fuzz: FAIL: %s\n' "${joined%; }"
 exit 1

@@ -1,0 +1,21 @@
+(define (domain roads)
+  (:requirements :strips :typing :negative-preconditions :equality :action-costs)
+  (:types place - object truck)
+  (:constants depot - place)
+  (:predicates (at ?t - truck ?p - place) (road ?a ?b - place) (broken ?t - truck))
+  (:functions (length ?a ?b - place) - number (total-cost) - number)
+  (:action drive
+    :parameters (?t - truck ?a ?b - place)
+    :precondition (and (at ?t ?a) (road ?a ?b) (not (= ?a ?b)) (not (broken ?t)))
+    :effect (and (not (at ?t ?a)) (at ?t ?b) (increase (total-cost) (length ?a ?b))))
+  (:action fix
+    :parameters (?t - truck)
+    :precondition (and (broken ?t) (at ?t depot))
+    :effect (and (not (broken ?t)) (increase (total-cost) 3))))
+;;;; problem
+(define (problem deliver) (:domain roads)
+  (:objects a b - place t1 t2 - truck)
+  (:init (at t1 a) (at t2 depot) (broken t2) (road a b) (road b depot) (road depot a)
+         (= (length a b) 2) (= (length b depot) 1) (= (length depot a) 4) (= (total-cost) 0))
+  (:goal (and (at t1 depot) (at t2 b) (not (broken t2))))
+  (:metric minimize (total-cost)))
