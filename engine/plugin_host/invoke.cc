@@ -380,7 +380,7 @@ std::vector<ParamIssue> check_params(const KindInfo& kind, const std::vector<Par
         if (!plugin::parse_url(v, &err)) bad = "an http:// URL (" + err + ")";
       }
       if (!bad.empty()) {
-        issues.push_back({p.name, "'" + p.name + "' must be " + bad + ", not '" + v + "'", ""});
+        issues.push_back({p.name, "'" + p.name + "' must be " + bad + ", not '" + plugin::printable(v) + "'", ""});
         break;
       }
     }
