@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <new>
 
 #include "core/log.h"
 #include "heuristics/factory.h"
@@ -82,9 +83,17 @@ class Tracer final : public search::SearchObserver {
   GoalOutcome& out_;
 };
 
+ground::GroundingLimits grounding_limits(const PlannerOptions& o) {
+  ground::GroundingLimits l;
+  l.max_ms = o.max_ms;
+  l.max_memory_bytes = o.max_memory_bytes;
+  return l;
+}
+
 void plan_one(const model::World& world, const ground::Domain& domain, const ground::GoalInstance& gi,
               const PlannerOptions& o, const std::string& heuristic, GoalOutcome& out) {
-  ground::GoalTask gt = ground::make_goal_task(world, domain, gi);
+  ground::Budget budget(grounding_limits(o));
+  ground::GoalTask gt = ground::make_goal_task(world, domain, gi, budget);
   if (gt.statically_unsolvable) {
     out.status = GoalStatus::unsolvable;
     out.reason = gt.unsolvable_reason;
@@ -140,20 +149,46 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
   d.heuristic = !o.heuristic.empty() ? o.heuristic : (o.algorithm == SearchAlgorithm::astar ? "lmcut" : "ff");
   d.optimal = o.algorithm == SearchAlgorithm::astar && d.heuristic != "ff" && d.heuristic != "add";
 
+  // Grounding and the goals' instances share one budget: the limits of one goal's search.
+  ground::Budget budget(grounding_limits(o));
   ground::GroundingError gerr;
-  auto domain = ground::ground_domain(world, state, &gerr);
-  if (!domain) {
-    if (error) error->message = gerr.message;
-    return std::nullopt;
+  std::optional<ground::Domain> domain;
+  std::vector<ground::GoalInstance> instances;
+  try {
+    domain = ground::ground_domain(world, state, &gerr, &budget);
+    if (!domain) {
+      if (error) error->message = gerr.message;
+      return std::nullopt;
+    }
+    for (std::size_t i = 0; i < world.goals.size(); ++i) {
+      const auto id = model::GoalId::from(i);
+      if (o.only_goal && *o.only_goal != id) continue;
+      instances.push_back(ground::instantiate_goal(world, id, state, o.only_goal.has_value(), budget));
+    }
+  } catch (const ground::LimitExceeded& e) {
+    // Nothing can be planned: every goal considered is at the limit, most important first.
+    d.status = GoalStatus::limit;
+    d.grounding_limit = e.message;
+    core::log::info("grounding stopped: {}", e.message);
+    for (std::size_t i = 0; i < world.goals.size(); ++i) {
+      const auto id = model::GoalId::from(i);
+      if (o.only_goal && *o.only_goal != id) continue;
+      GoalOutcome g;
+      g.goal = id;
+      g.status = GoalStatus::limit;
+      g.reason = e.message;
+      d.goals.push_back(std::move(g));
+    }
+    std::stable_sort(d.goals.begin(), d.goals.end(), [&](const GoalOutcome& a, const GoalOutcome& b) {
+      const model::Goal& ga = world.goal(a.goal);
+      const model::Goal& gb = world.goal(b.goal);
+      return ga.priority != gb.priority ? ga.priority > gb.priority : ga.name < gb.name;
+    });
+    d.grounding.ms = budget.elapsed_ms();
+    d.total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return d;
   }
   d.grounding = domain->stats;
-
-  std::vector<ground::GoalInstance> instances;
-  for (std::size_t i = 0; i < world.goals.size(); ++i) {
-    const auto id = model::GoalId::from(i);
-    if (o.only_goal && *o.only_goal != id) continue;
-    instances.push_back(ground::instantiate_goal(world, id, state, o.only_goal.has_value()));
-  }
   // Report goals most important first (ties by name): the order an operator reads them in.
   std::stable_sort(instances.begin(), instances.end(), [&](const auto& a, const auto& b) {
     const model::Goal& ga = world.goal(a.goal);
@@ -172,7 +207,15 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
                   open.size() == 1 ? "" : "s", d.goals.size() - open.size(), d.algorithm, d.heuristic);
   auto plan_open = [&](std::size_t k) {
     const std::size_t i = open[k];
-    plan_one(world, *domain, instances[i], o, d.heuristic, d.goals[i]);
+    try {
+      plan_one(world, *domain, instances[i], o, d.heuristic, d.goals[i]);
+    } catch (const ground::LimitExceeded& e) {
+      d.goals[i].status = GoalStatus::limit;
+      d.goals[i].reason = e.message;
+    } catch (const std::bad_alloc&) {
+      d.goals[i].status = GoalStatus::limit;
+      d.goals[i].reason = "memory limit: an allocation failed";
+    }
     const GoalOutcome& g = d.goals[i];
     core::log::debug("goal {}: {} cost {} ({} expanded, {:.3f} ms){}{}", world.goal(g.goal).name, to_string(g.status),
                      g.cost, g.expanded, g.search_ms, g.reason.empty() ? "" : ": ", g.reason);

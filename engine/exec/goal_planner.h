@@ -83,6 +83,9 @@ struct Decision {
   bool optimal = true;             // false for satisficing configurations
   ground::GroundingStats grounding;
   double total_ms = 0;
+  // Grounding hit a limit (ground/budget.h) before any goal could be planned: status is limit and
+  // this says which action or goal, its estimated count and which limit. Empty otherwise.
+  std::string grounding_limit;
 };
 
 struct PlanningError {
@@ -90,6 +93,9 @@ struct PlanningError {
 };
 
 // Grounds `world` for `state`, plans, decides. Errors only for a model that cannot be grounded.
+// Grounding runs under the same time and memory limits as each goal's search: a grounding that
+// would exceed them stops early and the Decision says `limit` (grounding_limit says why); a goal
+// whose own task or search runs out of memory (std::bad_alloc included) is a `limit` goal.
 std::optional<Decision> decide(const model::World& world, const model::State& state, const PlannerOptions& options,
                                PlanningError* error);
 
