@@ -15,7 +15,7 @@ void Budget::check_time() const {
 
 std::string Budget::limit_text(GroundingLimitKind kind) const {
   if (kind == GroundingLimitKind::time) return "the time limit (" + count_text(limits_.max_ms) + " ms)";
-  if (limits_.max_memory_bytes == std::numeric_limits<std::size_t>::max()) return "the memory available (an allocation failed)";
+  if (kind == GroundingLimitKind::allocation) return "the memory available (an allocation failed)";
   return "the memory limit (" + bytes_text(static_cast<double>(limits_.max_memory_bytes)) + ")";
 }
 

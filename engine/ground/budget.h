@@ -29,7 +29,9 @@ struct GroundingLimits {
   std::size_t max_memory_bytes = std::numeric_limits<std::size_t>::max();
 };
 
-enum class GroundingLimitKind { time, memory };
+// `allocation`: an allocation failed (std::bad_alloc, e.g. under `ulimit -v`) before the count
+// reached the memory limit.
+enum class GroundingLimitKind { time, memory, allocation };
 
 // What a Budget throws. `message` says what was being grounded and which limit stopped it; the
 // stage that catches it on the way out fills it in (empty only inside the Budget).
@@ -45,9 +47,13 @@ class Budget {
   Budget() = default;
   explicit Budget(const GroundingLimits& limits) : limits_(limits) {}
 
-  // Counts one step of an enumeration; every 4096 steps checks the clock.
-  void tick() {
-    if (++ticks_ % 4096 == 0) check_time();
+  // Counts `steps` steps of an enumeration; every 4096 steps checks the clock.
+  void tick(std::uint64_t steps = 1) {
+    ticks_ += steps;
+    if (ticks_ >= next_check_) {
+      next_check_ = ticks_ + 4096;
+      check_time();
+    }
   }
   // Counts `bytes` more kept memory; throws at the memory limit.
   void charge(std::size_t bytes) {
@@ -64,13 +70,13 @@ class Budget {
   [[nodiscard]] std::size_t bytes() const { return bytes_; }
   [[nodiscard]] double elapsed_ms() const;
 
-  // "the memory limit (256 MiB)", "the time limit (2,000 ms)".
+  // "the memory limit (256 MiB)", "the time limit (2,000 ms)", "the memory available (...)".
   [[nodiscard]] std::string limit_text(GroundingLimitKind kind) const;
 
  private:
   GroundingLimits limits_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  std::uint64_t ticks_ = 0;
+  std::uint64_t ticks_ = 0, next_check_ = 4096;
   std::size_t bytes_ = 0;
 };
 

@@ -49,7 +49,7 @@ class DomainBuilder {
         if (e.message.empty()) e.message = limit_message(ai, bindings[ai].size(), e.kind);
         throw;
       } catch (const std::bad_alloc&) {
-        throw LimitExceeded{GroundingLimitKind::memory, limit_message(ai, bindings[ai].size(), GroundingLimitKind::memory)};
+        throw LimitExceeded{GroundingLimitKind::allocation, limit_message(ai, bindings[ai].size(), GroundingLimitKind::allocation)};
       }
     }
     return true;
@@ -333,8 +333,8 @@ std::optional<Domain> ground_domain(const model::World& world, const model::Stat
                   bud.limit_text(e.kind);
     throw;
   } catch (const std::bad_alloc&) {
-    throw LimitExceeded{GroundingLimitKind::memory, "pruning " + count_text(static_cast<double>(d.task.operators.size())) +
-                                                        " ground actions stopped at " + bud.limit_text(GroundingLimitKind::memory)};
+    throw LimitExceeded{GroundingLimitKind::allocation, "pruning " + count_text(static_cast<double>(d.task.operators.size())) +
+                                                        " ground actions stopped at " + bud.limit_text(GroundingLimitKind::allocation)};
   }
   d.stats.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   core::log::debug("grounded {} bindings into {} operators, {} kept over {} variables in {:.3f} ms", d.stats.bindings,
@@ -466,10 +466,10 @@ GoalInstance instantiate_goal(const model::World& w, model::GoalId id, const mod
     throw;
   } catch (const std::bad_alloc&) {
     const model::Goal& g = w.goal(id);
-    throw LimitExceeded{GroundingLimitKind::memory,
+    throw LimitExceeded{GroundingLimitKind::allocation,
                         "grounding " + goal_subject(w, g) + " would create about " +
                             count_text(forall_bindings(w, g) * static_cast<double>(g.want.size())) +
-                            " wanted facts; it stopped at " + budget.limit_text(GroundingLimitKind::memory)};
+                            " wanted facts; it stopped at " + budget.limit_text(GroundingLimitKind::allocation)};
   }
 }
 
@@ -566,7 +566,7 @@ GoalTask make_goal_task(const model::World& w, const Domain& d, const GoalInstan
     if (e.message.empty()) e.message = message(e.kind);
     throw;
   } catch (const std::bad_alloc&) {
-    throw LimitExceeded{GroundingLimitKind::memory, message(GroundingLimitKind::memory)};
+    throw LimitExceeded{GroundingLimitKind::allocation, message(GroundingLimitKind::allocation)};
   }
 }
 

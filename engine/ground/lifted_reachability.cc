@@ -62,7 +62,7 @@ class Explorer {
       if (e.message.empty()) e.message = limit_message(e.kind);
       throw;
     } catch (const std::bad_alloc&) {
-      throw LimitExceeded{GroundingLimitKind::memory, limit_message(GroundingLimitKind::memory)};
+      throw LimitExceeded{GroundingLimitKind::allocation, limit_message(GroundingLimitKind::allocation)};
     }
   }
 
@@ -354,10 +354,13 @@ double estimate_bindings(const model::World& w, const model::State& s, const std
 std::string action_estimate_text(const model::World& w, std::size_t ai, double estimate,
                                  const std::vector<std::size_t>& factors) {
   const Action& a = w.actions[ai];
+  // As the author wrote it: `move($a, $b)` in YAML, `move(?a ?b)` in PDDL (whose worlds alone
+  // have add_after_delete).
+  const bool pddl = w.add_after_delete;
   std::string sig = a.name;
   if (!a.params.empty()) {
     sig += '(';
-    for (std::size_t i = 0; i < a.params.size(); ++i) sig += (i ? ", $" : "$") + a.params[i].name;
+    for (std::size_t i = 0; i < a.params.size(); ++i) sig += (i ? (pddl ? " ?" : ", $") : (pddl ? "?" : "$")) + a.params[i].name;
     sig += ')';
   }
   std::string out = "grounding action '" + sig + "' would create about " + count_text(estimate) + " ground actions";
