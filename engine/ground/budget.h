@@ -22,6 +22,8 @@
 #include <string>
 #include <utility>
 
+#include "model/grounding_size.h"
+
 namespace goap::ground {
 
 struct GroundingLimits {
@@ -80,8 +82,7 @@ class Budget {
   std::size_t bytes_ = 0;
 };
 
-// A count for messages: "1,234,567" below ten million, "4.7e10" above.
-std::string count_text(double n);
+using model::count_text;  // "1,234,567", "4.7e10"
 
 // An amount of memory for messages: "12 MiB", "3,129 GiB".
 std::string bytes_text(double bytes);

@@ -34,9 +34,7 @@ std::vector<std::uint32_t> allowed_values(std::uint32_t domain, const std::vecto
 class DomainBuilder {
  public:
   DomainBuilder(const World& w, const model::State& s, Domain& d, Budget& budget) : w_(w), s_(s), d_(d), budget_(budget) {
-    fluent_.assign(w.facts.size(), false);
-    for (const Action& a : w.actions)
-      for (const Effect& e : a.eff) fluent_[e.term.fact.index()] = true;
+    fluent_ = model::fluent_facts(w);
   }
 
   bool build(GroundingError* error) {
@@ -57,9 +55,7 @@ class DomainBuilder {
 
  private:
   std::string limit_message(std::size_t ai, std::size_t bindings, GroundingLimitKind kind) const {
-    std::vector<std::size_t> factors;
-    const double n = estimate_bindings(w_, s_, fluent_, ai, &factors);
-    return action_estimate_text(w_, ai, n, factors) + " (" + count_text(static_cast<double>(bindings)) +
+    return action_estimate_text(w_, ai, model::estimate_action_bindings(w_, s_, fluent_, w_.actions[ai])) + " (" + count_text(static_cast<double>(bindings)) +
            " reachable); it stopped at " + budget_.limit_text(kind) + " with " +
            count_text(static_cast<double>(d_.task.operators.size())) + " ground actions built";
   }
@@ -347,20 +343,11 @@ namespace {
 // "goal 'g' (forall over 60 x 60 objects)".
 std::string goal_subject(const World& w, const model::Goal& g) {
   std::string out = "goal '" + g.name + "'";
-  if (!g.forall.empty()) {
-    out += " (forall over ";
-    for (std::size_t i = 0; i < g.forall.size(); ++i)
-      out += (i ? " x " : "") + std::to_string(w.objects_of(g.forall[i].type).size());
-    out += " objects)";
-  }
+  if (!g.forall.empty()) out += " (forall over " + model::factors_text(model::estimate_goal_bindings(w, g).factors) + " objects)";
   return out;
 }
 
-double forall_bindings(const World& w, const model::Goal& g) {
-  double n = 1;
-  for (const model::Param& p : g.forall) n *= static_cast<double>(w.objects_of(p.type).size());
-  return n;
-}
+double forall_bindings(const World& w, const model::Goal& g) { return model::estimate_goal_bindings(w, g).count; }
 
 // One wanted fact with its allowed values, its hash-map index entry included.
 std::size_t want_bytes(std::size_t args, std::size_t values) {

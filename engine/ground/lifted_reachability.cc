@@ -70,13 +70,11 @@ class Explorer {
   // Refuses, before enumerating anything, an action whose estimate is exact and too big.
   void check_estimates() {
     for (std::size_t ai = 0; ai < w_.actions.size(); ++ai) {
-      std::vector<std::size_t> factors;
-      bool exact = false;
-      const double n = estimate_bindings(w_, s_, fluent_, ai, &factors, &exact);
-      const double bytes = n * static_cast<double>(binding_bytes(factors.size()));
-      if (exact && !budget_.fits(bytes))
+      const model::BindingEstimate e = model::estimate_action_bindings(w_, s_, fluent_, w_.actions[ai]);
+      const double bytes = e.count * static_cast<double>(binding_bytes(e.factors.size()));
+      if (e.exact && !budget_.fits(bytes))
         throw LimitExceeded{GroundingLimitKind::memory,
-                            action_estimate_text(w_, ai, n, factors) + "; their bindings alone need about " +
+                            action_estimate_text(w_, ai, e) + "; their bindings alone need about " +
                                 bytes_text(bytes) + ", more than " +
                                 budget_.limit_text(GroundingLimitKind::memory)};
     }
@@ -84,9 +82,8 @@ class Explorer {
 
   std::string limit_message(GroundingLimitKind kind) const {
     if (!in_action_) return "grounding the state's facts stopped at " + budget_.limit_text(kind);
-    std::vector<std::size_t> factors;
-    const double n = estimate_bindings(w_, s_, fluent_, action_, &factors);
-    return action_estimate_text(w_, action_, n, factors) + "; it stopped at " + budget_.limit_text(kind) + " with " +
+    return action_estimate_text(w_, action_, model::estimate_action_bindings(w_, s_, fluent_, w_.actions[action_])) +
+           "; it stopped at " + budget_.limit_text(kind) + " with " +
            count_text(static_cast<double>(out_[action_].size())) + " found";
   }
 
@@ -301,74 +298,10 @@ std::vector<std::vector<Binding>> reachable_bindings(const model::World& world, 
   return Explorer(world, state, fluent, budget).run();
 }
 
-double estimate_bindings(const model::World& w, const model::State& s, const std::vector<bool>& fluent, std::size_t ai,
-                         std::vector<std::size_t>* factors, bool* exact) {
-  const Action& a = w.actions[ai];
-  std::vector<std::vector<ObjectId>> cand;
-  for (const model::Param& p : a.params) cand.push_back(w.objects_of(p.type));
-  bool is_exact = a.relations.empty() && a.cost_terms.empty();
-  bool never = false;
-  for (const Condition& c : a.pre) {
-    const bool is_static = !fluent[c.term.fact.index()];
-    if (!is_static) {
-      // A fluent positive atom may be reached for only some bindings; other fluent conditions are
-      // relaxed away by the reachability above.
-      if (is_positive_bool(c, w.fact(c.term.fact))) is_exact = false;
-      continue;
-    }
-    std::uint32_t param = UINT32_MAX;
-    bool unary = true;
-    for (const Arg& x : c.term.args) {
-      if (x.kind != Arg::Kind::param) continue;
-      if (param != UINT32_MAX && param != x.index) unary = false;
-      param = x.index;
-    }
-    if (!unary) {
-      is_exact = false;
-      continue;
-    }
-    Binding b(a.params.size(), ObjectId::invalid());
-    if (param == UINT32_MAX) {
-      const GroundTerm t = model::bind_term(c.term, b);
-      never = never || !c.holds(s.value(t, w.fact(t.fact)));
-      continue;
-    }
-    auto& list = cand[param];
-    list.erase(std::remove_if(list.begin(), list.end(), [&](ObjectId o) {
-                 b[param] = o;
-                 const GroundTerm t = model::bind_term(c.term, b);
-                 return !c.holds(s.value(t, w.fact(t.fact)));
-               }),
-               list.end());
-  }
-  double n = never ? 0 : 1;
-  if (factors) factors->clear();
-  for (const auto& list : cand) {
-    n *= static_cast<double>(list.size());
-    if (factors) factors->push_back(list.size());
-  }
-  if (exact) *exact = is_exact;
-  return n;
-}
-
-std::string action_estimate_text(const model::World& w, std::size_t ai, double estimate,
-                                 const std::vector<std::size_t>& factors) {
-  const Action& a = w.actions[ai];
-  // As the author wrote it: `move($a, $b)` in YAML, `move(?a ?b)` in PDDL (whose worlds alone
-  // have add_after_delete).
-  const bool pddl = w.add_after_delete;
-  std::string sig = a.name;
-  if (!a.params.empty()) {
-    sig += '(';
-    for (std::size_t i = 0; i < a.params.size(); ++i) sig += (i ? (pddl ? " ?" : ", $") : (pddl ? "?" : "$")) + a.params[i].name;
-    sig += ')';
-  }
-  std::string out = "grounding action '" + sig + "' would create about " + count_text(estimate) + " ground actions";
-  if (factors.size() > 1) {
-    out += " (";
-    for (std::size_t i = 0; i < factors.size(); ++i) out += (i ? " x " : "") + std::to_string(factors[i]);
-    out += " bindings)";
-  }
+std::string action_estimate_text(const model::World& w, std::size_t ai, const model::BindingEstimate& e) {
+  std::string out = "grounding action '" + model::action_signature(w, w.actions[ai]) + "' would create about " +
+                    count_text(e.count) + " ground actions";
+  if (e.factors.size() > 1) out += " (" + model::factors_text(e.factors) + " bindings)";
   return out;
 }
 

@@ -21,10 +21,9 @@
 // grounded task does not depend on which enumeration found them.
 //
 // Limits (budget.h): every join and enumeration step ticks the budget and every binding and atom
-// kept is charged to it. Before enumerating, each action's count is estimated as the product of
-// its parameters' candidates after unary static preconditions (`room($r)`, `not done`); when that
-// estimate is exact (no fluent positive precondition, nothing relating two parameters) and its
-// bindings would not fit in the memory limit, the action is refused before any is built. A
+// kept is charged to it. Before enumerating, each action's count is estimated
+// (model/grounding_size.h); when that estimate is exact and its bindings would not fit in the
+// memory limit, the action is refused before any is built. A
 // LimitExceeded (or std::bad_alloc) leaves with a message naming the action and its estimate.
 #pragma once
 
@@ -32,6 +31,7 @@
 #include <vector>
 
 #include "ground/budget.h"
+#include "model/grounding_size.h"
 #include "model/world.h"
 
 namespace goap::ground {
@@ -44,14 +44,7 @@ using Binding = std::vector<model::ObjectId>;
 std::vector<std::vector<Binding>> reachable_bindings(const model::World& world, const model::State& state,
                                                      const std::vector<bool>& fluent, Budget& budget);
 
-// The estimated number of bindings of action `ai`: the product of its parameters' candidates after
-// its unary static preconditions (an upper bound of what reachable_bindings finds). `factors` gets
-// each parameter's count.
-double estimate_bindings(const model::World& world, const model::State& state, const std::vector<bool>& fluent,
-                         std::size_t ai, std::vector<std::size_t>* factors = nullptr, bool* exact = nullptr);
-
 // "grounding action 'move($a, $b)' would create about 3,600 ground actions (60 x 60 bindings)".
-std::string action_estimate_text(const model::World& world, std::size_t ai, double estimate,
-                                 const std::vector<std::size_t>& factors);
+std::string action_estimate_text(const model::World& world, std::size_t ai, const model::BindingEstimate& estimate);
 
 }  // namespace goap::ground

@@ -113,11 +113,35 @@ def pddl_cases(goap, tmp):
                  address_space_mb=384)
 
 
+def check_warnings(goap, tmp):
+    """`goap check` warns, at the action's or goal's line, about a grounding past 1,000,000."""
+    wide, forall = explosive.yaml_wide_action(tmp), explosive.yaml_forall_goal(tmp)
+    r = run(goap, ["check", wide, forall])
+    check(r is not None and r.returncode == 0, f"check: {r and (r.returncode, r.stderr)}")
+    if r is None:
+        return
+    line = lambda path, key: next(i + 1 for i, l in enumerate(open(path)) if l.strip() == key)
+    check(f"wide.yaml:{line(wide, 'link:')}:3: warning: action 'link($a, $b, $c, $d, $e, $f)' has about 4.7e10 "
+          "ground instances (60 x 60 x 60 x 60 x 60 x 60 bindings), more than 1,000,000" in r.stderr,
+          f"check: no warning about link: {r.stderr}")
+    check(f"forall.yaml:{line(forall, 'everything-ok:')}:3: warning: goal 'everything-ok' has about 1.3e7 ground "
+          "instances (forall over 60 x 60 x 60 x 60 objects), more than 1,000,000" in r.stderr,
+          f"check: no warning about everything-ok: {r.stderr}")
+    r = run(goap, ["check", "--werror", wide])
+    check(r is not None and r.returncode == 3, f"check --werror: {r and r.returncode}")
+    # A world well under the threshold gets no such warning.
+    small = os.path.join(tmp, "small")
+    os.mkdir(small)
+    r = run(goap, ["check", explosive.yaml_wide_action(small, n=10)])
+    check(r is not None and "ground instances" not in r.stderr, f"check, 10^6 bindings: {r and r.stderr}")
+
+
 def main():
     goap = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory() as tmp:
         yaml_cases(goap, tmp)
         pddl_cases(goap, tmp)
+        check_warnings(goap, tmp)
     print(f"{len(failures)} failure(s)")
     return 1 if failures else 0
 
