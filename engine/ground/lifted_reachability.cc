@@ -137,6 +137,7 @@ class Explorer {
 
   void add_atom(GroundTerm t) {
     auto [it, fresh] = index_.emplace(t, static_cast<std::uint32_t>(atoms_.size()));
+    budget_.tick();
     if (!fresh) return;
     budget_.charge(atom_bytes(t));
     const std::uint32_t id = it->second;

@@ -10,7 +10,7 @@
 namespace goap::pddl {
 namespace {
 
-std::optional<std::string> read_file(const std::string& path, core::Diagnostics& diags) {
+std::optional<std::string> read_file(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     diags.error({}, "cannot open '" + path + "': " + std::strerror(errno));
@@ -26,7 +26,11 @@ std::optional<std::string> read_file(const std::string& path, core::Diagnostics&
     return std::nullopt;
   }
   if (text.size() > kMaxFileBytes) {
-    diags.error({}, "'" + path + "' is larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB");
+    // Located at the file, as a YAML file over its limit is (load/yaml_doc.cc).
+    const auto f = sm.add(path, std::string());
+    diags.error(core::SourceLoc{f, 0, 0, 1}, "the file is larger than the limit of " + std::to_string(kMaxFileBytes) +
+                                                 " bytes (" + std::to_string(kMaxFileBytes >> 20) + " MiB)")
+        .hint("goap reads PDDL domains and problems of up to " + std::to_string(kMaxFileBytes >> 20) + " MiB each");
     return std::nullopt;
   }
   return text;
@@ -51,8 +55,8 @@ std::optional<PddlTask> load_pddl_text(const std::string& domain_path, std::stri
 
 std::optional<PddlTask> load_pddl(const std::string& domain_path, const std::string& problem_path,
                                   core::SourceManager& sm, core::Diagnostics& diags) {
-  auto d = read_file(domain_path, diags);
-  auto p = read_file(problem_path, diags);
+  auto d = read_file(domain_path, sm, diags);
+  auto p = read_file(problem_path, sm, diags);
   if (!d || !p) return std::nullopt;
   return load_pddl_text(domain_path, std::move(*d), problem_path, std::move(*p), sm, diags);
 }
