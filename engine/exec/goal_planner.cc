@@ -177,6 +177,7 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
       g.goal = id;
       g.status = GoalStatus::limit;
       g.reason = e.message;
+      g.grounding_limit = true;
       d.goals.push_back(std::move(g));
     }
     std::stable_sort(d.goals.begin(), d.goals.end(), [&](const GoalOutcome& a, const GoalOutcome& b) {
@@ -212,6 +213,7 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
     } catch (const ground::LimitExceeded& e) {
       d.goals[i].status = GoalStatus::limit;
       d.goals[i].reason = e.message;
+      d.goals[i].grounding_limit = true;
     } catch (const std::bad_alloc&) {
       d.goals[i].status = GoalStatus::limit;
       d.goals[i].reason = "memory limit: an allocation failed";

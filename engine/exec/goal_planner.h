@@ -64,6 +64,7 @@ struct GoalOutcome {
   std::vector<PlanStep> plan;
   long long cost = 0;
   std::string reason;        // why unsolvable / which limit
+  bool grounding_limit = false;  // the limit stopped grounding (ground/budget.h), not the search
   std::uint64_t expanded = 0, generated = 0;
   std::size_t states = 0, bytes_per_state = 0;
   double search_ms = 0;

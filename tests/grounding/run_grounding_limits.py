@@ -75,6 +75,11 @@ def yaml_cases(goap, tmp):
     check(r is not None and r.returncode == 11 and "grounding hit a limit" in r.stdout,
           f"yaml wide action, plan text: {r and (r.returncode, r.stdout, r.stderr)}")
 
+    # `explain` says it was grounding, not the search, that stopped.
+    r = run(goap, ["explain", wide] + LIMITS)
+    check(r is not None and r.returncode == 11 and "a grounding limit was hit" in r.stdout
+          and "grounding action 'link(" in r.stdout, f"explain: {r and (r.returncode, r.stdout, r.stderr)}")
+
     # A static condition checked only once all six parameters are bound: time, not memory.
     expect_limit(goap, "yaml static filter", ["next", explosive.yaml_static_filter(tmp)] + LIMITS,
                  ["grounding action 'finish($a, $b, $c, $d, $e, $f)' would create about 4.7e10",
