@@ -70,6 +70,10 @@ class Explorer {
   // Refuses, before enumerating anything, an action whose estimate is exact and too big.
   void check_estimates() {
     for (std::size_t ai = 0; ai < w_.actions.size(); ++ai) {
+      // Every type-correct binding fitting is the usual case, and needs no look at the state.
+      double all = static_cast<double>(binding_bytes(info_[ai].candidates.size()));
+      for (const auto& c : info_[ai].candidates) all *= static_cast<double>(c.size());
+      if (budget_.fits(all)) continue;
       const model::BindingEstimate e = model::estimate_action_bindings(w_, s_, fluent_, w_.actions[ai]);
       const double bytes = e.count * static_cast<double>(binding_bytes(e.factors.size()));
       if (e.exact && !budget_.fits(bytes))
