@@ -222,6 +222,7 @@ std::vector<std::vector<std::uint32_t>> choose_cover(std::vector<std::vector<std
 
 MutexGroups find_groups(const Task& task, const VariableFacts& facts, MutexGroupStats* stats,
                         std::size_t max_candidates, Budget& budget) {
+  budget.check_time();  // a stage starts only with time left
   Synthesis synthesis(task, facts);
   std::set<Candidate> seen;
   std::deque<Candidate> queue;

@@ -288,6 +288,7 @@ namespace {
 
 ObjectSymmetries find_symmetries(const Task& task, const std::vector<VarFacts>& facts, std::size_t num_objects,
                                  SymmetryStats* stats, std::size_t max_checks, Budget& budget) {
+  budget.check_time();  // a stage starts only with time left
   const auto start = std::chrono::steady_clock::now();
   SymmetryStats local;
   SymmetryStats& st = stats != nullptr ? *stats : local;
