@@ -149,21 +149,15 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
   d.heuristic = !o.heuristic.empty() ? o.heuristic : (o.algorithm == SearchAlgorithm::astar ? "lmcut" : "ff");
   d.optimal = o.algorithm == SearchAlgorithm::astar && d.heuristic != "ff" && d.heuristic != "add";
 
-  // Grounding and the goals' instances share one budget: the limits of one goal's search.
+  // Grounding the actions gets the limits of one goal's search; so does each goal's instance.
   ground::Budget budget(grounding_limits(o));
   ground::GroundingError gerr;
   std::optional<ground::Domain> domain;
-  std::vector<ground::GoalInstance> instances;
   try {
     domain = ground::ground_domain(world, state, &gerr, &budget);
     if (!domain) {
       if (error) error->message = gerr.message;
       return std::nullopt;
-    }
-    for (std::size_t i = 0; i < world.goals.size(); ++i) {
-      const auto id = model::GoalId::from(i);
-      if (o.only_goal && *o.only_goal != id) continue;
-      instances.push_back(ground::instantiate_goal(world, id, state, o.only_goal.has_value(), budget));
     }
   } catch (const ground::LimitExceeded& e) {
     // Nothing can be planned: every goal considered is at the limit, most important first.
@@ -190,6 +184,23 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
     return d;
   }
   d.grounding = domain->stats;
+
+  // A goal too big to ground (a wide `forall`) is a `limit` goal; the others are still planned.
+  std::vector<ground::GoalInstance> instances;
+  std::vector<std::string> too_big(world.goals.size());  // by goal id: why grounding it stopped, or ""
+  for (std::size_t i = 0; i < world.goals.size(); ++i) {
+    const auto id = model::GoalId::from(i);
+    if (o.only_goal && *o.only_goal != id) continue;
+    ground::Budget goal_budget(grounding_limits(o));
+    try {
+      instances.push_back(ground::instantiate_goal(world, id, state, o.only_goal.has_value(), goal_budget));
+    } catch (const ground::LimitExceeded& e) {
+      too_big[i] = e.message;
+      ground::GoalInstance gi;
+      gi.goal = id;
+      instances.push_back(std::move(gi));
+    }
+  }
   // Report goals most important first (ties by name): the order an operator reads them in.
   std::stable_sort(instances.begin(), instances.end(), [&](const auto& a, const auto& b) {
     const model::Goal& ga = world.goal(a.goal);
@@ -200,7 +211,11 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
   std::vector<std::size_t> open;
   for (std::size_t i = 0; i < instances.size(); ++i) {
     d.goals[i].goal = instances[i].goal;
-    if (instances[i].status == ground::GoalInstance::Status::inactive) d.goals[i].status = GoalStatus::inactive;
+    if (const std::string& why = too_big[instances[i].goal.index()]; !why.empty()) {
+      d.goals[i].status = GoalStatus::limit;
+      d.goals[i].reason = why;
+      d.goals[i].grounding_limit = true;
+    } else if (instances[i].status == ground::GoalInstance::Status::inactive) d.goals[i].status = GoalStatus::inactive;
     else if (instances[i].status == ground::GoalInstance::Status::satisfied) d.goals[i].status = GoalStatus::satisfied;
     else open.push_back(i);
   }
@@ -249,11 +264,14 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
   }
   if (d.chosen >= 0) {
     d.status = GoalStatus::plan;
-  } else if (open.empty()) {
-    d.status = GoalStatus::satisfied;
   } else {
-    const bool any_limit = std::any_of(open.begin(), open.end(), [&](std::size_t i) { return d.goals[i].status == GoalStatus::limit; });
-    d.status = any_limit ? GoalStatus::limit : GoalStatus::unsolvable;
+    const bool any_limit = std::any_of(d.goals.begin(), d.goals.end(), [](const GoalOutcome& g) { return g.status == GoalStatus::limit; });
+    d.status = any_limit ? GoalStatus::limit : open.empty() ? GoalStatus::satisfied : GoalStatus::unsolvable;
+  }
+  if (d.status == GoalStatus::limit) {
+    // No plan because grounding a goal stopped: say which (the search's limits speak for themselves).
+    auto it = std::find_if(d.goals.begin(), d.goals.end(), [](const GoalOutcome& g) { return g.grounding_limit; });
+    if (it != d.goals.end()) d.grounding_limit = it->reason;
   }
   d.total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return d;

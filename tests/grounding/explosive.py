@@ -65,10 +65,16 @@ goals:
 """)
 
 
-def yaml_forall_goal(d, n=60):
-    """A goal over every 4-tuple of n objects: n^4 wanted facts."""
+def yaml_forall_goal(d, n=60, with_small_goal=False):
+    """A goal over every 4-tuple of n objects: n^4 wanted facts. `with_small_goal` adds a less
+    important goal with a one-step plan."""
+    small = """
+  small:
+    priority: 0
+    want: [ok(o0, o0, o0, o0)]""" if with_small_goal else ""
     objs = "\n".join(f"  {o}: thing" for o in _objects(n))
-    return _write(os.path.join(d, "forall.yaml"), f"""kind: world
+    name = "forall-and-small.yaml" if with_small_goal else "forall.yaml"
+    return _write(os.path.join(d, name), f"""kind: world
 name: forall
 types:
   thing: {{}}
@@ -84,7 +90,7 @@ goals:
   everything-ok:
     priority: 1
     forall: {{a: thing, b: thing, c: thing, d: thing}}
-    want: [ok($a, $b, $c, $d)]
+    want: [ok($a, $b, $c, $d)]{small}
 """)
 
 

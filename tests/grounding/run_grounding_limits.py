@@ -90,6 +90,15 @@ def yaml_cases(goap, tmp):
     expect_limit(goap, "yaml forall goal", ["next", forall] + LIMITS,
                  ["grounding goal 'everything-ok' (forall over 60 x 60 x 60 x 60 objects) would create about 1.3e7 wanted facts",
                   "memory limit (256 MiB)"])
+    # The other goals are still planned: `next` answers the small goal, the big one is `limit`.
+    r = run(goap, ["next", explosive.yaml_forall_goal(tmp, with_small_goal=True)] + LIMITS)
+    check(r is not None and r.returncode == 0, f"forall and a small goal: {r and (r.returncode, r.stderr)}")
+    if r is not None and r.returncode == 0:
+        doc = json.loads(r.stdout)
+        check(doc["status"] == "plan" and doc["goal"] == "small", f"forall and a small goal: {doc['status']} {doc['goal']}")
+        big = next(g for g in doc["goals"] if g["goal"] == "everything-ok")
+        check(big["status"] == "limit" and "grounding goal 'everything-ok'" in big.get("reason", ""),
+              f"forall and a small goal: {big}")
     # With a memory limit it fits, the time limit stops it while it is being built.
     expect_limit(goap, "yaml forall goal, time", ["next", forall, "--max-ms", "200", "--max-memory-mb", "65536"],
                  ["grounding goal 'everything-ok'", "time limit (200 ms)"])
