@@ -166,7 +166,14 @@ void print_why(const model::World& w, const exec::GoalOutcome& g, const exportin
   const model::Goal& goal = w.goal(g.goal);
   const bool limit = g.status == exec::GoalStatus::limit;
   std::printf("%sgoal %s%s (priority %d): %s%s%s\n", st.bold, goal.name.c_str(), st.reset, goal.priority,
-              limit ? st.yellow : st.red, limit ? "a search limit was hit" : "no plan", st.reset);
+              limit ? st.yellow : st.red,
+              !limit ? "no plan" : g.grounding_limit ? "a grounding limit was hit" : "a search limit was hit", st.reset);
+  if (limit && g.grounding_limit) {
+    std::printf("  Grounding stopped before the search could start: %s.\n", g.reason.c_str());
+    std::printf("  Give the parameters narrower types or preconditions on facts no action changes, or try a larger "
+                "--max-ms / --max-memory-mb.\n");
+    return;
+  }
   if (limit) {
     std::printf("  The search stopped at its %s after %llu expanded states (%llu generated, %zu stored, %.0f ms).\n",
                 g.reason.substr(0, g.reason.find(" limit")).append(" limit").c_str(),

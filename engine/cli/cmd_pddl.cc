@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <new>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/input.h"
@@ -63,58 +65,63 @@ PddlSolved solve_pddl(const PddlOptions& o, const CommonOptions& common) {
   const auto start = Clock::now();
   core::SourceManager sm;
   core::Diagnostics diags;
-  // Both files are opened without blocking and must be regular files: a FIFO named by one
-  // request would otherwise hold `goap batch` (and `goap pddl`) forever.
-  std::string texts[2];
-  const std::string* paths[2] = {&o.domain, &o.problem};
-  for (int i = 0; i < 2; ++i) {
-    std::string error;
-    auto f = read_regular_file(*paths[i], pddl::kMaxFileBytes, &error);
-    if (!f) {
-      out.errors += "goap: error: " + error + "\n";
-      continue;
-    }
-    texts[i] = std::move(f->text);
-  }
-  if (!out.errors.empty()) return out;
-  auto task = pddl::load_pddl_text(o.domain, std::move(texts[0]), o.problem, std::move(texts[1]), sm, diags);
+  // pddl::load_pddl reads both files through core::read_input_file: regular files only, never
+  // blocking, so a FIFO named by one request cannot hold `goap batch` (or `goap pddl`).
+  auto task = pddl::load_pddl(o.domain, o.problem, sm, diags);
   out.errors = core::render_all(diags, sm, core::RenderOptions{common.color});
   if (!task) return out;
   out.parse_ms = ms_since(start);
 
   const model::World& w = task->world;
   const model::State initial = w.initial_state();
-  const auto ground_start = Clock::now();
-  ground::GroundingError gerr;
-  auto domain = ground::ground_domain(w, initial, &gerr);
-  if (!domain) {
-    out.errors += "goap: error: " + gerr.message + "\n";
-    return out;
-  }
-  out.loaded = true;
   out.domain_name = task->domain_name;
   out.problem_name = task->problem_name;
   out.general_cost = task->general_cost;
-  out.grounding = domain->stats;
-  const ground::GoalInstance goal = ground::instantiate_goal(w, model::GoalId::from(0), initial, true);
-  ground::GoalTask gt = ground::make_goal_task(w, *domain, goal);
-  // The ground fact behind each variable, for the mutex groups and the symmetries.
+  const auto ground_start = Clock::now();
+  // Grounding, the goal's task, mutex groups and symmetries share one budget: the search's limits.
+  ground::GroundingLimits glimits;
+  glimits.max_ms = o.max_ms;
+  glimits.max_memory_bytes = static_cast<std::size_t>(o.max_memory_mb) << 20;
+  ground::Budget budget(glimits);
+  ground::GroundingError gerr;
+  std::optional<ground::Domain> domain;
+  ground::GoalInstance goal;
+  ground::GoalTask gt;
   std::vector<model::GroundTerm> terms;
-  for (std::uint32_t dv : gt.domain_var) terms.push_back(domain->var_terms[dv]);
   ground::MergeOrigin origin;
-  const bool merged = o.mutex_groups && !gt.statically_unsolvable;
-  if (merged) {
-    // Mutually exclusive facts become one variable: smaller states, and no operator that asks
-    // for two of them at once (the relaxation heuristics would use those).
-    const auto mutex_start = Clock::now();
-    ground::VariableFacts facts(gt.task.variables.size());
-    for (std::size_t v = 0; v < facts.size(); ++v)
-      if (w.facts[terms[v].fact.index()].kind == model::ValueKind::boolean) facts[v] = terms[v];
-    const auto groups = ground::find_mutex_groups(gt.task, facts, &out.mutex);
-    gt.task = ground::merge_mutex_groups(gt.task, groups, &out.mutex, &origin);
-    gt.domain_var.clear();  // no longer one domain variable per task variable
-    out.mutex.ms = ms_since(mutex_start);
+  bool merged = false;
+  try {
+    domain = ground::ground_domain(w, initial, &gerr, &budget);
+    if (!domain) {
+      out.errors += "goap: error: " + gerr.message + "\n";
+      return out;
+    }
+    out.grounding = domain->stats;
+    goal = ground::instantiate_goal(w, model::GoalId::from(0), initial, true, budget);
+    gt = ground::make_goal_task(w, *domain, goal, budget);
+    // The ground fact behind each variable, for the mutex groups and the symmetries.
+    for (std::uint32_t dv : gt.domain_var) terms.push_back(domain->var_terms[dv]);
+    merged = o.mutex_groups && !gt.statically_unsolvable;
+    if (merged) {
+      // Mutually exclusive facts become one variable: smaller states, and no operator that asks
+      // for two of them at once (the relaxation heuristics would use those).
+      const auto mutex_start = Clock::now();
+      ground::VariableFacts facts(gt.task.variables.size());
+      for (std::size_t v = 0; v < facts.size(); ++v)
+        if (w.facts[terms[v].fact.index()].kind == model::ValueKind::boolean) facts[v] = terms[v];
+      const auto groups = ground::find_mutex_groups(gt.task, facts, &out.mutex, 2000, &budget);
+      gt.task = ground::merge_mutex_groups(gt.task, groups, &out.mutex, &origin);
+      gt.domain_var.clear();  // no longer one domain variable per task variable
+      out.mutex.ms = ms_since(mutex_start);
+    }
+  } catch (const ground::LimitExceeded& e) {
+    out.loaded = true;
+    out.status = "limit";
+    out.reason = e.message;
+    out.ground_ms = ms_since(ground_start);
+    return out;
   }
+  out.loaded = true;
   out.ground_ms = ms_since(ground_start);
   out.operators = gt.task.operators.size();
   out.variables = gt.task.variables.size();
@@ -141,7 +148,13 @@ PddlSolved solve_pddl(const PddlOptions& o, const CommonOptions& common) {
     } else {
       for (const model::GroundTerm& t : terms) var_facts.push_back(ground::VarFacts{false, {t}});
     }
-    symmetries = ground::find_object_symmetries(gt.task, var_facts, w.objects.size(), &out.symmetries);
+    try {
+      symmetries = ground::find_object_symmetries(gt.task, var_facts, w.objects.size(), &out.symmetries, 20000, &budget);
+    } catch (const ground::LimitExceeded& e) {
+      out.status = "limit";
+      out.reason = e.message;
+      return out;
+    }
   }
   // A* prunes with stubborn sets unless told not to, or the heuristic is blind: blind A* expands
   // every state below the optimal cost, and most stay reachable by some other order (elevators
@@ -174,7 +187,15 @@ PddlSolved solve_pddl(const PddlOptions& o, const CommonOptions& common) {
       config.helper_heuristic = helper_h.get();
     }
     search::Searcher searcher(gt.task);
-    const search::SearchResult& r = searcher.solve(*h, config, limits);
+    const search::SearchResult* result = nullptr;
+    try {
+      result = &searcher.solve(*h, config, limits);
+    } catch (const std::bad_alloc&) {
+      out.status = "limit";
+      out.reason = "memory limit: an allocation failed during the search";
+      return out;
+    }
+    const search::SearchResult& r = *result;
     out.stats = r.stats;
     switch (r.status) {
       case search::SearchStatus::solved: out.status = "plan"; plan = r.plan; break;

@@ -127,7 +127,9 @@ void print_text(const model::World& w, const exec::Decision& d, const exporting:
     std::printf("%snothing to do:%s every relevant goal is met\n", green, reset);
   } else {
     std::printf("%sno plan:%s %s\n", red, reset,
-                d.status == exec::GoalStatus::limit ? "a search limit was hit" : "no relevant goal can be reached");
+                d.status != exec::GoalStatus::limit ? "no relevant goal can be reached"
+                : d.grounding_limit.empty()         ? "a search limit was hit"
+                                                    : "grounding hit a limit");
     std::printf("%s  'goap explain' says why%s\n", dim, reset);
   }
   std::printf("%sgoals:%s\n", dim, reset);
@@ -196,6 +198,7 @@ int run_plan(const PlanOptions& o, const CommonOptions& common) {
     std::fprintf(stderr, "goap: error: %s\n", err.message.c_str());
     return kInvalidInput;
   }
+  if (!d->grounding_limit.empty()) report_grounding_limit(d->grounding_limit);
   if (o.quiet) {
     print_quiet(*d, o.is_next);
   } else if (o.format == "json" || o.is_next) {

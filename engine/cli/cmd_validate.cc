@@ -1,4 +1,5 @@
 // `goap validate WORLD PLAN.json`: replay a plan with the model-level validator (model/replay.h).
+#include <climits>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -8,18 +9,110 @@
 #include "model/replay.h"
 
 namespace goap::cli {
+namespace {
+
+using json = nlohmann::json;
+
+// Where a JSON text fails to parse, and in which field: replays the parse through SAX, which
+// reports the byte offset and sees the keys on the way (nlohmann's DOM keeps neither).
+class FailureLocator final : public nlohmann::json_sax<json> {
+ public:
+  std::size_t position = 0;
+  std::string last_key;  // the last key read before the failure
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t& k) override {
+    last_key = k;
+    return true;
+  }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t pos, const std::string&, const nlohmann::detail::exception&) override {
+    position = pos;
+    return false;
+  }
+};
+
+// "FILE:LINE:COL" of a byte offset (1-based; the offset counts the failing character itself).
+std::string located(const std::string& path, const std::string& text, std::size_t position) {
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i + 1 < position && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return path + ":" + std::to_string(line) + ":" + std::to_string(col);
+}
+
+// A value for a message: its JSON text (control bytes escaped by dump), cut to 40 bytes.
+std::string shown(const json& v) {
+  std::string s = v.dump(-1, ' ', true, json::error_handler_t::replace);
+  if (s.size() > 40) s = s.substr(0, 37) + "...";
+  return s;
+}
+
+// The plan's stated total: absent or null (a `satisfied` answer), else a whole number of 0 or
+// more that fits a cost. Returns an error message naming the field, or "".
+std::string check_cost(const json& j, long long* cost) {
+  if (!j.contains("cost") || j["cost"].is_null()) return {};
+  const json& c = j["cost"];
+  if (c.is_number_unsigned() && c.get<unsigned long long>() <= static_cast<unsigned long long>(LLONG_MAX)) {
+    *cost = c.get<long long>();
+    return {};
+  }
+  if (c.is_number_integer() && c.get<long long>() >= 0) {
+    *cost = c.get<long long>();
+    return {};
+  }
+  if (c.is_number_float()) {
+    const double d = c.get<double>();
+    if (d >= 0 && d <= 9.2e18 && d == static_cast<double>(static_cast<long long>(d))) {
+      *cost = static_cast<long long>(d);
+      return {};
+    }
+  }
+  return "'cost' must be the plan's total cost, a whole number from 0 to 2^63-1, not " + shown(c);
+}
+
+}  // namespace
 
 int run_validate(const ValidateOptions& o, const CommonOptions& common) {
   auto in = read_input(o.world, o.state_file, o.set_lines, common);
   if (!in) return kInvalidInput;
   auto text = read_text(o.plan_file, kMaxStateFileBytes);
   if (!text) return kUsage;
-  nlohmann::json j;
+  const std::string plan_name = core::terminal_safe(o.plan_file == "-" ? "<stdin>" : o.plan_file);
+  json j;
   try {
-    j = nlohmann::json::parse(*text);
-  } catch (const nlohmann::json::parse_error& e) {
-    std::fprintf(stderr, "%s: error: not JSON: %s\n", core::terminal_safe(o.plan_file).c_str(),
-                 core::terminal_safe(e.what()).c_str());
+    j = json::parse(*text);
+  } catch (const json::exception& e) {
+    // A syntax error, or a number that does not fit (`"cost": 1e999`): located, naming the field.
+    FailureLocator where;
+    json::sax_parse(*text, &where);
+    const bool range = dynamic_cast<const json::out_of_range*>(&e) != nullptr;
+    std::fprintf(stderr, "%s: error: %s%s\n", located(plan_name, *text, where.position).c_str(),
+                 range ? "a number out of range" : "not JSON",
+                 where.last_key.empty() ? "" : (" (in '" + where.last_key + "')").c_str());
+    std::fprintf(stderr, "  %s\n", core::terminal_safe(e.what()).c_str());
+    return kInvalidInput;
+  }
+  if (!j.is_object()) {
+    std::fprintf(stderr, "%s: error: not a goap plan: expected a JSON object with a \"plan\" list\n", plan_name.c_str());
+    return kInvalidInput;
+  }
+  long long stated_cost = -1;
+  if (const std::string bad = check_cost(j, &stated_cost); !bad.empty()) {
+    std::fprintf(stderr, "%s: error: %s\n", plan_name.c_str(), bad.c_str());
     return kInvalidInput;
   }
   std::vector<model::ReplayStep> steps;
@@ -55,8 +148,8 @@ int run_validate(const ValidateOptions& o, const CommonOptions& common) {
       return kNoPlan;
     }
   }
-  if (j.contains("cost") && j["cost"].is_number_integer() && j["cost"].get<long long>() != r.cost) {
-    std::printf("invalid: the plan says cost %lld, the actions add up to %lld\n", j["cost"].get<long long>(), r.cost);
+  if (stated_cost >= 0 && stated_cost != r.cost) {
+    std::printf("invalid: the plan says cost %lld, the actions add up to %lld\n", stated_cost, r.cost);
     return kNoPlan;
   }
   std::printf("valid: %zu step%s, cost %lld%s\n", steps.size(), steps.size() == 1 ? "" : "s", r.cost,

@@ -1,5 +1,7 @@
 #include "cli/planning.h"
 
+#include <cstdio>
+
 namespace goap::cli {
 
 exec::PlannerOptions planner_options(const PlanOptions& o) {
@@ -25,6 +27,13 @@ int exit_code(exec::GoalStatus status) {
     case exec::GoalStatus::limit: return kLimit;
   }
   return kInternal;
+}
+
+void report_grounding_limit(const std::string& message) {
+  std::fprintf(stderr,
+               "goap: no plan: %s\n  hint: give the parameters narrower types or static preconditions, or raise "
+               "--max-ms / --max-memory-mb\n",
+               message.c_str());
 }
 
 }  // namespace goap::cli

@@ -13,4 +13,7 @@ exec::PlannerOptions planner_options(const PlanOptions& o);
 // plan / satisfied / inactive: 0; unsolvable: 10; limit: 11.
 int exit_code(exec::GoalStatus status);
 
+// Grounding stopped at a limit (ground/budget.h): the message on stderr, with what to do about it.
+void report_grounding_limit(const std::string& message);
+
 }  // namespace goap::cli

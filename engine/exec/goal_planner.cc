@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <new>
 
 #include "core/log.h"
 #include "core/tsan.h"
@@ -83,9 +84,17 @@ class Tracer final : public search::SearchObserver {
   GoalOutcome& out_;
 };
 
+ground::GroundingLimits grounding_limits(const PlannerOptions& o) {
+  ground::GroundingLimits l;
+  l.max_ms = o.max_ms;
+  l.max_memory_bytes = o.max_memory_bytes;
+  return l;
+}
+
 void plan_one(const model::World& world, const ground::Domain& domain, const ground::GoalInstance& gi,
               const PlannerOptions& o, const std::string& heuristic, GoalOutcome& out) {
-  ground::GoalTask gt = ground::make_goal_task(world, domain, gi);
+  ground::Budget budget(grounding_limits(o));
+  ground::GoalTask gt = ground::make_goal_task(world, domain, gi, budget);
   if (gt.statically_unsolvable) {
     out.status = GoalStatus::unsolvable;
     out.reason = gt.unsolvable_reason;
@@ -141,19 +150,57 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
   d.heuristic = !o.heuristic.empty() ? o.heuristic : (o.algorithm == SearchAlgorithm::astar ? "lmcut" : "ff");
   d.optimal = o.algorithm == SearchAlgorithm::astar && d.heuristic != "ff" && d.heuristic != "add";
 
+  // Grounding the actions gets the limits of one goal's search; so does each goal's instance.
+  ground::Budget budget(grounding_limits(o));
   ground::GroundingError gerr;
-  auto domain = ground::ground_domain(world, state, &gerr);
-  if (!domain) {
-    if (error) error->message = gerr.message;
-    return std::nullopt;
+  std::optional<ground::Domain> domain;
+  try {
+    domain = ground::ground_domain(world, state, &gerr, &budget);
+    if (!domain) {
+      if (error) error->message = gerr.message;
+      return std::nullopt;
+    }
+  } catch (const ground::LimitExceeded& e) {
+    // Nothing can be planned: every goal considered is at the limit, most important first.
+    d.status = GoalStatus::limit;
+    d.grounding_limit = e.message;
+    core::log::info("grounding stopped: {}", e.message);
+    for (std::size_t i = 0; i < world.goals.size(); ++i) {
+      const auto id = model::GoalId::from(i);
+      if (o.only_goal && *o.only_goal != id) continue;
+      GoalOutcome g;
+      g.goal = id;
+      g.status = GoalStatus::limit;
+      g.reason = e.message;
+      g.grounding_limit = true;
+      d.goals.push_back(std::move(g));
+    }
+    std::stable_sort(d.goals.begin(), d.goals.end(), [&](const GoalOutcome& a, const GoalOutcome& b) {
+      const model::Goal& ga = world.goal(a.goal);
+      const model::Goal& gb = world.goal(b.goal);
+      return ga.priority != gb.priority ? ga.priority > gb.priority : ga.name < gb.name;
+    });
+    d.grounding.ms = budget.elapsed_ms();
+    d.total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return d;
   }
   d.grounding = domain->stats;
 
+  // A goal too big to ground (a wide `forall`) is a `limit` goal; the others are still planned.
   std::vector<ground::GoalInstance> instances;
+  std::vector<std::string> too_big(world.goals.size());  // by goal id: why grounding it stopped, or ""
   for (std::size_t i = 0; i < world.goals.size(); ++i) {
     const auto id = model::GoalId::from(i);
     if (o.only_goal && *o.only_goal != id) continue;
-    instances.push_back(ground::instantiate_goal(world, id, state, o.only_goal.has_value()));
+    ground::Budget goal_budget(grounding_limits(o));
+    try {
+      instances.push_back(ground::instantiate_goal(world, id, state, o.only_goal.has_value(), goal_budget));
+    } catch (const ground::LimitExceeded& e) {
+      too_big[i] = e.message;
+      ground::GoalInstance gi;
+      gi.goal = id;
+      instances.push_back(std::move(gi));
+    }
   }
   // Report goals most important first (ties by name): the order an operator reads them in.
   std::stable_sort(instances.begin(), instances.end(), [&](const auto& a, const auto& b) {
@@ -165,7 +212,11 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
   std::vector<std::size_t> open;
   for (std::size_t i = 0; i < instances.size(); ++i) {
     d.goals[i].goal = instances[i].goal;
-    if (instances[i].status == ground::GoalInstance::Status::inactive) d.goals[i].status = GoalStatus::inactive;
+    if (const std::string& why = too_big[instances[i].goal.index()]; !why.empty()) {
+      d.goals[i].status = GoalStatus::limit;
+      d.goals[i].reason = why;
+      d.goals[i].grounding_limit = true;
+    } else if (instances[i].status == ground::GoalInstance::Status::inactive) d.goals[i].status = GoalStatus::inactive;
     else if (instances[i].status == ground::GoalInstance::Status::satisfied) d.goals[i].status = GoalStatus::satisfied;
     else open.push_back(i);
   }
@@ -173,7 +224,16 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
                   open.size() == 1 ? "" : "s", d.goals.size() - open.size(), d.algorithm, d.heuristic);
   auto plan_open = [&](std::size_t k) {
     const std::size_t i = open[k];
-    plan_one(world, *domain, instances[i], o, d.heuristic, d.goals[i]);
+    try {
+      plan_one(world, *domain, instances[i], o, d.heuristic, d.goals[i]);
+    } catch (const ground::LimitExceeded& e) {
+      d.goals[i].status = GoalStatus::limit;
+      d.goals[i].reason = e.message;
+      d.goals[i].grounding_limit = true;
+    } catch (const std::bad_alloc&) {
+      d.goals[i].status = GoalStatus::limit;
+      d.goals[i].reason = "memory limit: an allocation failed";
+    }
     const GoalOutcome& g = d.goals[i];
     core::log::debug("goal {}: {} cost {} ({} expanded, {:.3f} ms){}{}", world.goal(g.goal).name, to_string(g.status),
                      g.cost, g.expanded, g.search_ms, g.reason.empty() ? "" : ": ", g.reason);
@@ -214,11 +274,14 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
   }
   if (d.chosen >= 0) {
     d.status = GoalStatus::plan;
-  } else if (open.empty()) {
-    d.status = GoalStatus::satisfied;
   } else {
-    const bool any_limit = std::any_of(open.begin(), open.end(), [&](std::size_t i) { return d.goals[i].status == GoalStatus::limit; });
-    d.status = any_limit ? GoalStatus::limit : GoalStatus::unsolvable;
+    const bool any_limit = std::any_of(d.goals.begin(), d.goals.end(), [](const GoalOutcome& g) { return g.status == GoalStatus::limit; });
+    d.status = any_limit ? GoalStatus::limit : open.empty() ? GoalStatus::satisfied : GoalStatus::unsolvable;
+  }
+  if (d.status == GoalStatus::limit) {
+    // No plan because grounding a goal stopped: say which (the search's limits speak for themselves).
+    auto it = std::find_if(d.goals.begin(), d.goals.end(), [](const GoalOutcome& g) { return g.grounding_limit; });
+    if (it != d.goals.end()) d.grounding_limit = it->reason;
   }
   d.total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return d;

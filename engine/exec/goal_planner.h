@@ -64,6 +64,7 @@ struct GoalOutcome {
   std::vector<PlanStep> plan;
   long long cost = 0;
   std::string reason;        // why unsolvable / which limit
+  bool grounding_limit = false;  // the limit stopped grounding (ground/budget.h), not the search
   std::uint64_t expanded = 0, generated = 0;
   std::size_t states = 0, bytes_per_state = 0;
   double search_ms = 0;
@@ -83,6 +84,9 @@ struct Decision {
   bool optimal = true;             // false for satisficing configurations
   ground::GroundingStats grounding;
   double total_ms = 0;
+  // Grounding hit a limit (ground/budget.h) before any goal could be planned: status is limit and
+  // this says which action or goal, its estimated count and which limit. Empty otherwise.
+  std::string grounding_limit;
 };
 
 struct PlanningError {
@@ -90,6 +94,9 @@ struct PlanningError {
 };
 
 // Grounds `world` for `state`, plans, decides. Errors only for a model that cannot be grounded.
+// Grounding runs under the same time and memory limits as each goal's search: a grounding that
+// would exceed them stops early and the Decision says `limit` (grounding_limit says why); a goal
+// whose own task or search runs out of memory (std::bad_alloc included) is a `limit` goal.
 std::optional<Decision> decide(const model::World& world, const model::State& state, const PlannerOptions& options,
                                PlanningError* error);
 

@@ -132,6 +132,8 @@ PlanView make_plan_view(const model::World& world, const model::State& state, co
   }
   if (d.chosen >= 0) v.states.back().is_goal = true;
 
+  // Grounding that stopped at a limit may have stopped on this very goal: do not ground it again.
+  if (!d.grounding_limit.empty()) return v;
   const ground::GoalInstance gi = ground::instantiate_goal(world, shown->goal, state, /*ignore_when=*/true);
   for (const auto& [term, allowed] : gi.want) {
     const model::FactDecl& decl = world.fact(term.fact);

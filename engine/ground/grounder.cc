@@ -4,6 +4,8 @@
 #include <chrono>
 #include <deque>
 #include <limits>
+#include <new>
+#include <unordered_map>
 
 #include "core/log.h"
 #include "ground/lifted_reachability.h"
@@ -31,25 +33,39 @@ std::vector<std::uint32_t> allowed_values(std::uint32_t domain, const std::vecto
 
 class DomainBuilder {
  public:
-  DomainBuilder(const World& w, const model::State& s, Domain& d) : w_(w), s_(s), d_(d) {
-    fluent_.assign(w.facts.size(), false);
-    for (const Action& a : w.actions)
-      for (const Effect& e : a.eff) fluent_[e.term.fact.index()] = true;
+  DomainBuilder(const World& w, const model::State& s, Domain& d, Budget& budget) : w_(w), s_(s), d_(d), budget_(budget) {
+    fluent_ = model::fluent_facts(w);
   }
 
   bool build(GroundingError* error) {
-    const std::vector<std::vector<Binding>> bindings = reachable_bindings(w_, s_, fluent_);
-    for (std::size_t ai = 0; ai < w_.actions.size(); ++ai)
-      for (const Binding& b : bindings[ai])
-        if (!instantiate(w_.actions[ai], ai, b, error)) return false;
+    const std::vector<std::vector<Binding>> bindings = reachable_bindings(w_, s_, fluent_, budget_);
+    for (std::size_t ai = 0; ai < w_.actions.size(); ++ai) {
+      try {
+        for (const Binding& b : bindings[ai])
+          if (!instantiate(w_.actions[ai], ai, b, error)) return false;
+      } catch (LimitExceeded& e) {
+        if (e.message.empty()) e.message = limit_message(ai, bindings[ai].size(), e.kind);
+        throw;
+      } catch (const std::bad_alloc&) {
+        throw LimitExceeded{GroundingLimitKind::allocation, limit_message(ai, bindings[ai].size(), GroundingLimitKind::allocation)};
+      }
+    }
     return true;
   }
 
  private:
+  std::string limit_message(std::size_t ai, std::size_t bindings, GroundingLimitKind kind) const {
+    return action_estimate_text(w_, ai, model::estimate_action_bindings(w_, s_, fluent_, w_.actions[ai])) + " (" + count_text(static_cast<double>(bindings)) +
+           " reachable); it stopped at " + budget_.limit_text(kind) + " with " +
+           count_text(static_cast<double>(d_.task.operators.size())) + " ground actions built";
+  }
+
   std::uint32_t var_for(const GroundTerm& t) {
     auto [it, fresh] = d_.var_of.emplace(t, static_cast<std::uint32_t>(d_.var_terms.size()));
     if (fresh) {
       const model::FactDecl& decl = w_.fact(t.fact);
+      budget_.charge(sizeof(Variable) + 2 * (sizeof(GroundTerm) + heap_bytes(t.args.size(), sizeof(ObjectId))) + 64 +
+                     decl.domain_size() * (sizeof(std::string) + 8));
       Variable v;
       v.name = w_.term_name(t);
       v.domain = decl.domain_size();
@@ -63,6 +79,7 @@ class DomainBuilder {
   }
 
   bool instantiate(const Action& a, std::size_t ai, const std::vector<ObjectId>& binding, GroundingError* error) {
+    budget_.tick();
     int cost = a.cost;
     if (!a.cost_terms.empty()) {
       // PDDL costs from static functions: an undefined value makes the ground action inapplicable.
@@ -176,8 +193,10 @@ class DomainBuilder {
         if (it != op.pre.end() && it->value == static_cast<std::uint32_t>(nv)) continue;  // changes nothing
         op.eff.push_back({e.var, static_cast<std::uint32_t>(nv)});
       }
+      budget_.tick();
       if (in_range && !op.eff.empty()) {
         std::sort(op.eff.begin(), op.eff.end(), [](const VarVal& x, const VarVal& y) { return x.var < y.var; });
+        budget_.charge(operator_bytes(op));
         d_.task.operators.push_back(std::move(op));
         ++d_.stats.operators_built;
       }
@@ -202,12 +221,13 @@ class DomainBuilder {
   const World& w_;
   const model::State& s_;
   Domain& d_;
+  Budget& budget_;
   std::vector<bool> fluent_;
 };
 
 // Keeps the operators reachable in the delete relaxation and folds variables that can only
 // ever hold their current value.
-void prune_unreachable(Domain& d) {
+void prune_unreachable(Domain& d, Budget& budget) {
   Task& t = d.task;
   const std::size_t nv = t.variables.size();
   std::vector<std::size_t> offset(nv + 1, 0);
@@ -225,6 +245,7 @@ void prune_unreachable(Domain& d) {
   };
   std::vector<std::uint32_t> ready;
   for (std::uint32_t i = 0; i < t.operators.size(); ++i) {
+    budget.tick();
     missing[i] = static_cast<std::uint32_t>(t.operators[i].pre.size());
     for (const VarVal& p : t.operators[i].pre) waiting[offset[p.var] + p.value].push_back(i);
     if (missing[i] == 0) ready.push_back(i);
@@ -261,6 +282,7 @@ void prune_unreachable(Domain& d) {
     terms.push_back(d.var_terms[v]);
   }
   for (std::uint32_t i = 0; i < t.operators.size(); ++i) {
+    budget.tick();
     if (!fired[i]) continue;
     Operator& op = t.operators[i];
     auto remap = [&](std::vector<VarVal>& atoms) {
@@ -284,32 +306,80 @@ void prune_unreachable(Domain& d) {
 
 }  // namespace
 
-std::optional<Domain> ground_domain(const model::World& world, const model::State& state, GroundingError* error) {
+std::size_t operator_bytes(const Operator& op) {
+  return sizeof(Operator) + (op.name.size() > 15 ? heap_bytes(op.name.size() + 1, 1) : 0) +
+         heap_bytes(op.args.size(), sizeof(std::uint32_t)) + heap_bytes(op.pre.size(), sizeof(VarVal)) +
+         heap_bytes(op.eff.size(), sizeof(VarVal));
+}
+
+std::optional<Domain> ground_domain(const model::World& world, const model::State& state, GroundingError* error,
+                                    Budget* budget) {
+  Budget unlimited;
+  Budget& bud = budget ? *budget : unlimited;
   const auto start = std::chrono::steady_clock::now();
   Domain d;
   d.state = state;
-  DomainBuilder b(world, state, d);
+  DomainBuilder b(world, state, d, bud);
   if (!b.build(error)) return std::nullopt;
-  prune_unreachable(d);
+  try {
+    prune_unreachable(d, bud);
+  } catch (LimitExceeded& e) {
+    if (e.message.empty())
+      e.message = "pruning " + count_text(static_cast<double>(d.task.operators.size())) + " ground actions stopped at " +
+                  bud.limit_text(e.kind);
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw LimitExceeded{GroundingLimitKind::allocation, "pruning " + count_text(static_cast<double>(d.task.operators.size())) +
+                                                        " ground actions stopped at " + bud.limit_text(GroundingLimitKind::allocation)};
+  }
   d.stats.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   core::log::debug("grounded {} bindings into {} operators, {} kept over {} variables in {:.3f} ms", d.stats.bindings,
                    d.stats.operators_built, d.stats.operators_kept, d.stats.variables, d.stats.ms);
   return d;
 }
 
-GoalInstance instantiate_goal(const model::World& w, model::GoalId id, const model::State& state, bool ignore_when) {
+namespace {
+
+// "goal 'g' (forall over 60 x 60 objects)".
+std::string goal_subject(const World& w, const model::Goal& g) {
+  std::string out = "goal '" + g.name + "'";
+  if (!g.forall.empty()) out += " (forall over " + model::factors_text(model::estimate_goal_bindings(w, g).factors) + " objects)";
+  return out;
+}
+
+double forall_bindings(const World& w, const model::Goal& g) { return model::estimate_goal_bindings(w, g).count; }
+
+// One wanted fact with its allowed values, its hash-map index entry included.
+std::size_t want_bytes(std::size_t args, std::size_t values) {
+  return 2 * (sizeof(std::pair<GroundTerm, std::vector<std::uint32_t>>) + heap_bytes(args, sizeof(ObjectId))) +
+         heap_bytes(values, sizeof(std::uint32_t)) + 48;
+}
+
+GoalInstance instantiate(const model::World& w, model::GoalId id, const model::State& state, bool ignore_when,
+                         Budget& budget) {
   const model::Goal& g = w.goal(id);
   GoalInstance gi;
   gi.goal = id;
+  // Without `when`, every binding wants its facts: the count is exact, so refuse one too big
+  // for the memory limit before building any of it.
+  const double wanted = forall_bindings(w, g) * static_cast<double>(g.want.size());
+  if (ignore_when || g.when.empty()) {
+    double bytes = 0;
+    for (const Condition& c : g.want) bytes += static_cast<double>(want_bytes(c.term.args.size(), 1));
+    if (!budget.fits(forall_bindings(w, g) * bytes))
+      throw LimitExceeded{GroundingLimitKind::memory, {}};
+  }
   std::vector<std::vector<ObjectId>> candidates;
   for (const model::Param& p : g.forall) candidates.push_back(w.objects_of(p.type));
   std::vector<ObjectId> binding;
   bool any_active = false, all_hold = true;
+  std::unordered_map<GroundTerm, std::size_t, model::GroundTermHash> index;  // wanted fact -> position in gi.want
   auto holds = [&](const Condition& c) {
     const GroundTerm t = model::bind_term(c.term, binding);
     return c.holds(state.value(t, w.fact(t.fact)));
   };
   auto visit = [&](auto&& self, std::size_t k) -> void {
+    budget.tick();
     if (k == g.forall.size()) {
       bool active = true;
       if (!ignore_when)
@@ -324,13 +394,16 @@ GoalInstance instantiate_goal(const model::World& w, model::GoalId id, const mod
         for (std::uint32_t v = 0; v < decl.domain_size(); ++v)
           if (c.holds(static_cast<int>(v))) allowed.push_back(v);
         // Two wanted conditions on one fact: keep the values both allow.
-        auto it = std::find_if(gi.want.begin(), gi.want.end(), [&](const auto& p) { return p.first == t; });
-        if (it == gi.want.end()) {
+        auto it = index.find(t);
+        if (it == index.end()) {
+          budget.charge(want_bytes(t.args.size(), allowed.size()));
+          index.emplace(t, gi.want.size());
           gi.want.emplace_back(std::move(t), std::move(allowed));
         } else {
+          auto& prev = gi.want[it->second].second;
           std::vector<std::uint32_t> both;
-          std::set_intersection(it->second.begin(), it->second.end(), allowed.begin(), allowed.end(), std::back_inserter(both));
-          it->second = std::move(both);
+          std::set_intersection(prev.begin(), prev.end(), allowed.begin(), allowed.end(), std::back_inserter(both));
+          prev = std::move(both);
         }
       }
       return;
@@ -341,7 +414,15 @@ GoalInstance instantiate_goal(const model::World& w, model::GoalId id, const mod
       binding.pop_back();
     }
   };
-  visit(visit, 0);
+  try {
+    visit(visit, 0);
+  } catch (LimitExceeded& e) {
+    if (e.message.empty())
+      e.message = "grounding " + goal_subject(w, g) + " would create about " + count_text(wanted) +
+                  " wanted facts; it stopped at " + budget.limit_text(e.kind) + " with " +
+                  count_text(static_cast<double>(gi.want.size())) + " built";
+    throw;
+  }
   if (!any_active)
     gi.status = GoalInstance::Status::inactive;
   else if (all_hold)
@@ -351,7 +432,37 @@ GoalInstance instantiate_goal(const model::World& w, model::GoalId id, const mod
   return gi;
 }
 
-GoalTask make_goal_task(const model::World& w, const Domain& d, const GoalInstance& gi) {
+}  // namespace
+
+GoalInstance instantiate_goal(const model::World& w, model::GoalId id, const model::State& state, bool ignore_when) {
+  Budget unlimited;
+  return instantiate(w, id, state, ignore_when, unlimited);
+}
+
+GoalInstance instantiate_goal(const model::World& w, model::GoalId id, const model::State& state, bool ignore_when,
+                              Budget& budget) {
+  try {
+    return instantiate(w, id, state, ignore_when, budget);
+  } catch (LimitExceeded& e) {
+    if (e.message.empty()) {
+      const model::Goal& g = w.goal(id);
+      e.message = "grounding " + goal_subject(w, g) + " would create about " +
+                  count_text(forall_bindings(w, g) * static_cast<double>(g.want.size())) + " wanted facts, more than " +
+                  budget.limit_text(e.kind);
+    }
+    throw;
+  } catch (const std::bad_alloc&) {
+    const model::Goal& g = w.goal(id);
+    throw LimitExceeded{GroundingLimitKind::allocation,
+                        "grounding " + goal_subject(w, g) + " would create about " +
+                            count_text(forall_bindings(w, g) * static_cast<double>(g.want.size())) +
+                            " wanted facts; it stopped at " + budget.limit_text(GroundingLimitKind::allocation)};
+  }
+}
+
+namespace {
+
+GoalTask goal_task(const model::World& w, const Domain& d, const GoalInstance& gi, Budget& budget) {
   GoalTask gt;
   const Task& full = d.task;
   std::vector<GoalCondition> goal;  // in Domain variable numbers
@@ -389,6 +500,7 @@ GoalTask make_goal_task(const model::World& w, const Domain& d, const GoalInstan
   for (bool changed = true; changed;) {
     changed = false;
     for (std::size_t i = 0; i < full.operators.size(); ++i) {
+      budget.tick();
       if (relevant_op[i]) continue;
       const Operator& op = full.operators[i];
       if (std::none_of(op.eff.begin(), op.eff.end(), [&](const VarVal& e) { return relevant_var[e.var] != 0; })) continue;
@@ -407,6 +519,8 @@ GoalTask make_goal_task(const model::World& w, const Domain& d, const GoalInstan
   }
   for (std::size_t i = 0; i < full.operators.size(); ++i) {
     if (!relevant_op[i]) continue;
+    budget.tick();
+    budget.charge(operator_bytes(full.operators[i]));
     Operator op = full.operators[i];
     std::vector<VarVal> eff;
     for (const VarVal& e : op.eff)
@@ -419,6 +533,28 @@ GoalTask make_goal_task(const model::World& w, const Domain& d, const GoalInstan
   std::sort(goal.begin(), goal.end(), [](const GoalCondition& a, const GoalCondition& b) { return a.var < b.var; });
   gt.task.goal = std::move(goal);
   return gt;
+}
+
+}  // namespace
+
+GoalTask make_goal_task(const model::World& w, const Domain& d, const GoalInstance& gi) {
+  Budget unlimited;
+  return goal_task(w, d, gi, unlimited);
+}
+
+GoalTask make_goal_task(const model::World& w, const Domain& d, const GoalInstance& gi, Budget& budget) {
+  const auto message = [&](GroundingLimitKind kind) {
+    return "building the task of goal '" + w.goal(gi.goal).name + "' from " +
+           count_text(static_cast<double>(d.task.operators.size())) + " ground actions stopped at " + budget.limit_text(kind);
+  };
+  try {
+    return goal_task(w, d, gi, budget);
+  } catch (LimitExceeded& e) {
+    if (e.message.empty()) e.message = message(e.kind);
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw LimitExceeded{GroundingLimitKind::allocation, message(GroundingLimitKind::allocation)};
+  }
 }
 
 }  // namespace goap::ground

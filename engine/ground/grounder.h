@@ -17,6 +17,10 @@
 //      facts with a single reachable value are folded away as constants.
 // `Domain` is goal-independent and shared; `make_goal_task` then builds a small Task per goal,
 // keeping only operators relevant to it (backward relevance), so goals are planned independently.
+//
+// Limits: the functions that take a Budget (budget.h) tick and charge it in every loop and throw
+// LimitExceeded, its message naming the action or goal being grounded and its estimated count,
+// when it runs out or an allocation fails. Without a Budget they have no limits.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ground/budget.h"
 #include "ground/task.h"
 #include "model/world.h"
 
@@ -57,7 +62,8 @@ struct GroundingError {
 
 // Grounds every action for `state`. Returns an error only for a model that cannot be grounded
 // within the documented bounds.
-std::optional<Domain> ground_domain(const model::World& world, const model::State& state, GroundingError* error);
+std::optional<Domain> ground_domain(const model::World& world, const model::State& state, GroundingError* error,
+                                    Budget* budget = nullptr);
 
 // One goal instantiated for the current state.
 struct GoalInstance {
@@ -70,6 +76,8 @@ struct GoalInstance {
 // `ignore_when`: plan --goal plans for the goal whatever its `when` says.
 GoalInstance instantiate_goal(const model::World& world, model::GoalId goal, const model::State& state,
                               bool ignore_when);
+GoalInstance instantiate_goal(const model::World& world, model::GoalId goal, const model::State& state,
+                              bool ignore_when, Budget& budget);
 
 struct GoalTask {
   Task task;
@@ -79,5 +87,9 @@ struct GoalTask {
 };
 
 GoalTask make_goal_task(const model::World& world, const Domain& domain, const GoalInstance& goal);
+GoalTask make_goal_task(const model::World& world, const Domain& domain, const GoalInstance& goal, Budget& budget);
+
+// The bytes one ground operator holds (what grounding charges its Budget for it).
+std::size_t operator_bytes(const Operator& op);
 
 }  // namespace goap::ground

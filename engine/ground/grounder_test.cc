@@ -151,3 +151,88 @@ goals:
   CHECK(gt.task.variables.size() == 2);
   CHECK(gt.task.validate().empty());
 }
+
+TEST_CASE("grounding under a budget stops at the limit and names the action and its estimate") {
+  std::string text = R"(
+kind: world
+name: wide
+types:
+  thing: {}
+objects:
+)";
+  for (int i = 0; i < 40; ++i) text += "  o" + std::to_string(i) + ": thing\n";
+  text += R"(facts:
+  ready(thing): bool
+  linked(thing, thing, thing, thing): bool
+actions:
+  prepare:
+    params: {a: thing}
+    eff: [ready($a)]
+  link:
+    params: {a: thing, b: thing, c: thing, d: thing}
+    pre: [ready($a), ready($b), ready($c), ready($d)]
+    eff: [linked($a, $b, $c, $d)]
+)";
+  const auto w = load_text(text);
+  ground::GroundingLimits limits;
+  limits.max_memory_bytes = std::size_t{8} << 20;
+  ground::Budget budget(limits);
+  ground::GroundingError err;
+  try {
+    (void)ground::ground_domain(w, w.initial_state(), &err, &budget);
+    FAIL("grounding 40^4 bindings fit in 8 MiB");
+  } catch (const ground::LimitExceeded& e) {
+    CHECK(e.kind == ground::GroundingLimitKind::memory);
+    CHECK(e.message.find("grounding action 'link($a, $b, $c, $d)' would create about 2,560,000 ground actions "
+                         "(40 x 40 x 40 x 40 bindings)") == 0);
+    CHECK(e.message.find("the memory limit (8 MiB)") != std::string::npos);
+  }
+  // Without a budget the same world grounds (the limits are the caller's choice).
+  ground::GroundingLimits none;
+  ground::Budget unlimited(none);
+  auto small = load_text(R"(
+kind: world
+name: small
+types: {thing: {}}
+objects: {a: thing, b: thing}
+facts: {ready(thing): bool}
+actions:
+  prepare: {params: {x: thing}, eff: [ready($x)]}
+)");
+  CHECK(ground::ground_domain(small, small.initial_state(), &err, &unlimited).has_value());
+}
+
+TEST_CASE("a forall goal too big for the memory limit is refused before it is built") {
+  std::string text = "kind: world\nname: g\ntypes: {thing: {}}\nobjects:\n";
+  for (int i = 0; i < 30; ++i) text += "  o" + std::to_string(i) + ": thing\n";
+  text += R"(facts:
+  ok(thing, thing, thing): bool
+actions:
+  fix: {params: {a: thing}, eff: ['ok($a, $a, $a)']}
+goals:
+  all-ok:
+    priority: 1
+    forall: {a: thing, b: thing, c: thing}
+    want: ['ok($a, $b, $c)']
+)";
+  const auto w = load_text(text);
+  ground::GroundingLimits limits;
+  limits.max_memory_bytes = std::size_t{1} << 20;
+  ground::Budget budget(limits);
+  try {
+    (void)ground::instantiate_goal(w, model::GoalId::from(0), w.initial_state(), false, budget);
+    FAIL("27,000 wanted facts fit in 1 MiB");
+  } catch (const ground::LimitExceeded& e) {
+    CHECK(e.message == "grounding goal 'all-ok' (forall over 30 x 30 x 30 objects) would create about 27,000 wanted "
+                       "facts, more than the memory limit (1 MiB)");
+  }
+  // Unlimited, the same goal grounds every binding once.
+  CHECK(ground::instantiate_goal(w, model::GoalId::from(0), w.initial_state(), false).want.size() == 27000);
+}
+
+TEST_CASE("counts in grounding messages") {
+  CHECK(ground::count_text(0) == "0");
+  CHECK(ground::count_text(2560000) == "2,560,000");
+  CHECK(ground::count_text(4.6656e10) == "4.7e10");
+  CHECK(ground::bytes_text(256.0 * (1 << 20)) == "256 MiB");
+}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <new>
 #include <unordered_map>
 
 namespace goap::ground {
@@ -17,10 +18,19 @@ bool is_positive_bool(const Condition& c, const model::FactDecl& f) {
   return f.kind == model::ValueKind::boolean && f.default_index == 0 && c.holds(1) && !c.holds(0);
 }
 
+// The heap a kept binding of `n` parameters takes (the outer vector's slot included).
+std::size_t binding_bytes(std::size_t n) { return sizeof(Binding) + heap_bytes(n, sizeof(ObjectId)); }
+
+// An atom's copy in atoms_, its index_ entry and its by_fact_ / by_arg_ entries.
+std::size_t atom_bytes(const GroundTerm& t) {
+  return 2 * (sizeof(GroundTerm) + heap_bytes(t.args.size(), sizeof(ObjectId))) + 48 + 4 * (1 + t.args.size());
+}
+
 class Explorer {
  public:
-  Explorer(const model::World& w, const model::State& s, const std::vector<bool>& fluent)
-      : w_(w), s_(s), by_fact_(w.facts.size()), triggers_(w.facts.size()), out_(w.actions.size()) {
+  Explorer(const model::World& w, const model::State& s, const std::vector<bool>& fluent, Budget& budget)
+      : w_(w), s_(s), fluent_(fluent), budget_(budget), by_fact_(w.facts.size()), triggers_(w.facts.size()),
+        out_(w.actions.size()) {
     for (std::size_t ai = 0; ai < w.actions.size(); ++ai) {
       const Action& a = w.actions[ai];
       Info info;
@@ -46,6 +56,43 @@ class Explorer {
   }
 
   std::vector<std::vector<Binding>> run() {
+    try {
+      return explore();
+    } catch (LimitExceeded& e) {
+      if (e.message.empty()) e.message = limit_message(e.kind);
+      throw;
+    } catch (const std::bad_alloc&) {
+      throw LimitExceeded{GroundingLimitKind::allocation, limit_message(GroundingLimitKind::allocation)};
+    }
+  }
+
+ private:
+  // Refuses, before enumerating anything, an action whose estimate is exact and too big.
+  void check_estimates() {
+    for (std::size_t ai = 0; ai < w_.actions.size(); ++ai) {
+      // Every type-correct binding fitting is the usual case, and needs no look at the state.
+      double all = static_cast<double>(binding_bytes(info_[ai].candidates.size()));
+      for (const auto& c : info_[ai].candidates) all *= static_cast<double>(c.size());
+      if (budget_.fits(all)) continue;
+      const model::BindingEstimate e = model::estimate_action_bindings(w_, s_, fluent_, w_.actions[ai]);
+      const double bytes = e.count * static_cast<double>(binding_bytes(e.factors.size()));
+      if (e.exact && !budget_.fits(bytes))
+        throw LimitExceeded{GroundingLimitKind::memory,
+                            action_estimate_text(w_, ai, e) + "; their bindings alone need about " +
+                                bytes_text(bytes) + ", more than " +
+                                budget_.limit_text(GroundingLimitKind::memory)};
+    }
+  }
+
+  std::string limit_message(GroundingLimitKind kind) const {
+    if (!in_action_) return "grounding the state's facts stopped at " + budget_.limit_text(kind);
+    return action_estimate_text(w_, action_, model::estimate_action_bindings(w_, s_, fluent_, w_.actions[action_])) +
+           "; it stopped at " + budget_.limit_text(kind) + " with " +
+           count_text(static_cast<double>(out_[action_].size())) + " found";
+  }
+
+  std::vector<std::vector<Binding>> explore() {
+    check_estimates();
     // The atoms true in the state, in a fixed order.
     std::vector<GroundTerm> initial;
     for (const auto& [t, v] : s_.cells())
@@ -72,6 +119,7 @@ class Explorer {
         join(info_[ai].joinable.size() - 1);
       }
     }
+    in_action_ = false;
     for (auto& bindings : out_) {
       std::sort(bindings.begin(), bindings.end());
       bindings.erase(std::unique(bindings.begin(), bindings.end()), bindings.end());
@@ -79,7 +127,6 @@ class Explorer {
     return std::move(out_);
   }
 
- private:
   struct Info {
     std::vector<const Condition*> joinable;  // positive bool preconditions
     std::vector<const Condition*> checked;   // other static preconditions, checked exactly
@@ -94,7 +141,9 @@ class Explorer {
 
   void add_atom(GroundTerm t) {
     auto [it, fresh] = index_.emplace(t, static_cast<std::uint32_t>(atoms_.size()));
+    budget_.tick();
     if (!fresh) return;
+    budget_.charge(atom_bytes(t));
     const std::uint32_t id = it->second;
     by_fact_[t.fact.index()].push_back(id);
     for (std::size_t k = 0; k < t.args.size(); ++k) by_arg_[arg_key(t.fact, k, t.args[k])].push_back(id);
@@ -103,6 +152,7 @@ class Explorer {
 
   void start(std::size_t ai) {
     action_ = ai;
+    in_action_ = true;
     binding_.assign(w_.actions[ai].params.size(), ObjectId::invalid());
     trail_.clear();
   }
@@ -193,6 +243,7 @@ class Explorer {
     for (std::size_t k = 0; k < list->size(); ++k) {
       const std::uint32_t id = (*list)[k];  // by index: emitting may grow the list
       if (id >= limit) break;
+      budget_.tick();
       const std::size_t mark = trail_.size();
       if (unify(*info.joinable[j], atoms_[id])) {
         if (partial_ok()) join(remaining - 1);
@@ -210,11 +261,13 @@ class Explorer {
       if (!partial_ok()) return;
       const Action& a = w_.actions[action_];
       if (!a.cost_terms.empty() && !w_.action_cost(a, binding_)) return;  // undefined cost: never applicable
+      budget_.charge(binding_bytes(binding_.size()));
       out_[action_].push_back(binding_);
       for (const model::Effect* e : info.adds) add_atom(model::bind_term(e->term, binding_));
       return;
     }
     for (ObjectId o : info.candidates[p]) {
+      budget_.tick();
       binding_[p] = o;
       if (partial_ok()) complete(p + 1);
     }
@@ -223,6 +276,9 @@ class Explorer {
 
   const model::World& w_;
   const model::State& s_;
+  const std::vector<bool>& fluent_;
+  Budget& budget_;
+  bool in_action_ = false;  // action_ names the action being enumerated
   std::vector<Info> info_;
   std::vector<GroundTerm> atoms_;  // in processing order; the id of an atom is its position
   std::unordered_map<GroundTerm, std::uint32_t, model::GroundTermHash> index_;
@@ -243,8 +299,15 @@ class Explorer {
 }  // namespace
 
 std::vector<std::vector<Binding>> reachable_bindings(const model::World& world, const model::State& state,
-                                                     const std::vector<bool>& fluent) {
-  return Explorer(world, state, fluent).run();
+                                                     const std::vector<bool>& fluent, Budget& budget) {
+  return Explorer(world, state, fluent, budget).run();
+}
+
+std::string action_estimate_text(const model::World& w, std::size_t ai, const model::BindingEstimate& e) {
+  std::string out = "grounding action '" + model::action_signature(w, w.actions[ai]) + "' would create about " +
+                    count_text(e.count) + " ground actions";
+  if (e.factors.size() > 1) out += " (" + model::factors_text(e.factors) + " bindings)";
+  return out;
 }
 
 }  // namespace goap::ground

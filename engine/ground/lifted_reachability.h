@@ -19,10 +19,19 @@
 // type-correct bindings that pass the static checks. Bindings are sorted lexicographically by
 // object id, which is the order the plain nested enumeration over objects would produce, so the
 // grounded task does not depend on which enumeration found them.
+//
+// Limits (budget.h): every join and enumeration step ticks the budget and every binding and atom
+// kept is charged to it. Before enumerating, each action's count is estimated
+// (model/grounding_size.h); when that estimate is exact and its bindings would not fit in the
+// memory limit, the action is refused before any is built. A
+// LimitExceeded (or std::bad_alloc) leaves with a message naming the action and its estimate.
 #pragma once
 
+#include <string>
 #include <vector>
 
+#include "ground/budget.h"
+#include "model/grounding_size.h"
 #include "model/world.h"
 
 namespace goap::ground {
@@ -31,7 +40,11 @@ using Binding = std::vector<model::ObjectId>;
 
 // By action: its reachable bindings (each a full binding in parameter order), sorted, unique.
 // `fluent[f]` is true when some action writes fact f.
+// Throws LimitExceeded when `budget` runs out (see above).
 std::vector<std::vector<Binding>> reachable_bindings(const model::World& world, const model::State& state,
-                                                     const std::vector<bool>& fluent);
+                                                     const std::vector<bool>& fluent, Budget& budget);
+
+// "grounding action 'move($a, $b)' would create about 3,600 ground actions (60 x 60 bindings)".
+std::string action_estimate_text(const model::World& world, std::size_t ai, const model::BindingEstimate& estimate);
 
 }  // namespace goap::ground

@@ -5,6 +5,7 @@
 #include <deque>
 #include <iterator>
 #include <map>
+#include <new>
 #include <set>
 #include <string>
 
@@ -219,10 +220,9 @@ std::vector<std::vector<std::uint32_t>> choose_cover(std::vector<std::vector<std
   return chosen;
 }
 
-}  // namespace
-
-MutexGroups find_mutex_groups(const Task& task, const VariableFacts& facts, MutexGroupStats* stats,
-                              std::size_t max_candidates) {
+MutexGroups find_groups(const Task& task, const VariableFacts& facts, MutexGroupStats* stats,
+                        std::size_t max_candidates, Budget& budget) {
+  budget.check_time();  // a stage starts only with time left
   Synthesis synthesis(task, facts);
   std::set<Candidate> seen;
   std::deque<Candidate> queue;
@@ -236,6 +236,7 @@ MutexGroups find_mutex_groups(const Task& task, const VariableFacts& facts, Mute
     queue.pop_front();
     ++checked;
     proposals.clear();
+    budget.tick(1 + task.operators.size());  // a check reads every operator
     synthesis.check(c, found, proposals);
     for (const Candidate& p : proposals)
       if (seen.insert(p).second) queue.push_back(p);
@@ -252,6 +253,27 @@ MutexGroups find_mutex_groups(const Task& task, const VariableFacts& facts, Mute
   for (auto& g : out.cover) std::sort(g.begin(), g.end());
   return out;
 }
+
+}  // namespace
+
+MutexGroups find_mutex_groups(const Task& task, const VariableFacts& facts, MutexGroupStats* stats,
+                              std::size_t max_candidates, Budget* budget) {
+  Budget unlimited;
+  Budget& bud = budget ? *budget : unlimited;
+  const auto message = [&](GroundingLimitKind kind) {
+    return "finding mutex groups among " + count_text(static_cast<double>(task.variables.size())) + " variables and " +
+           count_text(static_cast<double>(task.operators.size())) + " ground actions stopped at " + bud.limit_text(kind);
+  };
+  try {
+    return find_groups(task, facts, stats, max_candidates, bud);
+  } catch (LimitExceeded& e) {
+    if (e.message.empty()) e.message = message(e.kind);
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw LimitExceeded{GroundingLimitKind::allocation, message(GroundingLimitKind::allocation)};
+  }
+}
+
 
 Task merge_mutex_groups(const Task& task, const MutexGroups& mutex, MutexGroupStats* stats, MergeOrigin* origin) {
   const auto start = std::chrono::steady_clock::now();

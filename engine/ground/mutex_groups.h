@@ -40,6 +40,7 @@
 #include <optional>
 #include <vector>
 
+#include "ground/budget.h"
 #include "ground/task.h"
 #include "model/world.h"
 
@@ -64,9 +65,10 @@ struct MutexGroups {
   std::vector<std::vector<std::uint32_t>> invariants;  // every group found, overlapping, untrimmed
 };
 
-// `stats` (optional) gets the number of candidates checked.
+// `stats` (optional) gets the number of candidates checked. With a `budget` (budget.h) the search
+// for groups runs under its limits and throws LimitExceeded when it runs out.
 MutexGroups find_mutex_groups(const Task& task, const VariableFacts& facts, MutexGroupStats* stats = nullptr,
-                              std::size_t max_candidates = 2000);
+                              std::size_t max_candidates = 2000, Budget* budget = nullptr);
 
 // Where each variable of a merged task comes from (merge_mutex_groups' optional output):
 // `from[v]` is the one input variable a kept variable is, or a merged variable's members in value

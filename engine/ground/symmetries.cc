@@ -4,6 +4,7 @@
 #include <chrono>
 #include <limits>
 #include <map>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
@@ -283,8 +284,11 @@ OpId ObjectSymmetries::map_op(std::uint32_t g, OpId op) const {
   return it != ops.end() && it->first == op.value() ? OpId::from(it->second) : op;
 }
 
-ObjectSymmetries find_object_symmetries(const Task& task, const std::vector<VarFacts>& facts, std::size_t num_objects,
-                                        SymmetryStats* stats, std::size_t max_checks) {
+namespace {
+
+ObjectSymmetries find_symmetries(const Task& task, const std::vector<VarFacts>& facts, std::size_t num_objects,
+                                 SymmetryStats* stats, std::size_t max_checks, Budget& budget) {
+  budget.check_time();  // a stage starts only with time left
   const auto start = std::chrono::steady_clock::now();
   SymmetryStats local;
   SymmetryStats& st = stats != nullptr ? *stats : local;
@@ -312,6 +316,7 @@ ObjectSymmetries find_object_symmetries(const Task& task, const std::vector<VarF
   std::map<std::vector<std::uint32_t>, std::vector<std::uint32_t>> by_signature;
   std::vector<std::uint32_t> count(slots);
   for (std::uint32_t x = 0; x < num_objects; ++x) {
+    budget.tick(1 + finder.ops_of_object(x).size());
     if (finder.ops_of_object(x).empty()) continue;
     std::fill(count.begin(), count.end(), 0);
     for (std::uint32_t o : finder.ops_of_object(x)) {
@@ -332,6 +337,7 @@ ObjectSymmetries find_object_symmetries(const Task& task, const std::vector<VarF
       bool joined = false;
       for (std::size_t c = first; c < classes.size() && !joined && st.checked < max_checks; ++c) {
         ++st.checked;
+        budget.tick(1 + finder.ops_of_object(x).size());  // a check maps the object's operators
         if (finder.check(classes[c].front(), x)) {
           classes[c].push_back(x);
           joined = true;
@@ -357,6 +363,26 @@ ObjectSymmetries find_object_symmetries(const Task& task, const std::vector<VarF
   st.classes = classes.size();
   st.generators = generators.size();
   return done(ObjectSymmetries(std::move(generators), std::move(classes)));
+}
+
+}  // namespace
+
+ObjectSymmetries find_object_symmetries(const Task& task, const std::vector<VarFacts>& facts, std::size_t num_objects,
+                                        SymmetryStats* stats, std::size_t max_checks, Budget* budget) {
+  Budget unlimited;
+  Budget& bud = budget ? *budget : unlimited;
+  const auto message = [&](GroundingLimitKind kind) {
+    return "finding object symmetries among " + count_text(static_cast<double>(num_objects)) + " objects and " +
+           count_text(static_cast<double>(task.operators.size())) + " ground actions stopped at " + bud.limit_text(kind);
+  };
+  try {
+    return find_symmetries(task, facts, num_objects, stats, max_checks, bud);
+  } catch (LimitExceeded& e) {
+    if (e.message.empty()) e.message = message(e.kind);
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw LimitExceeded{GroundingLimitKind::allocation, message(GroundingLimitKind::allocation)};
+  }
 }
 
 }  // namespace goap::ground

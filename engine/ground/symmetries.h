@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "ground/mutex_groups.h"
+#include "ground/budget.h"
 #include "ground/task.h"
 #include "model/world.h"
 
@@ -101,8 +102,10 @@ class ObjectSymmetries {
 // The object symmetries of `task`. `facts` has one entry per variable; `num_objects` bounds the
 // object indices in operator arguments and facts. Returns none (empty) for a task it cannot
 // reason about: two operators with the same action and arguments (a split binding), or facts
-// that do not describe the variables. `max_checks` caps the pairs compared.
+// that do not describe the variables. `max_checks` caps the pairs compared. With a `budget`
+// (budget.h) it runs under its limits and throws LimitExceeded when it runs out.
 ObjectSymmetries find_object_symmetries(const Task& task, const std::vector<VarFacts>& facts, std::size_t num_objects,
-                                        SymmetryStats* stats = nullptr, std::size_t max_checks = 20000);
+                                        SymmetryStats* stats = nullptr, std::size_t max_checks = 20000,
+                                        Budget* budget = nullptr);
 
 }  // namespace goap::ground

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "model/grounding_size.h"
+
 namespace goap::model {
 
 namespace {
@@ -84,6 +86,26 @@ void lint_world(const World& w, core::Diagnostics& diags) {
     const Condition* c = first_unsatisfiable(a.pre, p);
     diags.warning(c->loc, "action '" + a.name + "' can never apply")
         .hint(why_not(w, *c, a.params, p) + " (neither the state nor any action that can apply)");
+  }
+  // Groundings that will be slow or hit the limits (issue #20: a 6-parameter action over 60
+  // objects grew to 3.9 GB before the limits stopped it).
+  const State state = w.initial_state();
+  const std::vector<bool> fluent = fluent_facts(w);
+  for (const Action& a : w.actions) {
+    const BindingEstimate e = estimate_action_bindings(w, state, fluent, a);
+    if (e.count > kManyGroundInstances)
+      diags.warning(a.loc, "action '" + action_signature(w, a) + "' has about " + count_text(e.count) +
+                               " ground instances (" + factors_text(e.factors) + " bindings), more than " +
+                               count_text(kManyGroundInstances))
+          .hint("grounding it may hit --max-ms or --max-memory-mb; give its parameters narrower types, or add "
+                "preconditions on facts no action changes");
+  }
+  for (const Goal& g : w.goals) {
+    const BindingEstimate e = estimate_goal_bindings(w, g);
+    if (e.count > kManyGroundInstances)
+      diags.warning(g.loc, "goal '" + g.name + "' has about " + count_text(e.count) + " ground instances (forall over " +
+                               factors_text(e.factors) + " objects), more than " + count_text(kManyGroundInstances))
+          .hint("grounding it may hit --max-ms or --max-memory-mb; give its forall parameters narrower types");
   }
   for (const Goal& g : w.goals) {
     if (const Condition* c = first_unsatisfiable(g.want, p))

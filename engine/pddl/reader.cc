@@ -11,8 +11,16 @@ namespace goap::pddl {
 namespace {
 
 // Regular files only, never /proc or /sys, never blocking, at most kMaxFileBytes (core/input_file.h).
-std::optional<std::string> read_file(const std::string& path, core::Diagnostics& diags) {
+std::optional<std::string> read_file(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags) {
   core::InputFile in = core::read_input_file(path, kMaxFileBytes);
+  if (in.status == core::InputStatus::too_large) {
+    // Located at the file, as a YAML file over its limit is (load/yaml_doc.cc).
+    const auto f = sm.add(path, std::string());
+    diags.error(core::SourceLoc{f, 0, 0, 1}, "the file is larger than the limit of " + std::to_string(kMaxFileBytes) +
+                                                 " bytes (" + std::to_string(kMaxFileBytes >> 20) + " MiB)")
+        .hint("goap reads PDDL domains and problems of up to " + std::to_string(kMaxFileBytes >> 20) + " MiB each");
+    return std::nullopt;
+  }
   if (!in.ok()) {
     diags.error({}, in.message(path, kMaxFileBytes));
     return std::nullopt;
@@ -62,8 +70,8 @@ std::optional<PddlTask> load_pddl_text(const std::string& domain_path, std::stri
 
 std::optional<PddlTask> load_pddl(const std::string& domain_path, const std::string& problem_path,
                                   core::SourceManager& sm, core::Diagnostics& diags) {
-  auto d = read_file(domain_path, diags);
-  auto p = read_file(problem_path, diags);
+  auto d = read_file(domain_path, sm, diags);
+  auto p = read_file(problem_path, sm, diags);
   if (!d || !p) return std::nullopt;
   return load_pddl_text(domain_path, std::move(*d), problem_path, std::move(*p), sm, diags);
 }

@@ -1,5 +1,7 @@
 #include "pddl/sexpr.h"
 
+#include <cstdio>
+
 namespace goap::pddl {
 namespace {
 
@@ -39,7 +41,7 @@ class Parser {
                                     : "a ')' is missing at the end of this list or inside it");
           return std::nullopt;
         }
-        return top;
+        return bad_name_ ? std::nullopt : top;
       }
       const char c = text_[pos_];
       if (c == '(') {
@@ -80,6 +82,7 @@ class Parser {
         Node a;
         a.loc = here(token_length());
         const std::size_t n = token_length();
+        check_printable(n);
         a.text.reserve(n);
         for (std::size_t i = 0; i < n; ++i) a.text += lower(text_[pos_ + i]);
         for (std::size_t i = 0; i < n; ++i) advance();
@@ -89,6 +92,24 @@ class Parser {
   }
 
  private:
+  // Names are printable ASCII: a control byte (ESC, BEL, ...) in an action or object name would
+  // reach the terminal raw in plans and messages. Reported at the byte; parsing goes on so that
+  // every such name is reported, and then fails.
+  void check_printable(std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto b = static_cast<unsigned char>(text_[pos_ + i]);
+      if (b > 0x20 && b < 0x7f) continue;
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02x", b);
+      diags_.error(core::SourceLoc{file_, line_, col_ + static_cast<std::uint32_t>(i), 1},
+                   std::string("byte ") + hex + (b < 0x80 ? " (a control character)" : " (not ASCII)") +
+                       " in a name: PDDL names are printable ASCII")
+          .hint("names are letters, digits and - _ ? : . and the like; remove or replace this byte");
+      bad_name_ = true;
+      return;
+    }
+  }
+
   std::optional<Node> trailing() {
     diags_.error(here(text_[pos_] == '(' || text_[pos_] == ')' ? 1 : token_length()),
                  "unexpected text after the closing ')' of '(define ...)'")
@@ -144,6 +165,7 @@ class Parser {
   core::Diagnostics& diags_;
   std::size_t pos_ = 0;
   std::uint32_t line_ = 1, col_ = 1;
+  bool bad_name_ = false;    // an atom held a byte check_printable refused
   core::SourceLoc suspect_;  // the first list indented no deeper than its parent
   std::uint32_t suspect_parent_line_ = 0;
 };

@@ -8,7 +8,9 @@
 //
 // PDDL is case-insensitive: atoms are stored lower-cased (ASCII). `;` starts a comment that runs
 // to the end of the line. An atom is any run of characters other than whitespace, `(`, `)` and
-// `;`, so `?x`, `-`, `:action`, `road-length` and `12.5` are all atoms.
+// `;`, so `?x`, `-`, `:action`, `road-length` and `12.5` are all atoms. An atom holds printable
+// ASCII only: a control byte or a non-ASCII byte in one is a located error (comments may hold any
+// text).
 //
 // Errors (an unclosed `(`, a stray `)`, text after the top-level list, nesting deeper than
 // kMaxDepth) are reported located into `diags`; parsing then stops and returns nullopt: after a

@@ -7,6 +7,26 @@ namespace {
 
 std::optional<Node> parse(std::string_view text, core::Diagnostics& diags) { return parse_sexpr(0, text, diags); }
 
+TEST_CASE("sexpr: a control or non-ASCII byte in a name is a located error; comments may hold any text") {
+  core::Diagnostics diags;
+  auto n = parse("; caf\xc3\xa9 \x1b ok in a comment\n(define (domain d)\n  (:action pick\x1b[31m\x07 :parameters ()))\n"
+                 "; and (x\x1by) here too", diags);
+  CHECK(!n);
+  REQUIRE(diags.error_count() == 1);
+  const core::Diagnostic& d = diags.all().front();
+  CHECK(d.message == "byte 0x1b (a control character) in a name: PDDL names are printable ASCII");
+  CHECK(d.loc.line == 3);
+  CHECK(d.loc.col == 16);  // the ESC after "pick"
+  core::Diagnostics more;
+  CHECK(!parse("(define (domain caf\xc3\xa9) (x\x7f))", more));
+  REQUIRE(more.error_count() == 2);  // every bad name is reported
+  CHECK(more.all()[0].message == "byte 0xc3 (not ASCII) in a name: PDDL names are printable ASCII");
+  CHECK(more.all()[1].message == "byte 0x7f (a control character) in a name: PDDL names are printable ASCII");
+  core::Diagnostics none;
+  CHECK(parse("(define (domain d) ; \x1b\x07 caf\xc3\xa9\n (x))", none));
+  CHECK(!none.has_errors());
+}
+
 TEST_CASE("sexpr: nested lists, lower-cased atoms, comments, locations") {
   core::Diagnostics diags;
   auto n = parse("; header\n(Define (DOMAIN Blocks) ; trailing\n  (:action Pick-Up ?X))", diags);

@@ -119,6 +119,24 @@ TEST_CASE("mutex groups: sound on every test instance, and the merged task plans
   check_instance("add-wins", "problem.pddl");
 }
 
+TEST_CASE("mutex groups: under the grounding limits, a limit that names the stage") {
+  Loaded l = load("blocks", "probBLOCKS-4-0.pddl");
+  ground::GroundingLimits limits;
+  limits.max_ms = -1;  // already past
+  ground::Budget budget(limits);
+  try {
+    (void)ground::find_mutex_groups(l.goal.task, l.facts, nullptr, 2000, &budget);
+    FAIL("no limit");
+  } catch (const ground::LimitExceeded& e) {
+    CHECK(e.kind == ground::GroundingLimitKind::time);
+    CHECK(e.message.rfind("finding mutex groups among ", 0) == 0);
+    CHECK(e.message.find("stopped at the time limit (-1 ms)") != std::string::npos);
+  }
+  ground::Budget ample;  // no limits: the same groups as without a budget
+  CHECK(ground::find_mutex_groups(l.goal.task, l.facts, nullptr, 2000, &ample).cover ==
+        ground::find_mutex_groups(l.goal.task, l.facts).cover);
+}
+
 TEST_CASE("mutex groups: blocks world needs one variable per block position and clear fact") {
   // The textbook encoding: per block, where it is (on another block, on the table or held) and
   // whether something is on it; the hand is free or holds one block. Whatever cover is chosen,

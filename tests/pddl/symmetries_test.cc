@@ -160,6 +160,22 @@ TEST_CASE("symmetries: gripper's balls and grippers are interchangeable, rooms a
   }
 }
 
+TEST_CASE("symmetries: under the grounding limits, a limit that names the stage") {
+  const Loaded l = load("gripper", "prob01.pddl", true);
+  ground::GroundingLimits limits;
+  limits.max_ms = -1;  // already past
+  ground::Budget budget(limits);
+  try {
+    (void)ground::find_object_symmetries(l.task, l.facts, l.pddl->world.objects.size(), nullptr, 20000, &budget);
+    FAIL("no limit");
+  } catch (const ground::LimitExceeded& e) {
+    CHECK(e.message.rfind("finding object symmetries among ", 0) == 0);
+  }
+  ground::Budget ample;
+  CHECK(ground::find_object_symmetries(l.task, l.facts, l.pddl->world.objects.size(), nullptr, 20000, &ample).classes() ==
+        l.symmetries.classes());
+}
+
 TEST_CASE("symmetries: sound on every test instance; A* over canonical states stays optimal") {
   for (const auto& [dir, problem] : std::vector<std::pair<std::string, std::string>>{
            {"blocks", "probBLOCKS-4-0.pddl"}, {"satellite", "p01-pfile1.pddl"}, {"courier", "problem.pddl"},
