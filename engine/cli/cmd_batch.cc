@@ -159,6 +159,9 @@ void answer_world(const json& req, Context& ctx, json& out) {
   } else if (po.only_goal) {
     out["goal"] = req["goal"];
     if (!d->goals.empty() && !d->goals.front().reason.empty()) out["reason"] = d->goals.front().reason;
+  } else if (!d->grounding_limit.empty()) {
+    // Grounding stopped before any goal was planned: which action or goal, and which limit.
+    out["reason"] = d->grounding_limit;
   } else if (d->status == exec::GoalStatus::limit) {
     // No goal has a plan and a search hit a limit: say which, as for a named goal.
     for (const exec::GoalOutcome& g : d->goals)

@@ -80,6 +80,19 @@ def yaml_cases(goap, tmp):
     check(r is not None and r.returncode == 11 and "a grounding limit was hit" in r.stdout
           and "grounding action 'link(" in r.stdout, f"explain: {r and (r.returncode, r.stdout, r.stderr)}")
 
+    # `goap batch`: the request answers `limit` with the reason, and the batch goes on.
+    reqs = tmp + "/requests.jsonl"
+    with open(reqs, "w") as f:
+        f.write(json.dumps({"id": "wide", "world": wide, "max-ms": 2000, "max-memory-mb": 256}) + "\n")
+        f.write(json.dumps({"id": "bad"}) + "\n")
+    r = run(goap, ["batch", reqs])
+    answers = [json.loads(l) for l in r.stdout.splitlines()] if r is not None and r.returncode == 0 else []
+    check(len(answers) == 2, f"batch, wide world: {r and (r.returncode, r.stdout, r.stderr)}")
+    if len(answers) == 2:
+        check(answers[0]["status"] == "limit" and "grounding action 'link(" in answers[0].get("reason", ""),
+              f"batch, wide world: {answers[0]}")
+        check(answers[1]["status"] == "error", f"batch, after the wide world: {answers[1]}")
+
     # A static condition checked only once all six parameters are bound: time, not memory.
     expect_limit(goap, "yaml static filter", ["next", explosive.yaml_static_filter(tmp)] + LIMITS,
                  ["grounding action 'finish($a, $b, $c, $d, $e, $f)' would create about 4.7e10",
