@@ -54,8 +54,8 @@ void check_option_positions(const model::World& world, const std::string& who, c
     if (info == nullptr) continue;
     // A hand-written ssh: whatever follows the destination is joined with spaces and parsed
     // again by the remote shell, so goap cannot keep a template there one argument.
-    if (info->type == "list" && !v.items.empty() &&
-        (v.items[0] == "ssh" || (v.items[0].size() > 4 && v.items[0].compare(v.items[0].size() - 4, 4, "/ssh") == 0))) {
+    const bool ssh = info->type == "list" && exec::runs_over_ssh(v);
+    if (ssh) {
       const bool templated = std::any_of(v.items.begin() + 1, v.items.end(),
                                          [](const std::string& x) { return x.find("${") != std::string::npos; });
       if (templated) {
@@ -69,6 +69,22 @@ void check_option_positions(const model::World& world, const std::string& who, c
       }
     }
     for (std::size_t i = 0; i < v.items.size(); ++i) {
+      if (ssh && i > 0 && v.items[i].find("${") != std::string::npos) {
+        // Each value that would be refused when the step runs (exec::argv_option_issues).
+        std::vector<std::string> reported;
+        for (const exec::TemplateValue& tv : exec::template_values(v.items[i], world, params, kMaxBindings)) {
+          const std::string what = plugin::check_remote_word(tv.value);
+          if (what.empty() || std::find(reported.begin(), reported.end(), tv.value) != reported.end()) continue;
+          reported.push_back(tv.value);
+          std::string ground = ground_name + "(";
+          for (std::size_t k = 0; k < tv.binding.size(); ++k) ground += (k ? ", " : "") + world.object(tv.binding[k]).name;
+          ground += ")";
+          diags.error(v.loc, who + ": '" + name + "' element " + std::to_string(i + 1) + " would be '" +
+                                 plugin::printable(tv.value) + "' for " + ground + ", which must be " + what)
+              .hint("goap refuses such a value before the step runs");
+          if (reported.size() >= 5) break;
+        }
+      }
       if (!exec::in_option_position(v, i, info->type)) continue;
       std::vector<std::string> reported;
       for (const exec::TemplateValue& tv : exec::template_values(v.items[i], world, params, kMaxBindings)) {

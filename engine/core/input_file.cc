@@ -85,6 +85,9 @@ int open_input_file(const std::string& path, InputFile& r) {
     return -1;
   };
   r.status = InputStatus::ok;
+  // A NUL ends the path for the kernel: "a.yaml\0.missing" would open a.yaml. Such a path names
+  // no file.
+  if (path.find('\0') != std::string::npos) return fail(InputStatus::cannot_open, {}, EINVAL);
   // By path first, symbolic links resolved: /proc/self/environ, /proc/kmsg and /sys are refused
   // before anything is opened.
   char real[PATH_MAX];

@@ -36,6 +36,15 @@ TEST_CASE("a regular file is read whole") {
   CHECK(f.text == "kind: world\n");
 }
 
+TEST_CASE("a path with a NUL byte names no file, not the file before the NUL") {
+  TempDir d;
+  write(d.path / "a.yaml", "kind: world\n");
+  const std::string path = (d.path / "a.yaml").string() + std::string(1, '\0') + ".missing";
+  const InputFile f = read_input_file(path, 100);
+  CHECK(f.status == InputStatus::cannot_open);
+  CHECK(f.text.empty());
+}
+
 TEST_CASE("a file over the limit is refused without its content") {
   TempDir d;
   write(d.path / "big", std::string(101, 'x'));

@@ -69,6 +69,12 @@ std::optional<std::vector<plugin_host::Param>> bind_with(const std::vector<std::
   return out;
 }
 
+bool runs_over_ssh(const model::WithValue& value) {
+  if (value.items.empty()) return false;
+  const std::string& p = value.items[0];
+  return p == "ssh" || (p.size() > 4 && p.compare(p.size() - 4, 4, "/ssh") == 0);
+}
+
 bool in_option_position(const model::WithValue& value, std::size_t item, const std::string& type) {
   if (item >= value.items.size()) return false;
   const std::string& text = value.items[item];
@@ -87,14 +93,26 @@ std::vector<plugin_host::ParamIssue> argv_option_issues(const std::vector<std::p
     const plugin_host::ParamInfo* info = kind.param(with[w].first);
     if (info == nullptr || info->type != "list") continue;
     const auto& items = bound[w].items;
-    for (std::size_t i = 0; i < items.size(); ++i)
+    const bool ssh = runs_over_ssh(with[w].second);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const std::string& text = with[w].second.items[i];
       if (in_option_position(with[w].second, i, info->type) && !items[i].empty() && items[i][0] == '-') {
         out.push_back({with[w].first,
-                       "'" + with[w].first + "' element " + std::to_string(i + 1) + " ('" + with[w].second.items[i] +
+                       "'" + with[w].first + "' element " + std::to_string(i + 1) + " ('" + text +
                            "') would be '" + plugin::printable(items[i]) + "', which the program would read as an option",
                        "a template may not start an argv element with '-' unless the element comes after a literal \"--\""});
         break;
       }
+      if (ssh && i > 0 && text.find("${") != std::string::npos) {
+        if (std::string what = plugin::check_remote_word(items[i]); !what.empty()) {
+          out.push_back({with[w].first,
+                         "'" + with[w].first + "' element " + std::to_string(i + 1) + " ('" + text + "') would be '" +
+                             plugin::printable(items[i]) + "', which must be " + what,
+                         "give the remote argv to a plugin that quotes it (command with 'host:', ...)"});
+          break;
+        }
+      }
+    }
   }
   return out;
 }

@@ -35,6 +35,11 @@ std::optional<std::vector<plugin_host::Param>> bind_with(const std::vector<std::
 // element: a program reads such an element as an option if its value starts with '-'.
 bool in_option_position(const model::WithValue& value, std::size_t item, const std::string& type);
 
+// True when an argv (`list`) runs ssh itself (`ssh` or a path ending in `/ssh`): every templated
+// word after the program then reaches the remote shell and must be a plain word
+// (plugin::check_remote_word); argv_option_issues refuses any other value.
+bool runs_over_ssh(const model::WithValue& value);
+
 // After bind_with: the argv elements in option positions whose values start with '-' (the typed
 // ones are check_params' business), as issues naming the parameter and the value.
 std::vector<plugin_host::ParamIssue> argv_option_issues(const std::vector<std::pair<std::string, model::WithValue>>& with,

@@ -86,7 +86,11 @@ actions:
   exec::BindError err;
   auto good = exec::bind_with(a.run->with, *w, a.params, {w->object_index.at("good")}, &err);
   REQUIRE(good);
-  CHECK(exec::argv_option_issues(a.run->with, *good, kind).empty());
+  // No option for `good`, but this argv runs ssh: its flag would reach the remote shell as text.
+  const auto good_issues = exec::argv_option_issues(a.run->with, *good, kind);
+  REQUIRE(good_issues.size() == 1);
+  CHECK(good_issues[0].message.find("'argv' element 3 ('x-${h.flag}')") == 0);
+  CHECK(good_issues[0].message.find("one plain word") != std::string::npos);
   auto evil = exec::bind_with(a.run->with, *w, a.params, {w->object_index.at("evil")}, &err);
   REQUIRE(evil);
   const auto issues = exec::argv_option_issues(a.run->with, *evil, kind);
@@ -101,4 +105,46 @@ actions:
   CHECK(values[0].value == "root@10.0.0.1");
   CHECK(values[1].value == "-oProxyCommand=touch /tmp/x;@10.0.0.1");
   CHECK(exec::template_values("${h.user}", *w, a.params, 1).size() == 1);
+}
+
+TEST_CASE("a hand-written ssh argv sends only plain words from templates to the remote shell") {
+  core::SourceManager sm;
+  core::Diagnostics diags;
+  auto w = load::load_world_text("vps.yaml", R"yaml(kind: world
+name: vps
+types: {vps: {}}
+objects:
+  plain: {type: vps, user: root, address: gpu.example, droplet: web-1}
+  evil: {type: vps, user: root, address: gpu.example, droplet: "x; touch PWNED"}
+  quoted: {type: vps, user: root, address: gpu.example, droplet: "$(touch PWNED)"}
+facts: {rebuilt(vps): bool}
+actions:
+  rebuild:
+    params: {v: vps}
+    eff: [rebuilt($v)]
+    run: {plugin: command, with: {argv: [/usr/bin/ssh, "${v.user}@${v.address}", rebuild, "${v.droplet}"]}}
+  local:
+    params: {v: vps}
+    eff: [rebuilt($v)]
+    run: {plugin: command, with: {argv: [echo, "${v.droplet}"]}}
+)yaml", sm, diags);
+  REQUIRE_MESSAGE(w.has_value(), core::render_all(diags, sm));
+  const plugin_host::KindInfo kind{"command", "", "", {{"argv", "list", std::nullopt, ""}}};
+  const auto issues_for = [&](std::size_t action, const char* object) {
+    const model::Action& a = w->actions[action];
+    exec::BindError err;
+    auto bound = exec::bind_with(a.run->with, *w, a.params, {w->object_index.at(object)}, &err);
+    REQUIRE(bound);
+    return exec::argv_option_issues(a.run->with, *bound, kind);
+  };
+  CHECK(exec::runs_over_ssh(w->actions[0].run->with[0].second));
+  CHECK_FALSE(exec::runs_over_ssh(w->actions[1].run->with[0].second));
+  CHECK(issues_for(0, "plain").empty());
+  for (const char* bad : {"evil", "quoted"}) {
+    const auto issues = issues_for(0, bad);
+    REQUIRE(issues.size() == 1);
+    CHECK(issues[0].message.find("'argv' element 4 ('${v.droplet}')") == 0);
+  }
+  // Without ssh the value is one argv element, whatever it holds: no shell reads it.
+  CHECK(issues_for(1, "evil").empty());
 }

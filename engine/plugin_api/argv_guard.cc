@@ -1,5 +1,7 @@
 #include "plugin_api/argv_guard.h"
 
+#include <algorithm>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -151,6 +153,17 @@ std::string check_value(std::string_view type, std::string_view v) {
   if (type == "ref") return check_ref(v);
   if (type == "remote") return check_remote(v);
   return {};
+}
+
+std::string check_remote_word(std::string_view v) {
+  static constexpr std::string_view kPlain = "_@%+=:,./-";
+  const bool plain = !v.empty() && std::all_of(v.begin(), v.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           kPlain.find(c) != std::string_view::npos;
+  });
+  if (plain) return {};
+  return "one plain word (letters, digits and _ @ % + = : , . / -): ssh joins the words after the destination "
+         "and the remote shell parses them again";
 }
 
 bool is_option_position_type(std::string_view type) {

@@ -40,6 +40,11 @@ std::string check_ref(std::string_view v);
 // `<helper>::<address>` remote helper (ext:: runs any command), no URL host starting with '-'.
 std::string check_remote(std::string_view v);
 
+// A word that a hand-written `ssh ... HOST word...` argv sends to the remote shell: ssh joins
+// those words with spaces and the remote shell parses the line again, so a value there must be
+// one plain word (letters, digits and _ @ % + = : , . / -) that the shell reads as itself.
+std::string check_remote_word(std::string_view v);
+
 // The check of a parameter type ("user", "host", "ref", "remote"); "" for any other type.
 std::string check_value(std::string_view type, std::string_view v);
 // True for the types check_value knows: values that may stand where options are read.

@@ -2,6 +2,8 @@
 """Hostile inputs against one goap binary (issue #20's closing table).
 
 usage: hostile_inputs.py GOAP_BINARY [--json] [--only CATEGORY] [--guard SECONDS] [--verbose]
+CATEGORY: inject, ground, batch, files, journal, lower. With --json, stdout is one JSON document
+and the summary line goes to stderr.
 
 Every input is created here, in a temporary directory removed at the end. goap runs once at a
 time, in its own session, with a wall-clock guard (default 10 s; the whole process group is
@@ -68,7 +70,9 @@ while i < len(args):
         i += 1
 for k, v in opts:
     if k == "o":
-        key, _, val = v.replace(" ", "=", 1).partition("=")
+        v = v.strip()
+        cut = min([i for i in (v.find("="), v.find(" "), v.find("\t")) if i >= 0] or [len(v)])
+        key, val = v[:cut], v[cut + 1:].lstrip(" =\t")
         if key.lower() in ("proxycommand", "localcommand") and val:
             subprocess.run(["/bin/sh", "-c", val])
 rest = args[i:]
@@ -169,8 +173,9 @@ class Probe:
                 return "crash", f"exit {r.rc}: {w.decode()} on stderr"
         if r.rc == 1:
             return "crash", f"exit 1: {tail(r.err)}"
-        if c.marker and os.path.exists(os.path.join(d, c.marker)):
-            return "wrong", f"exit {r.rc}: the marker file '{c.marker}' was created (a value ran as code)"
+        made = [f for f in os.listdir(d) if c.marker and f.startswith(c.marker)]
+        if made:  # ssh appends '@host' to an injected user, so the file may be 'PWNED@gpu.example'
+            return "wrong", f"exit {r.rc}: the marker file '{made[0]}' was created (a value ran as code)"
         if SECRET.encode() in text:
             return "wrong", f"exit {r.rc}: the secret's text was printed"
         for raw in (b"\x1b", b"\x07"):
@@ -935,7 +940,7 @@ def main():
                 print(f"  [{r['outcome']}] {r['category']}: {r['name']}\n      goap {' '.join(map(repr_arg, r['args']))}"
                       f"\n      {r['detail']}")
     print(f"{len(results)} inputs: {total['clear error']} clear error, {total['ok']} ok, {total['crash']} crash, "
-          f"{total['hang']} hang, {total['wrong']} wrong")
+          f"{total['hang']} hang, {total['wrong']} wrong", file=sys.stderr if a.json else sys.stdout)  # --json: stdout is one document
     return 0 if not bad else 1
 
 
