@@ -408,6 +408,13 @@ def test_kill_9_during_a_step_leaves_no_process_of_it_running(env):
 
 
 # ---- plugins that hold on ------------------------------------------------------------------
+def sanitized(binary):
+    """True when `binary` was built with a sanitizer (its runtime is linked in)."""
+    r = subprocess.run(["ldd", binary], capture_output=True, text=True)
+    return any(lib in r.stdout for lib in ("libasan", "libtsan", "libubsan"))
+
+
+
 def test_a_plugin_logging_a_lot_does_not_make_goap_hold_it(env):
     d = faulty_world(env, extra_actions='  chatty: {eff: [fixed], cost: 0, run: {plugin: faulty, with: {bytes: "300000000"}}}')
     p = subprocess.Popen([GOAP, "run", "f.yaml", "--plugin-dir", d, "--retries", "0", "--verify-ms", "0",
@@ -418,8 +425,10 @@ def test_a_plugin_logging_a_lot_does_not_make_goap_hold_it(env):
     _, status, usage = os.wait4(p.pid, 0)
     p.returncode = status
     check("step 1: chatty" in out and "attempt 1: ok" in out, "the step succeeded", out)
-    # ru_maxrss (KiB): the largest of goap and the processes it waited for.
-    check(usage.ru_maxrss < 150 * 1024, f"goap held {usage.ru_maxrss // 1024} MiB of 300 MB logged", out)
+    # ru_maxrss (KiB): the largest of goap and the processes it waited for. Under AddressSanitizer
+    # freed memory waits in a quarantine of up to 256 MiB, so the bound is measured in release only.
+    if not sanitized(GOAP):
+        check(usage.ru_maxrss < 150 * 1024, f"goap held {usage.ru_maxrss // 1024} MiB of 300 MB logged", out)
 
 
 def test_a_descendant_holding_the_answer_pipe_does_not_hang_the_step(env):
