@@ -124,6 +124,14 @@ int run_validate(const ValidateOptions& o, const CommonOptions& common) {
       st.action = s.at("action").get<std::string>();
       if (s.contains("args"))
         for (const auto& [k, v] : s["args"].items()) st.args.emplace_back(k, v.get<std::string>());
+      // A step's own cost is informative (the replay adds up the actions' costs), but a value
+      // that is no cost at all is a broken plan file, not something to pass over.
+      if (s.contains("cost") && !s["cost"].is_null() &&
+          !((s["cost"].is_number_unsigned()) || (s["cost"].is_number_integer() && s["cost"].get<long long>() >= 0))) {
+        std::fprintf(stderr, "%s: error: step %zu: 'cost' must be a whole number from 0 up, not %s\n", plan_name.c_str(),
+                     steps.size() + 1, core::terminal_safe(s["cost"].dump(-1, ' ', false, json::error_handler_t::replace)).c_str());
+        return kInvalidInput;
+      }
       steps.push_back(std::move(st));
     }
   } catch (const nlohmann::json::exception& e) {
@@ -133,13 +141,13 @@ int run_validate(const ValidateOptions& o, const CommonOptions& common) {
   }
   const model::ReplayResult r = model::replay(in->world, in->state, steps);
   if (!r.ok) {
-    std::printf("invalid: %s\n", r.error.c_str());
+    std::printf("invalid: %s\n", core::terminal_safe(r.error).c_str());
     return kNoPlan;
   }
   if (!goal.empty()) {
     auto it = in->world.goal_index.find(goal);
     if (it == in->world.goal_index.end()) {
-      std::fprintf(stderr, "goap: error: no goal named '%s'\n", goal.c_str());
+      std::fprintf(stderr, "goap: error: no goal named '%s'\n", core::terminal_safe(goal).c_str());
       return kUsage;
     }
     std::string unmet;

@@ -58,6 +58,19 @@ def validate_costs(goap, root, tmp):
               f"validate, cost {value}: {err}")
         check(b"\x1b" not in r.stdout + r.stderr, f"validate, cost {value}: a raw ESC in the output")
 
+    # A step's cost that is no cost at all is a broken plan file too (found by the hostile-input probe).
+    if plan["plan"]:
+        for name, value in [("step-negative", -1), ("step-string", "1"), ("step-fraction", 0.5)]:
+            bad = json.loads(json.dumps(plan))
+            bad["plan"][0]["cost"] = value
+            path = os.path.join(tmp, f"{name}.json")
+            with open(path, "w") as f:
+                json.dump(bad, f)
+            r = run(goap, ["validate", world, path])
+            err = r.stderr.decode()
+            check(r.returncode == 3 and "step 1: 'cost' must be a whole number from 0 up" in err,
+                  f"validate, step cost {value!r}: exit {r.returncode}; {err}")
+
     # 1e999 overflows while parsing: located, naming the field.
     text = json.dumps(plan).replace('"cost": %d,' % plan["cost"], '"cost": 1e999,', 1)
     path = os.path.join(tmp, "overflow.json")
