@@ -321,13 +321,15 @@ int run_batch(const BatchOptions& o, const CommonOptions& common) {
   // What the pipeline orders inside uninstrumented libtbb, stated for ThreadSanitizer
   // (core/tsan.h): the set-up before every stage; each call of a serial stage before its next
   // call, whichever thread makes it; each stage of an item before its next stage.
-  char started = 0, reading = 0, answered = 0, writing = 0;
-  core::tsan_release(&started);
+  // The tags have static storage so that a stage names them without reading its closure: the
+  // closures are copies TBB makes on this thread, and reading one before the acquire would
+  // itself be the unordered access. One batch runs per process, so static tags add no edge
+  // that the pipeline does not make.
+  static char started, reading, answered, writing;
   // Items travel as raw pointers: TBB copies them inside its own buffers, which TSan cannot
   // follow; a pointer's copy is TBB's header code (tools/tsan.supp), a shared_ptr's would be
   // libstdc++'s. The input stage allocates an item and the output stage frees it.
-  tbb::parallel_pipeline(
-      tokens,
+  const auto chain =
       tbb::make_filter<void, Item*>(tbb::filter_mode::serial_in_order,
                                     [&](tbb::flow_control& fc) -> Item* {
                                       core::tsan_acquire(&started);
@@ -355,6 +357,7 @@ int run_batch(const BatchOptions& o, const CommonOptions& common) {
                                            return item;
                                          }) &
           tbb::make_filter<Item*, void>(tbb::filter_mode::serial_in_order, [&](Item* raw) {
+            core::tsan_acquire(&started);
             core::tsan_acquire(&writing);
             core::tsan_acquire(raw);
             std::unique_ptr<Item> item(raw);
@@ -363,7 +366,9 @@ int run_batch(const BatchOptions& o, const CommonOptions& common) {
                 std::fflush(stdout) != 0)
               write_failed = true;
             core::tsan_release(&writing);
-          }));
+          });
+  core::tsan_release(&started);
+  tbb::parallel_pipeline(tokens, chain);
   // Every stage's work before what follows.
   core::tsan_acquire(&reading);
   core::tsan_acquire(&answered);

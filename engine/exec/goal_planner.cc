@@ -248,15 +248,27 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
       limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
                                                      static_cast<std::size_t>(o.threads));
     // What TBB orders inside its uninstrumented library, stated for ThreadSanitizer (core/tsan.h):
-    // everything above before every body, every body before what follows.
-    char handed_out = 0, joined = 0;
-    core::tsan_release(&handed_out);
-    tbb::parallel_for(std::size_t{0}, open.size(), [&](std::size_t k) {
-      core::tsan_acquire(&handed_out);
-      plan_open(k);
-      core::tsan_release(&joined);
-    });
-    core::tsan_acquire(&joined);
+    // everything above before every body, every body before what follows. The body's own
+    // address is the hand-out tag: a worker has it in a register (`this`) before it reads
+    // anything this thread wrote, so the acquire comes first. Bodies release on a second tag,
+    // `joined`, so that no body is ordered before another (a race between two bodies stays
+    // visible). A lambda would have to read the tag's address
+    // from its closure, and that read would be the unordered access. Releasing on &body also
+    // makes the closure escape before the release, so its stores cannot sink past it. The index
+    // form of parallel_for calls the body through a reference, never a copy.
+    struct Body {
+      const decltype(plan_open)* run;
+      char joined = 0;
+      void operator()(std::size_t k) const {
+        core::tsan_acquire(this);
+        (*run)(k);
+        core::tsan_release(&joined);
+      }
+    };
+    const Body body{&plan_open};
+    core::tsan_release(&body);
+    tbb::parallel_for(std::size_t{0}, open.size(), body);
+    core::tsan_acquire(&body.joined);
   }
   // FORMAT.md section 4: highest priority with a plan; ties: lower cost, then name.
   for (std::size_t i = 0; i < d.goals.size(); ++i) {
