@@ -16,21 +16,6 @@
 namespace goap::exec {
 namespace {
 
-std::string now_utc() {
-  using namespace std::chrono;
-  const auto t = system_clock::now();
-  const auto secs = time_point_cast<seconds>(t);
-  const long long ms = duration_cast<milliseconds>(t - secs).count();
-  const std::time_t tt = system_clock::to_time_t(secs);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03lldZ", buf, ms);
-  return out;
-}
-
 // A prepared statement, finalized on scope exit. Errors are bugs or a broken disk: they throw,
 // and the CLI reports them (nothing below the CLI exits).
 class Stmt {
@@ -306,13 +291,13 @@ std::int64_t Journal::begin_run(const std::string& world, const std::string& wor
   std::int64_t id = 0;
   write([&] {
     Stmt s(db_, "INSERT INTO runs(world, world_path, started, status, dry_run, pid) VALUES(?, ?, ?, 'running', ?, ?)");
-    s.bind(1, world).bind(2, world_path).bind(3, now_utc()).bind(4, std::int64_t{dry_run ? 1 : 0}).bind(5, std::int64_t{getpid()});
+    s.bind(1, world).bind(2, world_path).bind(3, iso_utc(clock_->now())).bind(4, std::int64_t{dry_run ? 1 : 0}).bind(5, std::int64_t{getpid()});
     s.step();
     id = sqlite3_last_insert_rowid(db_);
     if (dry_run) return;
     Stmt old(db_, "UPDATE runs SET status = 'aborted', finished = ?, message = 'superseded by run ' || ?"
                   " WHERE world_path = ? AND status = 'running' AND dry_run = 0 AND id != ?");
-    old.bind(1, now_utc()).bind(2, id).bind(3, world_path).bind(4, id);
+    old.bind(1, iso_utc(clock_->now())).bind(2, id).bind(3, world_path).bind(4, id);
     old.step();
   });
   return id;
@@ -339,7 +324,7 @@ void Journal::claim_run(std::int64_t run) {
 void Journal::set_run_status(std::int64_t run, const std::string& status, const std::string& message, bool finished) {
   write([&] {
     Stmt s(db_, "UPDATE runs SET status = ?, message = ?, finished = ? WHERE id = ?");
-    s.bind(1, status).bind(2, message).bind(3, finished ? now_utc() : std::string()).bind(4, run);
+    s.bind(1, status).bind(2, message).bind(3, finished ? iso_utc(clock_->now()) : std::string()).bind(4, run);
     s.step();
   });
 }
@@ -357,7 +342,7 @@ std::int64_t Journal::step_started(std::int64_t run, int seq, const std::string&
   std::int64_t id = 0;
   write([&] {
     Stmt s(db_, "INSERT INTO steps(run_id, seq, action, goal, status, attempts, commands, started) VALUES(?, ?, ?, ?, 'running', 0, ?, ?)");
-    s.bind(1, run).bind(2, std::int64_t{seq}).bind(3, action).bind(4, goal).bind(5, commands).bind(6, now_utc());
+    s.bind(1, run).bind(2, std::int64_t{seq}).bind(3, action).bind(4, goal).bind(5, commands).bind(6, iso_utc(clock_->now()));
     s.step();
     id = sqlite3_last_insert_rowid(db_);
   });
@@ -383,7 +368,7 @@ void Journal::step_process(std::int64_t step, std::int64_t sid, std::int64_t sta
 void Journal::step_finished(std::int64_t step, const std::string& status, const std::string& message) {
   write([&] {
     Stmt s(db_, "UPDATE steps SET status = ?, message = ?, finished = ? WHERE id = ?");
-    s.bind(1, status).bind(2, message).bind(3, now_utc()).bind(4, step);
+    s.bind(1, status).bind(2, message).bind(3, iso_utc(clock_->now())).bind(4, step);
     s.step();
   });
   // Copy the WAL into the database now, so that losing the WAL later loses no finished step.
@@ -396,7 +381,7 @@ int Journal::mark_interrupted(std::int64_t run) {
   write([&] {
     Stmt s(db_, "UPDATE steps SET status = 'interrupted', finished = ?, message = coalesce(message, '') || "
                 "' (goap stopped while this step ran)' WHERE run_id = ? AND status = 'running'");
-    s.bind(1, now_utc()).bind(2, run);
+    s.bind(1, iso_utc(clock_->now())).bind(2, run);
     s.step();
     changed = sqlite3_changes(db_);
   });

@@ -47,6 +47,8 @@
 #include <string>
 #include <vector>
 
+#include "exec/seams.h"
+
 struct sqlite3;
 
 namespace goap::exec {
@@ -99,6 +101,9 @@ class Journal {
   std::optional<RunRow> run(std::int64_t id);
   std::vector<StepRow> steps(std::int64_t run);
   [[nodiscard]] const std::string& path() const { return path_; }
+  // Where the journal's timestamps come from (exec/seams.h); the wall clock unless set.
+  void set_clock(const Clock* clock) { clock_ = clock != nullptr ? clock : &system_clock(); }
+  [[nodiscard]] const Clock& clock() const { return *clock_; }
   [[nodiscard]] const std::vector<std::string>& damage() const { return damage_; }
 
  private:
@@ -109,6 +114,7 @@ class Journal {
   void write_seal(std::int64_t writes);
   std::string check();  // the invariants; "" when they hold
   sqlite3* db_ = nullptr;
+  const Clock* clock_ = &system_clock();
   std::string path_;
   std::vector<std::string> damage_;
 };

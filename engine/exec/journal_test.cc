@@ -122,3 +122,28 @@ TEST_CASE("the run/step invariants are checked when a journal is opened") {
   CHECK_FALSE(Journal::open(db, &err));
   CHECK(err.find("run 2 step 1 is finished but has no finish time or result") != std::string::npos);
 }
+
+TEST_CASE("journal times come from its clock; iso_utc and parse_iso_utc agree") {
+  const auto dir = std::filesystem::temp_directory_path() / ("goap-journal-clock-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::string err;
+  auto j = goap::exec::Journal::open((dir / "j.db").string(), &err);
+  REQUIRE(j);
+  goap::exec::FakeClock clock;
+  j->set_clock(&clock);
+  const auto id = j->begin_run("w", "/w.yaml", false);
+  auto row = j->run(id);
+  REQUIRE(row);
+  CHECK(row->started == goap::exec::iso_utc(clock.now()));
+  CHECK(goap::exec::parse_iso_utc(row->started) == clock.now());
+  clock.advance(std::chrono::milliseconds(61'500));
+  j->set_run_status(id, "done", "", true);
+  row = j->run(id);
+  CHECK(goap::exec::parse_iso_utc(row->finished) == clock.now());
+  CHECK(goap::exec::iso_utc(goap::exec::Clock::time_point{}) == "1970-01-01T00:00:00.000Z");
+  CHECK(goap::exec::parse_iso_utc("2026-12-03T15:04:05Z") == goap::exec::parse_iso_utc("2026-12-03T15:04:05.000Z"));
+  CHECK_FALSE(goap::exec::parse_iso_utc("2026-12-03 15:04:05"));
+  CHECK_FALSE(goap::exec::parse_iso_utc("2026-13-03T15:04:05Z"));
+  j.reset();
+  std::filesystem::remove_all(dir);
+}

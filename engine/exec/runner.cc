@@ -82,12 +82,12 @@ Bound bind_action(const model::World& w, const PlanStep& step, const plugin_host
   return b;
 }
 
-std::vector<std::string> describe(const Bound& b) {
+std::vector<std::string> describe(Fleet& fleet, const Bound& b) {
   Invocation call = b.call;
   call.on_start = nullptr;
   call.op = GOAP_OP_DESCRIBE;
   call.deadline = std::chrono::milliseconds(10'000);
-  const InvokeResult r = plugin_host::invoke_isolated(*b.plugin, call, &plugin_log, nullptr);
+  const InvokeResult r = fleet.act(*b.plugin, call);
   std::vector<std::string> out;
   if (!r.ok()) {
     out.push_back("(the plugin could not describe its commands: " + std::string(plugin_host::to_string(r.outcome)) + ": " +
@@ -130,11 +130,11 @@ struct Sensed {
   int failed = 0;
 };
 
-Sensed sense_now(const model::World& w, const std::vector<load::SensorSpec>& specs, const plugin_host::PluginSet& plugins,
-                 const RunOptions& o, model::State& belief, std::FILE* out, bool report) {
+Sensed sense_now(const model::World& w, const std::vector<load::SensorSpec>& specs, Fleet& fleet, model::State& belief,
+                 std::FILE* out, bool report) {
   Sensed s;
   if (specs.empty()) return s;
-  s.readings = sense(w, specs, plugins, o.sense, &plugin_log, nullptr);
+  s.readings = fleet.sense(w, specs);
   apply_readings(w, s.readings, belief);
   for (const Reading& r : s.readings) {
     if (r.ok) continue;
@@ -178,6 +178,10 @@ std::string belief_text(const model::World& world, const model::State& state) {
 RunResult run(const model::World& world, model::State belief, const std::vector<load::SensorSpec>& sensors,
               const plugin_host::PluginSet& plugins, Journal* journal, const RunOptions& o, std::FILE* out) {
   RunResult result;
+  Clock& clock = o.clock != nullptr ? *o.clock : system_clock();
+  PluginFleet plugin_fleet(plugins, o.sense, &plugin_log, nullptr);
+  Fleet& fleet = o.fleet != nullptr ? *o.fleet : plugin_fleet;
+  if (journal) journal->set_clock(&clock);
   PlannerOptions planner = o.planner;
   std::map<std::string, int> failures;  // ground action -> failed steps in this run
   int seq = 0;
@@ -239,7 +243,7 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     return result;
   };
 
-  sense_now(world, sensors, plugins, o, belief, out, true);
+  sense_now(world, sensors, fleet, belief, out, true);
   if (journal && result.run_id) journal->save_belief(result.run_id, belief_text(world, belief));
 
   for (;;) {
@@ -278,7 +282,7 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
           std::fprintf(out, "       cannot run: %s\n", b.error.c_str());
           continue;
         }
-        for (const std::string& c : describe(b)) std::fprintf(out, "       $ %s\n", c.c_str());
+        for (const std::string& c : describe(fleet, b)) std::fprintf(out, "       $ %s\n", c.c_str());
       }
       std::fprintf(out, "dry run: nothing was executed\n");
       return finish(RunStatus::dry_run, "dry-run", "");
@@ -309,7 +313,7 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     ++result.steps;
     std::fprintf(out, "step %d: %s (goal '%s')\n", seq, step.name.c_str(), goal.name.c_str());
     std::string commands;
-    for (const std::string& c : describe(b)) commands += c + "\n";
+    for (const std::string& c : describe(fleet, b)) commands += c + "\n";
     const std::int64_t step_id = journal && result.run_id ? journal->step_started(result.run_id, seq, step.name, goal.name, commands) : 0;
 
     InvokeResult r;
@@ -321,10 +325,10 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       if (attempt > 0) {
         const auto wait = o.backoff * (1LL << std::min(attempt - 1, 10));
         std::fprintf(out, "  retrying in %s\n", seconds(static_cast<double>(wait.count())).c_str());
-        std::this_thread::sleep_for(wait);
+        clock.sleep_for(wait);
       }
       attempts = attempt + 1;
-      r = plugin_host::invoke_isolated(*b.plugin, b.call, &plugin_log, nullptr);
+      r = fleet.act(*b.plugin, b.call);
       const std::string line = std::string(plugin_host::to_string(r.outcome)) + " in " + seconds(r.ms) +
                                (r.message.empty() ? "" : ": " + r.message);
       std::fprintf(out, "  attempt %d: %s\n", attempts, line.c_str());
@@ -339,7 +343,7 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     if (r.ok()) {
       for (const auto& [t, v] : expected) belief.set(t, v, world.fact(t.fact));
     }
-    Sensed s = sense_now(world, sensors, plugins, o, belief, out, false);
+    Sensed s = sense_now(world, sensors, fleet, belief, out, false);
     if (r.ok()) {
       std::vector<std::string> missing, verified;
       const auto verify = [&] {
@@ -358,10 +362,10 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       for (const auto& spec : sensors)
         if (std::any_of(expected.begin(), expected.end(), [&](const auto& e) { return e.first.fact == spec.term.fact; }))
           relevant.push_back(spec);
-      const auto window_end = std::chrono::steady_clock::now() + o.verify_window;
-      while (!missing.empty() && std::chrono::steady_clock::now() < window_end) {
-        std::this_thread::sleep_for(o.verify_interval);
-        s.readings = sense(world, relevant, plugins, o.sense, &plugin_log, nullptr);
+      const auto window_end = clock.now() + o.verify_window;
+      while (!missing.empty() && clock.now() < window_end) {
+        clock.sleep_for(o.verify_interval);
+        s.readings = fleet.sense(world, relevant);
         apply_readings(world, s.readings, belief);
         verify();
       }

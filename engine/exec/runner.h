@@ -26,6 +26,7 @@
 
 #include "exec/goal_planner.h"
 #include "exec/journal.h"
+#include "exec/seams.h"
 #include "exec/sensing.h"
 #include "load/sensor_loader.h"
 #include "model/world.h"
@@ -50,6 +51,9 @@ struct RunOptions {
   PlannerOptions planner;
   SenseOptions sense;
   std::string world_path;                       // canonical: how the journal finds a world's runs
+  // The seams (exec/seams.h); nullptr: the wall clock, and sensing and acting through `plugins`.
+  Clock* clock = nullptr;
+  Fleet* fleet = nullptr;
 };
 
 // nothing_to_resume: --resume found no unfinished run of the world and did nothing.
