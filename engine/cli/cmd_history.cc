@@ -4,13 +4,19 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/history_md.h"
 #include "core/terminal_text.h"
 #include "exec/journal.h"
 
 namespace goap::cli {
 namespace {
 
-int show_history(const HistoryOptions& o) {
+int show_history(HistoryOptions o) {
+  if (o.format == "json") o.json = true;
+  if (o.format == "md" && o.run <= 0) {
+    std::fprintf(stderr, "goap: error: --format md needs a run: goap history RUN --format md\n");
+    return kUsage;
+  }
   using json = nlohmann::ordered_json;
   const std::string path = o.journal.empty() ? exec::default_journal_path() : o.journal;
   std::error_code ec;
@@ -35,13 +41,21 @@ int show_history(const HistoryOptions& o) {
       std::fprintf(stderr, "goap: error: no run %lld in %s\n", o.run, core::terminal_safe(path).c_str());
       return kUsage;
     }
+    if (o.format == "md") {
+      print_timeline(*j, *run, stdout);
+      return kOk;
+    }
     const auto steps = j->steps(o.run);
     if (o.json) {
       json s = json::array();
-      for (const auto& st : steps)
+      for (const auto& st : steps) {
+        json outputs = json::array();
+        for (const auto& a : j->attempts(st.id))
+          outputs.push_back(json{{"attempt", a.attempt}, {"outcome", a.outcome}, {"finished", a.finished}, {"output", a.output}});
         s.push_back(json{{"seq", st.seq}, {"action", st.action}, {"goal", st.goal}, {"status", st.status},
                          {"attempts", st.attempts}, {"started", st.started}, {"finished", st.finished},
-                         {"commands", st.commands}, {"message", st.message}});
+                         {"commands", st.commands}, {"message", st.message}, {"outputs", std::move(outputs)}});
+      }
       std::printf("%s\n", json{{"format_version", 1}, {"run", run->id}, {"world", run->world}, {"world_path", run->world_path},
                                {"status", run->status}, {"started", run->started}, {"finished", run->finished},
                                {"message", run->message}, {"steps", std::move(s)}}

@@ -1,12 +1,18 @@
 // `goap run WORLD`: sense, plan, act through plugins, verify, replan (exec/runner.h).
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <random>
 
 #include "cli/input.h"
 #include "cli/plugin_support.h"
 #include "core/terminal_text.h"
+#include "core/log.h"
+#include "exec/run_lock.h"
 #include "exec/runner.h"
+#include "exec/watch.h"
+#include "plugin_api/plugin.h"
 
 namespace goap::cli {
 namespace {
@@ -51,22 +57,88 @@ int safe_close(void* cookie) {
   return 0;
 }
 
-}  // namespace
+// SIGTERM / SIGINT: finish the step in flight, journal it, exit 0. SIGHUP (--watch): reload the
+// world before the next run. The handlers only set flags; the run loop reads them between
+// steps and the watch loop during its sleeps (exec/watch.h).
+volatile std::sig_atomic_t g_stop = 0;
+volatile std::sig_atomic_t g_reload = 0;
 
-int run_run(const RunOptions& o, const CommonOptions& common) {
+extern "C" void on_stop_signal(int) { g_stop = 1; }
+extern "C" void on_reload_signal(int) { g_reload = 1; }
+
+void install_signal_handlers(bool watch) {
+  struct sigaction sa {};
+  sigemptyset(&sa.sa_mask);
+  sa.sa_handler = &on_stop_signal;  // no SA_RESTART: a blocking wait returns and looks at the flag
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  if (watch) {
+    sa.sa_handler = &on_reload_signal;
+    sigaction(SIGHUP, &sa, nullptr);
+  }
+}
+
+// The world, its state and its sensors: read at start, and again on SIGHUP under --watch.
+struct Loaded {
+  Input in;
+  std::vector<load::SensorSpec> specs;
+};
+
+// nullopt: errors printed, and *rc says the exit code (3, or 2 for a bad --approve).
+std::optional<Loaded> load_world(const RunOptions& o, const CommonOptions& common, const plugin_host::PluginSet& plugins,
+                                 int* rc) {
+  *rc = kInvalidInput;
   auto in = read_input(o.world, o.state_file, o.set_lines, common);
-  if (!in) return kInvalidInput;
-  const auto plugins = load_plugins(o.plugin_dirs);
+  if (!in) return std::nullopt;
   auto specs = read_sensors(o.world, in->world, o.sensors_files, common);
-  if (!specs) return kInvalidInput;
+  if (!specs) return std::nullopt;
   if (const auto problems = exec::check_sensors(*specs, plugins); !problems.empty()) {
-    for (const auto& p : problems) std::fprintf(stderr, "goap: error: %s\n", p.c_str());
-    return kInvalidInput;
+    for (const auto& p : problems) std::fprintf(stderr, "goap: error: %s\n", core::terminal_safe(p).c_str());
+    return std::nullopt;
   }
   for (const std::string& a : o.approve) {
     const std::string name = a.substr(0, a.find('('));
     if (!in->world.action_index.count(name)) {
-      std::fprintf(stderr, "goap: error: --approve %s: the world has no action '%s'\n", a.c_str(), name.c_str());
+      std::fprintf(stderr, "goap: error: --approve %s: the world has no action '%s'\n", core::terminal_safe(a).c_str(),
+                   core::terminal_safe(name).c_str());
+      *rc = kUsage;
+      return std::nullopt;
+    }
+  }
+  return Loaded{std::move(*in), std::move(*specs)};
+}
+
+int exit_code(exec::RunStatus s) {
+  switch (s) {
+    case exec::RunStatus::done:
+    case exec::RunStatus::dry_run:
+    case exec::RunStatus::stopped:
+    case exec::RunStatus::nothing_to_resume: return kOk;
+    case exec::RunStatus::needs_approval: return kNeedsApproval;
+    case exec::RunStatus::no_plan: return kRunFailed;
+    case exec::RunStatus::step_limit: return kStepLimit;
+  }
+  return kInternal;
+}
+
+}  // namespace
+
+int run_run(const RunOptions& o, const CommonOptions& common) {
+  const auto plugins = load_plugins(o.plugin_dirs);
+  int rc = kOk;
+  auto loaded = load_world(o, common, plugins, &rc);
+  if (!loaded) return rc;
+  std::chrono::milliseconds interval{60'000};
+  if (o.watch) {
+    const auto d = plugin::parse_duration(o.interval);
+    if (!d || d->count() <= 0) {
+      std::fprintf(stderr, "goap: error: --interval %s: not a duration such as 60s, 5m or 500ms\n",
+                   core::terminal_safe(o.interval).c_str());
+      return kUsage;
+    }
+    interval = *d;
+    if (o.dry_run) {
+      std::fprintf(stderr, "goap: error: --watch and --dry-run: a dry run executes nothing, so there is nothing to watch\n");
       return kUsage;
     }
   }
@@ -82,39 +154,83 @@ int run_run(const RunOptions& o, const CommonOptions& common) {
   ro.verify_window = std::chrono::milliseconds(o.verify_ms);
   ro.planner.threads = o.threads;
   ro.sense.grace = std::chrono::milliseconds(o.kill_grace_ms);
+  ro.stop = [] { return g_stop != 0; };
   std::error_code ec;
   ro.world_path = std::filesystem::weakly_canonical(std::filesystem::absolute(o.world, ec), ec).string();
 
+  // One run of a world at a time (exec/run_lock.h); a dry run executes nothing and takes none.
   std::unique_ptr<exec::Journal> journal;
+  std::unique_ptr<exec::RunLock> lock;
   if (!o.dry_run) {
+    const std::string journal_path = o.journal.empty() ? exec::default_journal_path() : o.journal;
+    auto attempt = exec::RunLock::try_acquire(journal_path, ro.world_path, exec::iso_utc(exec::system_clock().now()));
+    if (attempt.status == exec::RunLock::Status::held) {
+      std::fprintf(stderr, "goap: %s\n", core::terminal_safe(attempt.message).c_str());
+      return kLockHeld;
+    }
+    if (attempt.status == exec::RunLock::Status::error) {
+      std::fprintf(stderr, "goap: error: %s\n", core::terminal_safe(attempt.message).c_str());
+      return kInvalidInput;
+    }
+    lock = std::move(attempt.lock);
     std::string err;
-    journal = exec::Journal::open(o.journal.empty() ? exec::default_journal_path() : o.journal, &err);
+    journal = exec::Journal::open(journal_path, &err);
     if (!journal) {
       std::fprintf(stderr, "goap: error: %s\n", err.c_str());
       return kInvalidInput;
     }
+    install_signal_handlers(o.watch);
   }
   std::FILE* out = fopencookie(new SafeOut{stdout, {}}, "w", {nullptr, &safe_write, nullptr, &safe_close});
   if (out == nullptr) out = stdout;
   std::setvbuf(out, nullptr, _IOLBF, 0);  // progress shows as it happens, even into a pipe
+  const auto close_out = [&] {
+    if (out != stdout) std::fclose(out);
+  };
   exec::RunResult r;
   try {
-    r = exec::run(in->world, in->state, *specs, plugins, journal.get(), ro, out);
+    if (!o.watch) {
+      r = exec::run(loaded->in.world, loaded->in.state, loaded->specs, plugins, journal.get(), ro, out);
+    } else {
+      exec::WatchPolicy policy;
+      policy.interval = interval;
+      policy.seed = o.watch_seed >= 0 ? static_cast<std::uint64_t>(o.watch_seed) : std::random_device{}();
+      exec::WatchSchedule schedule(policy);
+      exec::WatchHooks hooks;
+      bool first = true;
+      hooks.run_once = [&] {
+        exec::RunOptions iteration = ro;
+        iteration.resume = ro.resume && first;  // --resume: the first run continues the unfinished one
+        first = false;
+        return exec::run(loaded->in.world, loaded->in.state, loaded->specs, plugins, journal.get(), iteration, out);
+      };
+      hooks.stop_requested = [] { return g_stop != 0; };
+      hooks.reload_requested = [] { return g_reload != 0; };
+      hooks.reload = [&] {
+        g_reload = 0;
+        std::fflush(out);
+        int reload_rc = kOk;
+        if (auto fresh = load_world(o, common, plugins, &reload_rc)) {
+          loaded = std::move(fresh);
+          std::fprintf(out, "watch: reloaded %s\n", o.world.c_str());
+          core::log::info("reloaded the world {}", o.world);
+        } else {
+          std::fprintf(out, "watch: the reload of %s failed (see the errors above); keeping the world loaded before\n",
+                       o.world.c_str());
+          core::log::warn("reload of {} failed; keeping the world loaded before", o.world);
+        }
+      };
+      exec::watch_loop(schedule, exec::system_clock(), hooks, out);
+      close_out();
+      return kOk;
+    }
   } catch (const std::exception& e) {
-    if (out != stdout) std::fclose(out);
+    close_out();
     std::fprintf(stderr, "goap: error: %s\n", core::terminal_safe(e.what()).c_str());
     return kRunFailed;
   }
-  if (out != stdout) std::fclose(out);
-  switch (r.status) {
-    case exec::RunStatus::done:
-    case exec::RunStatus::dry_run:
-    case exec::RunStatus::nothing_to_resume: return kOk;
-    case exec::RunStatus::needs_approval: return kNeedsApproval;
-    case exec::RunStatus::no_plan:
-    case exec::RunStatus::step_limit: return kRunFailed;
-  }
-  return kInternal;
+  close_out();
+  return exit_code(r.status);
 }
 
 }  // namespace goap::cli

@@ -16,8 +16,10 @@ enum ExitCode : int {
   kInvalidInput = 3,
   kNoPlan = 10,
   kLimit = 11,
-  kRunFailed = 20,
-  kNeedsApproval = 21,
+  kRunFailed = 20,       // run: no recovery plan (also a journal that fails mid-run)
+  kNeedsApproval = 21,   // run: waiting for an approval
+  kStepLimit = 22,       // run: --max-steps reached
+  kLockHeld = 23,        // run: another run of the world holds its lock (exec/run_lock.h)
 };
 
 struct CommonOptions {
@@ -150,6 +152,9 @@ struct RunOptions {
   std::vector<std::string> plugin_dirs;
   std::string state_file;
   std::vector<std::string> set_lines;
+  bool watch = false;                      // a reconcile loop (exec/watch.h)
+  std::string interval = "60s";            // --watch: the sleep between runs
+  long long watch_seed = -1;               // --watch: the jitter's seed (-1: random)
 };
 int run_run(const RunOptions& o, const CommonOptions& common);
 
@@ -158,6 +163,7 @@ struct HistoryOptions {
   long long run = 0;                       // 0: list the runs
   int limit = 20;
   bool json = false;
+  std::string format = "text";             // text | json | md (RUN only: a post-incident timeline)
 };
 int run_history(const HistoryOptions& o, const CommonOptions& common);
 

@@ -189,6 +189,13 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   ru->add_option("--max-steps", run_o.max_steps, "Carry out at most N actions in this invocation")->check(CLI::NonNegativeNumber);
   ru->add_flag("--resume", run_o.resume, "Continue the latest unfinished run of this world from the journal");
+  ru->add_flag("--watch", run_o.watch,
+               "Reconcile loop: run, sleep --interval (with jitter, longer while runs fail), run again; SIGTERM/SIGINT "
+               "stop after the current step, SIGHUP reloads the world");
+  ru->add_option("--interval", run_o.interval, "--watch: the sleep between runs (60s, 5m, 500ms)");
+  ru->add_option("--watch-seed", run_o.watch_seed, "--watch: seed of the sleep's jitter (for reproducible tests)")
+      ->group("")
+      ->check(CLI::NonNegativeNumber);
   ru->add_option("--retries", run_o.retries, "Extra attempts when a plugin fails (with backoff)")->check(CLI::Range(0, 20));
   ru->add_option("--backoff-ms", run_o.backoff_ms, "Wait before the first retry; doubles each time")->check(CLI::Range(0, 3'600'000));
   ru->add_option("--kill-grace-ms", run_o.kill_grace_ms, "Added to an action's timeout before its worker is killed")
@@ -207,6 +214,8 @@ int main(int argc, char** argv) {
   hi->add_option("--journal", history_o.journal, "The journal database (default: $GOAP_JOURNAL or ~/.local/state/goap/journal.db)");
   hi->add_option("--limit", history_o.limit, "How many runs to list")->check(CLI::PositiveNumber);
   hi->add_flag("--json", history_o.json, "Print one JSON document");
+  hi->add_option("--format", history_o.format, "text | json | md (with RUN: a post-incident timeline in Markdown)")
+      ->check(CLI::IsMember({"text", "json", "md"}));
   for (auto* sub : {pl, se, ru, hi}) add_common(*sub, common);
   for (auto* sub : {c, p, n, v, ba, ex, gr, se, ru}) add_allow_outside(*sub, common);
 

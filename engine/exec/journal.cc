@@ -158,6 +158,13 @@ std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* err
           " seq INTEGER NOT NULL, action TEXT NOT NULL, goal TEXT, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
           " message TEXT, commands TEXT, started TEXT NOT NULL, finished TEXT, proc_sid INTEGER, proc_start INTEGER)");
       j->exec("CREATE INDEX IF NOT EXISTS steps_by_run ON steps(run_id, seq)");
+      j->exec(
+          "CREATE TABLE IF NOT EXISTS attempts(step_id INTEGER NOT NULL REFERENCES steps(id), attempt INTEGER NOT NULL,"
+          " outcome TEXT NOT NULL, finished TEXT NOT NULL, output TEXT NOT NULL, PRIMARY KEY(step_id, attempt))");
+      j->exec(
+          "CREATE TABLE IF NOT EXISTS decisions(id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL REFERENCES runs(id),"
+          " at TEXT NOT NULL, sensed TEXT, unmet TEXT, goal TEXT, plan TEXT, approval TEXT)");
+      j->exec("CREATE INDEX IF NOT EXISTS decisions_by_run ON decisions(run_id, id)");
       j->exec("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
       j->exec("INSERT OR IGNORE INTO meta(key, value) VALUES('writes', 0)");
       // Journals from before the process columns get them.
@@ -219,7 +226,7 @@ std::string Journal::check() {
        " LIMIT 1",
        "is done but has a step still running"},
       {"SELECT 'run ' || id FROM runs WHERE status NOT IN"
-       " ('running', 'done', 'no-plan', 'needs-approval', 'step-limit', 'aborted', 'dry-run') LIMIT 1",
+       " ('running', 'done', 'no-plan', 'needs-approval', 'step-limit', 'aborted', 'dry-run', 'stopped') LIMIT 1",
        "has an unknown status"},
       {"SELECT 'world ' || world_path FROM runs WHERE status = 'running' AND dry_run = 0 GROUP BY world_path"
        " HAVING count(*) > 1 LIMIT 1",
@@ -374,6 +381,73 @@ void Journal::step_finished(std::int64_t step, const std::string& status, const 
   // Copy the WAL into the database now, so that losing the WAL later loses no finished step.
   // Passive: it never waits for a reader (goap history).
   sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+}
+
+void Journal::attempt_output(std::int64_t step, int attempt, const std::string& outcome, const std::string& output) {
+  std::string kept = output;
+  if (kept.size() > kAttemptOutputBytes) {
+    std::size_t cut = kept.size() - kAttemptOutputBytes;
+    while (cut < kept.size() && (static_cast<unsigned char>(kept[cut]) & 0xC0) == 0x80) ++cut;  // whole UTF-8 sequences
+    kept = "[... " + std::to_string(cut) + " bytes dropped]\n" + kept.substr(cut);
+  }
+  write([&] {
+    Stmt s(db_, "INSERT OR REPLACE INTO attempts(step_id, attempt, outcome, finished, output) VALUES(?, ?, ?, ?, ?)");
+    s.bind(1, step).bind(2, std::int64_t{attempt}).bind(3, outcome).bind(4, iso_utc(clock_->now())).bind(5, kept);
+    s.step();
+  });
+}
+
+// A damaged journal opened for `goap history` may predate the audit tables.
+bool Journal::has_table(const char* name) {
+  Stmt t(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
+  t.bind(1, std::string(name));
+  t.step();
+  return t.num(0) > 0;
+}
+
+std::vector<AttemptRow> Journal::attempts(std::int64_t step) {
+  if (!has_table("attempts")) return {};
+  Stmt s(db_, "SELECT attempt, outcome, finished, output FROM attempts WHERE step_id = ? ORDER BY attempt");
+  s.bind(1, step);
+  std::vector<AttemptRow> out;
+  while (s.step()) out.push_back(AttemptRow{static_cast<int>(s.num(0)), s.text(1), s.text(2), s.text(3)});
+  return out;
+}
+
+void Journal::decided(std::int64_t run, const DecisionRow& d) {
+  write([&] {
+    Stmt s(db_, "INSERT INTO decisions(run_id, at, sensed, unmet, goal, plan, approval) VALUES(?, ?, ?, ?, ?, ?, ?)");
+    s.bind(1, run).bind(2, iso_utc(clock_->now())).bind(3, d.sensed).bind(4, d.unmet).bind(5, d.goal).bind(6, d.plan);
+    s.bind(7, d.approval);
+    s.step();
+  });
+}
+
+namespace {
+std::vector<DecisionRow> read_decisions(Stmt& s) {
+  std::vector<DecisionRow> out;
+  while (s.step())
+    out.push_back(DecisionRow{s.num(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)});
+  return out;
+}
+constexpr const char* kDecisionCols =
+    "SELECT d.run_id, d.at, coalesce(d.sensed,''), coalesce(d.unmet,''), coalesce(d.goal,''), coalesce(d.plan,''),"
+    " coalesce(d.approval,'') FROM decisions d ";
+}  // namespace
+
+std::vector<DecisionRow> Journal::decisions(std::int64_t run) {
+  if (!has_table("decisions")) return {};
+  Stmt s(db_, (std::string(kDecisionCols) + "WHERE d.run_id = ? ORDER BY d.id").c_str());
+  s.bind(1, run);
+  return read_decisions(s);
+}
+
+std::vector<DecisionRow> Journal::world_decisions(const std::string& world_path) {
+  if (!has_table("decisions")) return {};
+  Stmt s(db_, (std::string(kDecisionCols) + "JOIN runs r ON r.id = d.run_id WHERE r.world_path = ? AND r.dry_run = 0"
+                                            " ORDER BY d.id").c_str());
+  s.bind(1, world_path);
+  return read_decisions(s);
 }
 
 int Journal::mark_interrupted(std::int64_t run) {

@@ -13,8 +13,8 @@
 // state lines: facts no sensor reads are restored from it on --resume, so a completed step is
 // never repeated for lack of a sensor.
 //
-// Run status: running | done | no-plan | needs-approval | step-limit | aborted (superseded by a
-// newer run of the same world that did not --resume it).
+// Run status: running | done | no-plan | needs-approval | step-limit | stopped (a signal, between
+// steps) | aborted (superseded by a newer run of the same world that did not --resume it).
 // Step status: running | done | failed | effects-missing | interrupted (found running on resume).
 //
 // Refusing instead of repeating. A journal that lost committed writes would make --resume
@@ -35,6 +35,14 @@
 // A journal that fails any of these is refused with a message naming the file and the problem.
 // After each finished step a passive checkpoint copies the WAL into the database, so deleting
 // the WAL afterwards usually loses nothing at all.
+//
+// The audit trail (goap history RUN --format md) has two more tables:
+//   attempts(step_id, attempt, outcome, finished, output): each attempt of a step with the last
+//     64 KiB of what its command printed (the plugin's emitted `output`, its log lines and its
+//     own stdout/stderr), on success too;
+//   decisions(run_id, at, sensed, unmet, goal, plan, approval): each time the run decided, what
+//     sensors had just read, which relevant goals were unmet, the goal chosen and its plan, and
+//     how an approval-gated step was approved. The fleet's degraded time comes from these rows.
 //
 // Each step also records the process that carries it out (its session id, which is the
 // supervisor's pid, and that process's start time from /proc/PID/stat): --resume stops what an
@@ -60,6 +68,19 @@ struct RunRow {
   std::int64_t pid = 0;
   int steps = 0;  // rows in steps
 };
+
+struct AttemptRow {
+  int attempt = 0;
+  std::string outcome, finished, output;
+};
+
+struct DecisionRow {
+  std::int64_t run_id = 0;
+  std::string at, sensed, unmet, goal, plan, approval;  // unmet: relevant goals not holding, one a line
+};
+
+// What an attempt keeps of its command's output: the last 64 KiB.
+inline constexpr std::size_t kAttemptOutputBytes = 64 * 1024;
 
 struct StepRow {
   std::int64_t id = 0, run_id = 0;
@@ -94,6 +115,13 @@ class Journal {
   // Before the step's process acts: which process it is (see above).
   void step_process(std::int64_t step, std::int64_t sid, std::int64_t start);
   void step_finished(std::int64_t step, const std::string& status, const std::string& message);
+  // One attempt of a step and its output (cut to its last kAttemptOutputBytes here).
+  void attempt_output(std::int64_t step, int attempt, const std::string& outcome, const std::string& output);
+  std::vector<AttemptRow> attempts(std::int64_t step);
+  void decided(std::int64_t run, const DecisionRow& d);  // d.run_id and d.at are set here
+  std::vector<DecisionRow> decisions(std::int64_t run);
+  // Every decision of the world (canonical path) across its runs, oldest first.
+  std::vector<DecisionRow> world_decisions(const std::string& world_path);
   // Steps left `running` by a killed goap become `interrupted`; returns how many.
   int mark_interrupted(std::int64_t run);
 
@@ -113,6 +141,7 @@ class Journal {
   void write(F&& f);  // one transaction: f(), the write counter, commit, then the seal
   void write_seal(std::int64_t writes);
   std::string check();  // the invariants; "" when they hold
+  bool has_table(const char* name);
   sqlite3* db_ = nullptr;
   const Clock* clock_ = &system_clock();
   std::string path_;

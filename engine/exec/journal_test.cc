@@ -147,3 +147,43 @@ TEST_CASE("journal times come from its clock; iso_utc and parse_iso_utc agree") 
   j.reset();
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("an attempt keeps the last 64 KiB of its output, cut on a character boundary; decisions are kept in order") {
+  TempDir dir;
+  std::string err;
+  auto j = Journal::open(dir.path + "/journal.db", &err);
+  REQUIRE_MESSAGE(j, err);
+  const auto run = j->begin_run("lab", "/w/lab.yaml", false);
+  const auto step = j->step_started(run, 1, "fix(web)", "web-up", "");
+  j->attempt_output(step, 1, "ok", "short\n");
+  std::string big = "start\n";
+  while (big.size() < 200 * 1024) big += "\xc3\xa9t\xc3\xa9 ";  // two-byte characters: a cut may fall inside one
+  big += "\nend\n";
+  j->attempt_output(step, 2, "failed", big);
+  const auto a = j->attempts(step);
+  REQUIRE(a.size() == 2);
+  CHECK(a[0].output == "short\n");
+  CHECK(a[1].outcome == "failed");
+  CHECK(a[1].output.rfind("[... ", 0) == 0);
+  CHECK(a[1].output.find(" bytes dropped]\n") != std::string::npos);
+  CHECK(a[1].output.find("start") == std::string::npos);
+  CHECK(a[1].output.size() <= kAttemptOutputBytes + 40);
+  CHECK(a[1].output.substr(a[1].output.size() - 5) == "\nend\n");
+  const auto body = a[1].output.substr(a[1].output.find("]\n") + 2);
+  CHECK(static_cast<unsigned char>(body[0]) != 0xa9);  // not the second byte of a character
+  DecisionRow d;
+  d.sensed = "not up(web)\n";
+  d.unmet = "web-up (plan)\n";
+  d.goal = "web-up";
+  d.plan = "fix(web)\n";
+  j->decided(run, d);
+  d.unmet.clear();
+  j->decided(run, d);
+  const auto ds = j->decisions(run);
+  REQUIRE(ds.size() == 2);
+  CHECK(ds[0].unmet == "web-up (plan)\n");
+  CHECK(ds[0].run_id == run);
+  CHECK(ds[1].unmet.empty());
+  CHECK(j->world_decisions("/w/lab.yaml").size() == 2);
+  CHECK(j->world_decisions("/w/other.yaml").empty());
+}

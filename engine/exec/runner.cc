@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -149,19 +150,44 @@ Sensed sense_now(const model::World& w, const std::vector<load::SensorSpec>& spe
   return s;
 }
 
+// What sensors read, one a line, for the journal's decisions (the audit trail).
+std::string sensed_text(const model::World& w, const std::vector<Reading>& rs) {
+  std::string out;
+  for (const Reading& r : rs)
+    out += r.ok ? w.state_line_text(r.term, r.value) + "\n" : w.term_name(r.term) + ": sensor failed: " + r.error + "\n";
+  return out;
+}
+
+// What an attempt's command printed: the plugin's emitted `output` (the command plugin's
+// capture), its log lines, and the plugin process's own stdout/stderr. The journal keeps the
+// last 64 KiB of it.
+std::string attempt_text(const InvokeResult& r) {
+  std::string out;
+  const auto line_end = [&] {
+    if (!out.empty() && out.back() != '\n') out += '\n';
+  };
+  for (const auto& [k, v] : r.emitted)
+    if (k == "output") {
+      out += v;
+      line_end();
+    }
+  if (r.logs_dropped) out += "[plugin log: " + std::to_string(r.logs_dropped) + " bytes dropped]\n";
+  for (const plugin_host::LogLine& l : r.logs) {
+    const char* lvl = l.level <= GOAP_LOG_DEBUG ? "debug" : l.level == GOAP_LOG_INFO ? "info" : l.level == GOAP_LOG_WARN ? "warn" : "error";
+    out += std::string("[plugin ") + lvl + "] " + l.message + "\n";
+  }
+  if (r.output.find_first_not_of("\n\r ") != std::string::npos) {
+    out += "[plugin process output]\n" + r.output;
+    line_end();
+  }
+  return out;
+}
+
 const Reading* reading_for(const std::vector<Reading>& rs, const model::GroundTerm& t) {
   const Reading* found = nullptr;
   for (const Reading& r : rs)
     if (r.ok && r.term == t) found = &r;  // the last one wins, as in apply_readings
   return found;
-}
-
-bool pid_is_goap(std::int64_t pid) {
-  if (pid <= 0 || pid == getpid() || kill(static_cast<pid_t>(pid), 0) != 0) return false;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
-  std::string comm;
-  in >> comm;
-  return comm.find("goap") != std::string::npos;
 }
 
 }  // namespace
@@ -187,10 +213,9 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
   int seq = 0;
 
   if (journal && !o.dry_run) {
+    // No other goap runs this world on this journal (the caller holds its run lock): a run
+    // left `running` belongs to a goap that died.
     std::optional<RunRow> prior = journal->resumable_run(o.world_path);
-    if (prior && prior->status == "running" && pid_is_goap(prior->pid))
-      throw std::runtime_error("run " + std::to_string(prior->id) + " of this world is still in progress (pid " +
-                               std::to_string(prior->pid) + "); not " + (o.resume ? "resuming it twice" : "starting another"));
     if (!o.resume) prior.reset();
     if (o.resume && !prior) {
       std::fprintf(out, "nothing to resume: %s has no unfinished run in %s\n", world.name.c_str(), journal->path().c_str());
@@ -243,13 +268,36 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     return result;
   };
 
-  sense_now(world, sensors, fleet, belief, out, true);
+  std::string last_sensed = sensed_text(world, sense_now(world, sensors, fleet, belief, out, true).readings);
   if (journal && result.run_id) journal->save_belief(result.run_id, belief_text(world, belief));
+  // Each decision, with what was sensed just before it, goes to the audit trail.
+  const auto journal_decision = [&](const Decision& d, std::string approval) {
+    if (!journal || !result.run_id) return;
+    DecisionRow row;
+    row.sensed = std::move(last_sensed);
+    last_sensed.clear();
+    for (const GoalOutcome& g : d.goals)
+      if (g.status != GoalStatus::satisfied && g.status != GoalStatus::inactive)
+        row.unmet += world.goal(g.goal).name + " (" + to_string(g.status) + ")\n";
+    if (d.chosen >= 0) {
+      const GoalOutcome& c = d.goals[static_cast<std::size_t>(d.chosen)];
+      row.goal = world.goal(c.goal).name;
+      for (const PlanStep& s : c.plan) row.plan += s.name + "\n";
+    }
+    row.approval = std::move(approval);
+    journal->decided(result.run_id, row);
+  };
 
   for (;;) {
+    if (o.stop && o.stop() && !o.dry_run) {
+      std::fprintf(out, "stopping: asked to stop (signal) after %d step%s\n", result.steps, result.steps == 1 ? "" : "s");
+      return finish(RunStatus::stopped, "stopped", "stopped by a signal after " + std::to_string(result.steps) + " step" +
+                                                       (result.steps == 1 ? "" : "s"));
+    }
     PlanningError perr;
     auto d = decide(world, belief, planner, &perr);
     if (!d) return finish(RunStatus::no_plan, "no-plan", "cannot plan: " + perr.message);
+    if (d->chosen < 0 && !o.dry_run) journal_decision(*d, "");
     if (d->chosen < 0) {
       if (d->status == GoalStatus::satisfied) {
         std::fprintf(out, "done: every relevant goal is met (%d step%s in this run)\n", result.steps, result.steps == 1 ? "" : "s");
@@ -297,11 +345,16 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     if (action.approval && !approved(o, action, step.name)) {
       std::fprintf(out, "waiting for approval: %s (for goal '%s') needs approval; run again with --approve %s%s\n",
                    step.name.c_str(), goal.name.c_str(), action.name.c_str(), journal ? " --resume" : "");
+      journal_decision(*d, "waiting: " + step.name + " needs approval (not given)");
       result.status = RunStatus::needs_approval;
       result.message = step.name + " needs approval";
       if (journal && result.run_id) journal->set_run_status(result.run_id, "needs-approval", result.message, false);
       return result;
     }
+    journal_decision(*d, action.approval ? "--approve " + step.name + " given on the command line" + [] {
+      const char* u = std::getenv("USER");
+      return std::string(u && *u ? " by " + std::string(u) : "") + " (uid " + std::to_string(getuid()) + ")";
+    }() : "");
     Bound b = bind_action(world, step, plugins, o);
     if (!b.error.empty()) {
       std::fprintf(out, "cannot carry out %s: %s; planning without it\n", step.name.c_str(), b.error.c_str());
@@ -333,7 +386,10 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
                                (r.message.empty() ? "" : ": " + r.message);
       std::fprintf(out, "  attempt %d: %s\n", attempts, line.c_str());
       history += (history.empty() ? "" : "\n") + ("attempt " + std::to_string(attempts) + ": " + line);
-      if (step_id) journal->step_progress(step_id, attempts, history);
+      if (step_id) {
+        journal->attempt_output(step_id, attempts, plugin_host::to_string(r.outcome), attempt_text(r));
+        journal->step_progress(step_id, attempts, history);
+      }
       if (r.ok()) break;
     }
 
@@ -344,6 +400,7 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       for (const auto& [t, v] : expected) belief.set(t, v, world.fact(t.fact));
     }
     Sensed s = sense_now(world, sensors, fleet, belief, out, false);
+    last_sensed = sensed_text(world, s.readings);
     if (r.ok()) {
       std::vector<std::string> missing, verified;
       const auto verify = [&] {
@@ -393,6 +450,7 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       journal->step_finished(step_id, status, history + "\n" + message);
     }
     if (status != "done") {
+      ++result.failed_steps;
       const int n = ++failures[step.name];
       if (n >= o.failures_to_exclude) {
         std::fprintf(out, "  %s failed %d times: not choosing it again in this run\n", step.name.c_str(), n);

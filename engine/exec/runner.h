@@ -15,12 +15,16 @@
 // The journal (journal.h) gets every run and step before goap acts on it; --resume continues
 // the latest unfinished run of the world: its belief, its completed steps and its exclusions.
 // Before that it kills what an interrupted step left running (the step's journaled session);
-// with no unfinished run it does nothing at all (RunStatus::nothing_to_resume). A run of a
-// world that a live goap is running is refused, with or without --resume.
+// with no unfinished run it does nothing at all (RunStatus::nothing_to_resume). One run of a
+// world at a time is the caller's lock (exec/run_lock.h), held around this call.
+//
+// `stop` (SIGTERM/SIGINT in the CLI) is asked between steps: the step in flight finishes and is
+// journaled, then the run ends `stopped` (an unfinished run: --resume continues it).
 #pragma once
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -54,16 +58,19 @@ struct RunOptions {
   // The seams (exec/seams.h); nullptr: the wall clock, and sensing and acting through `plugins`.
   Clock* clock = nullptr;
   Fleet* fleet = nullptr;
+  std::function<bool()> stop;                   // asked between steps; empty: never
 };
 
 // nothing_to_resume: --resume found no unfinished run of the world and did nothing.
-enum class RunStatus { done, no_plan, needs_approval, step_limit, dry_run, nothing_to_resume };
+// stopped: `stop` said so between steps.
+enum class RunStatus { done, no_plan, needs_approval, step_limit, dry_run, nothing_to_resume, stopped };
 
 struct RunResult {
   RunStatus status = RunStatus::no_plan;
   std::string message;
   std::int64_t run_id = 0;
   int steps = 0;
+  int failed_steps = 0;  // steps that ended failed or effects-missing
 };
 
 // `belief`: the state to start from (world state plus --state/--set). Progress goes to `out`.

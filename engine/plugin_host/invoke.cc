@@ -493,6 +493,8 @@ InvokeResult invoke_isolated(const LoadedPlugin& plugin, const Invocation& call,
     close(life[0]);
     setsid();
     prctl(PR_SET_CHILD_SUBREAPER, 1);
+    // goap's own handlers (goap run: SIGTERM finishes the step) are not the plugin's.
+    for (int sig : {SIGTERM, SIGINT, SIGHUP}) signal(sig, SIG_DFL);
     if (getppid() != parent) _exit(1);
     supervise(plugin, call, life[1], fds[1], out[1]);
   }
@@ -611,6 +613,7 @@ InvokeResult invoke_isolated(const LoadedPlugin& plugin, const Invocation& call,
   }
   // The plugin's own output: its last line says why it died; all of it goes to the log.
   const bool died = r.outcome == Outcome::crashed || r.outcome == Outcome::hung;
+  r.output = output;
   if (output.find_first_not_of("\n\r ") != std::string::npos) {
     std::string last = why_line(output);
     if (last.size() > 300) last = last.substr(0, 300) + "...";

@@ -95,6 +95,7 @@ struct InvokeResult {
   std::vector<std::pair<std::string, std::string>> emitted;
   std::vector<LogLine> logs;     // the last 64 KiB of them
   std::size_t logs_dropped = 0;  // bytes of log left out of `logs` (all of it went to on_log)
+  std::string output;            // the plugin process's own stdout + stderr: the last 16 KiB
   double ms = 0;
   [[nodiscard]] bool ok() const { return outcome == Outcome::ok; }
   // The first value emitted under `key`, or "".

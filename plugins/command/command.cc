@@ -74,6 +74,8 @@ Outcome handle(const Call& c) {
     return Outcome::ok("");
   }
   c.debug("running " + goap::plugin::quote_argv(argv));
+  // An action's output goes to the journal (the audit trail): it must fit one emitted record.
+  if (c.op() != GOAP_OP_SENSE) po.max_output = 63 * 1024;
   const auto r = goap::plugin::run_process(argv, po);
   const bool expected = r.started && !r.timed_out && r.signal == 0 &&
                         std::find(expect.begin(), expect.end(), r.exit_code) != expect.end();
@@ -88,6 +90,8 @@ Outcome handle(const Call& c) {
     c.emit("value", expected ? "true" : "false");
     return Outcome::ok(r.summary());
   }
+  // What the command printed, on success too: goap run keeps it with the step's attempt.
+  if (!r.output.empty()) c.emit("output", r.output);
   if (r.timed_out) return Outcome::timeout(r.summary());
   if (!expected) return Outcome::failed(r.failure());
   return Outcome::ok(r.summary());

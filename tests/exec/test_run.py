@@ -249,7 +249,7 @@ def test_dry_run_executes_nothing(env):
 
 def test_max_steps_and_approval_stop_the_run(env):
     log, _ = two_step_world(env)
-    r = env.goap_run("run", "two.yaml", "--max-steps", "1", rc=20)
+    r = env.goap_run("run", "two.yaml", "--max-steps", "1", rc=22)
     check("--max-steps 1 reached; next would be two" in r.stdout, "step limit", r.stdout)
     env.write("two.yaml", env.read("two.yaml").replace("    pre: [one_done]", "    approval: true\n    pre: [one_done]"))
     r = env.goap_run("run", "two.yaml", "--resume", rc=21)
@@ -331,7 +331,7 @@ def test_resume_refuses_a_journal_that_lost_writes(env):
 
 def test_a_journal_that_breaks_an_invariant_is_refused(env):
     log, _ = two_step_world(env)
-    env.goap_run("run", "two.yaml", "--max-steps", "1", rc=20)
+    env.goap_run("run", "two.yaml", "--max-steps", "1", rc=22)
     with sqlite3.connect(env.journal) as db:  # as if step 1's row were lost: numbering starts at 2
         db.execute("UPDATE steps SET seq = 2")
     db.close()
@@ -390,7 +390,7 @@ def test_kill_9_during_a_step_leaves_no_process_of_it_running(env):
     p.wait()
     check(wait_for(lambda: not alive(child)), "the command's child died with goap")
     # goap and the supervisor are killed: --resume finds the step's session in the journal.
-    r = env.goap_run("run", "kid.yaml", "--resume", "--max-steps", "0", rc=20)
+    r = env.goap_run("run", "kid.yaml", "--resume", "--max-steps", "0", rc=22)
     p, child = run_until_child(env, pidfile)
     db = sqlite3.connect(env.journal)
     sid = db.execute("SELECT proc_sid FROM steps WHERE status = 'running'").fetchone()[0]
@@ -401,7 +401,7 @@ def test_kill_9_during_a_step_leaves_no_process_of_it_running(env):
     os.kill(p.pid, signal.SIGKILL)
     p.wait()
     check(alive(child), "without its supervisor the command's child outlives goap")
-    r = env.goap_run("run", "kid.yaml", "--resume", "--max-steps", "0", rc=20)
+    r = env.goap_run("run", "kid.yaml", "--resume", "--max-steps", "0", rc=22)
     # The child at least; the command too when it had not yet died with its worker.
     check(re.search(r"; stopped [12] process(es)? it left running", r.stdout), "resume says what it stopped", r.stdout)
     check(wait_for(lambda: not alive(child)), "resume stopped the interrupted step's child before retrying")
@@ -434,7 +434,7 @@ def test_a_plugin_logging_a_lot_does_not_make_goap_hold_it(env):
 def test_a_descendant_holding_the_answer_pipe_does_not_hang_the_step(env):
     pidfile = env.path("linger.pid")
     d = faulty_world(env, extra_actions=f'  linger: {{eff: [fixed], cost: 0, run: {{plugin: faulty, with: {{file: "{pidfile}", timeout: 20s}}}}}}')
-    r = env.goap_run("run", "f.yaml", "--plugin-dir", d, "--retries", "0", "--verify-ms", "0", "--max-steps", "1", rc=20)
+    r = env.goap_run("run", "f.yaml", "--plugin-dir", d, "--retries", "0", "--verify-ms", "0", "--max-steps", "1", rc=22)
     check(wait_for(lambda: os.path.exists(pidfile) and open(pidfile).read().strip()), "the copy started")
     env.pids.append(int(open(pidfile).read()))
     check("step 1: linger" in r.stdout and "attempt 1: ok" in r.stdout, "answered and done, not hung", r.stdout)
@@ -444,7 +444,7 @@ def test_a_setsid_descendant_dies_with_its_hung_plugin(env):
     pidfile = env.path("escape.pid")
     d = faulty_world(env, extra_actions=f'  escape: {{eff: [fixed], cost: 0, run: {{plugin: faulty, with: {{file: "{pidfile}", timeout: 5s}}}}}}')
     r = env.goap_run("run", "f.yaml", "--plugin-dir", d, "--retries", "0", "--verify-ms", "0", "--max-steps", "1",
-                     "--kill-grace-ms", "300", rc=20)
+                     "--kill-grace-ms", "300", rc=22)
     check(os.path.exists(pidfile), "the descendant started", r.stdout)
     pid = int(open(pidfile).read())
     env.pids.append(pid)
