@@ -82,6 +82,7 @@ int run_run(const RunOptions& o, const CommonOptions& common) {
   ro.verify_window = std::chrono::milliseconds(o.verify_ms);
   ro.planner.threads = o.threads;
   ro.sense.grace = std::chrono::milliseconds(o.kill_grace_ms);
+  ro.sense.jobs = o.sense_jobs;
   std::error_code ec;
   ro.world_path = std::filesystem::weakly_canonical(std::filesystem::absolute(o.world, ec), ec).string();
 
@@ -113,6 +114,7 @@ int run_run(const RunOptions& o, const CommonOptions& common) {
     case exec::RunStatus::needs_approval: return kNeedsApproval;
     case exec::RunStatus::no_plan:
     case exec::RunStatus::step_limit: return kRunFailed;
+    case exec::RunStatus::facts_unknown: return kFactsUnknown;
   }
   return kInternal;
 }

@@ -17,6 +17,11 @@
 // Before that it kills what an interrupted step left running (the step's journaled session);
 // with no unfinished run it does nothing at all (RunStatus::nothing_to_resume). A run of a
 // world that a live goap is running is refused, with or without --resume.
+//
+// A fact whose sensor fails is unknown until a sensor reads it again (exec/sensing.h): no
+// action that reads it is chosen, no goal that reads it counts as met. When that leaves no
+// relevant goal with a plan, the run ends with RunStatus::facts_unknown, listing each unknown
+// fact with its sensor's error.
 #pragma once
 
 #include <chrono>
@@ -57,13 +62,15 @@ struct RunOptions {
 };
 
 // nothing_to_resume: --resume found no unfinished run of the world and did nothing.
-enum class RunStatus { done, no_plan, needs_approval, step_limit, dry_run, nothing_to_resume };
+// facts_unknown: nothing can be done because sensors failed to read facts a relevant goal needs.
+enum class RunStatus { done, no_plan, needs_approval, step_limit, dry_run, nothing_to_resume, facts_unknown };
 
 struct RunResult {
   RunStatus status = RunStatus::no_plan;
   std::string message;
   std::int64_t run_id = 0;
   int steps = 0;
+  std::vector<UnknownFact> unknown;  // the facts unknown when the run ended
 };
 
 // `belief`: the state to start from (world state plus --state/--set). Progress goes to `out`.
