@@ -377,7 +377,7 @@ std::vector<ParamIssue> check_params(const KindInfo& kind, const std::vector<Par
       else if (std::string what = plugin::check_value(t, v); !what.empty()) bad = what;
       else if (t == "url") {
         std::string err;
-        if (!plugin::parse_url(v, &err)) bad = "an http:// URL (" + err + ")";
+        if (!plugin::parse_url(v, &err)) bad = "an http:// or https:// URL (" + err + ")";
       }
       if (!bad.empty()) {
         issues.push_back({p.name, "'" + p.name + "' must be " + bad + ", not '" + plugin::printable(v) + "'", ""});
