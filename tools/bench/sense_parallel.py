@@ -27,6 +27,7 @@ def main():
     ap.add_argument("--seconds", default="0.5")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
+    args.goap = os.path.abspath(args.goap)
     d = tempfile.mkdtemp(prefix="goap-bench-sense-")
     try:
         names = [f"h{i}" for i in range(args.sensors)]
