@@ -16,7 +16,8 @@
 # GOAP_BUILD_TARGETS (ninja targets to build, space-separated; default everything).
 set -euo pipefail
 
-# The TOOLCHAIN.md install line, plus SQLite (the run journal), the compilers and what the
+# The TOOLCHAIN.md install line, plus SQLite (the run journal), libcurl (the plugins' HTTP(S)
+# client, engine/plugin_api/http.h), the compilers and what the
 # tests run (python3, git). clang builds the libFuzzer targets in tools/fuzz; their runtimes are
 # only a Recommends of clang's packages, so they are named here in case recommends are off.
 PACKAGES=(
@@ -24,7 +25,7 @@ PACKAGES=(
   libboost-dev libboost-graph-dev libboost-filesystem-dev
   libyaml-cpp-dev libtbb-dev libspdlog-dev libfmt-dev
   doctest-dev libcli11-dev nlohmann-json3-dev graphviz
-  libsqlite3-dev
+  libsqlite3-dev libcurl4-openssl-dev
   g++ clang libclang-rt-14-dev python3 git
 )
 # What a few end-to-end tests drive, installed without recommends: headless Chromium (the HTML
@@ -32,7 +33,7 @@ PACKAGES=(
 # and Node with npm (ajv-cli and mermaid, which those tests fetch with
 # `npm ci` from committed lock files). Node counts as present when the `node` and `npm` commands
 # exist: a NodeSource nodejs bundles npm and conflicts with Debian's npm package.
-TEST_PACKAGES=(chromium openssh-server openssh-client)
+TEST_PACKAGES=(chromium openssh-server openssh-client openssl)
 NODE_PACKAGES=(nodejs npm)
 
 say() { printf 'setup: %s\n' "$*"; }

@@ -6,7 +6,7 @@
 #                               ASan + UBSan, any report fatal
 #   tools/test.sh --tsan        builds build-tsan/ (tools/setup.sh --tsan), runs the tests of
 #                               goap's own threads (search, heuristics) and the threaded paths of
-#                               `next`, `plan`, `pddl` and `batch` (threaded_paths) with
+#                               `next`, `plan`, `pddl`, `batch` and `sense` (threaded_paths) with
 #                               ThreadSanitizer; tools/tsan.supp covers Debian's uninstrumented libtbb
 #   tools/test.sh [--sanitize|--tsan] NAME...   only the named meson tests (e.g. core search)
 #
@@ -48,7 +48,7 @@ if ((sanitize == 2)); then
   # The threaded code: search and heuristics own threads, and the goap binary's TBB paths
   # (tests/threads/run_threaded_paths.py sets TSAN_OPTIONS with tools/tsan.supp for goap).
   ((${#names[@]})) || names=(search heuristics threaded_paths)
-  export GOAP_BUILD_TARGETS="${GOAP_BUILD_TARGETS:-engine/search/search_test engine/heuristics/heuristics_test goap}"
+  export GOAP_BUILD_TARGETS="${GOAP_BUILD_TARGETS:-engine/search/search_test engine/heuristics/heuristics_test goap plugins/command/goap-plugin-command.so}"
   say "ThreadSanitizer: building $GOAP_BUILD_TARGETS in $builddir/"
   "$root/tools/setup.sh" --tsan || {
     say "the ThreadSanitizer build failed"

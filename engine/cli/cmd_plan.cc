@@ -56,6 +56,8 @@ json decision_json(const model::World& w, const exec::Decision& d, bool is_next)
       if (!d.optimal) why += " (satisficing search: the cost may not be optimal)";
     } else if (d.status == exec::GoalStatus::satisfied) {
       why = "every relevant goal is already met";
+    } else if (d.status == exec::GoalStatus::unknown) {
+      why = "sensors failed to read facts that a relevant goal needs: nothing is done on a guess";
     } else {
       why = "no relevant goal has a plan";
     }
@@ -125,6 +127,8 @@ void print_text(const model::World& w, const exec::Decision& d, const exporting:
     }
   } else if (d.status == exec::GoalStatus::satisfied) {
     std::printf("%snothing to do:%s every relevant goal is met\n", green, reset);
+  } else if (d.status == exec::GoalStatus::unknown) {
+    std::printf("%sfacts unknown:%s sensors failed to read facts that a relevant goal needs\n", red, reset);
   } else {
     std::printf("%sno plan:%s %s\n", red, reset,
                 d.status != exec::GoalStatus::limit ? "no relevant goal can be reached"
@@ -134,7 +138,8 @@ void print_text(const model::World& w, const exec::Decision& d, const exporting:
   }
   std::printf("%sgoals:%s\n", dim, reset);
   for (const auto& g : d.goals) {
-    const bool failed = g.status == exec::GoalStatus::unsolvable || g.status == exec::GoalStatus::limit;
+    const bool failed = g.status == exec::GoalStatus::unsolvable || g.status == exec::GoalStatus::limit ||
+                        g.status == exec::GoalStatus::unknown;
     std::printf("%s  %-26s %s%-10s%s", dim, w.goal(g.goal).name.c_str(), failed ? red : "", exec::to_string(g.status),
                 failed ? dim : "");
     if (g.status == exec::GoalStatus::plan) std::printf(" cost %lld", g.cost);
@@ -177,8 +182,11 @@ void print_quiet(const exec::Decision& d, bool is_next) {
 int run_plan(const PlanOptions& o, const CommonOptions& common) {
   auto in = read_input(o.world, o.state_file, o.set_lines, common);
   if (!in) return kInvalidInput;
-  if (o.sense && !sense_into(o.world, in->world, in->state, o.sensors_files, o.plugin_dirs, common)) return kInvalidInput;
+  std::vector<exec::UnknownFact> unknown;
+  if (o.sense && !sense_into(o.world, in->world, in->state, o.sensors_files, o.plugin_dirs, common, o.sense_jobs, unknown))
+    return kInvalidInput;
   exec::PlannerOptions po = planner_options(o);
+  po.unknown = exec::terms_of(unknown);
   if (!o.goal.empty()) {
     auto it = in->world.goal_index.find(o.goal);
     if (it == in->world.goal_index.end()) {
@@ -203,6 +211,7 @@ int run_plan(const PlanOptions& o, const CommonOptions& common) {
     print_quiet(*d, o.is_next);
   } else if (o.format == "json" || o.is_next) {
     json doc = decision_json(in->world, *d, o.is_next);
+    if (o.sense) doc["unknown"] = unknown_json(in->world, unknown);
     if (o.search_tree > 0 && d->chosen >= 0) doc["search_tree"] = trace_json(d->goals[static_cast<std::size_t>(d->chosen)].trace);
     else if (o.search_tree > 0 && d->goals.size() == 1) doc["search_tree"] = trace_json(d->goals.front().trace);
     std::printf("%s\n", doc.dump(2).c_str());

@@ -117,6 +117,7 @@ int exit_code(exec::RunStatus s) {
     case exec::RunStatus::needs_approval: return kNeedsApproval;
     case exec::RunStatus::no_plan: return kRunFailed;
     case exec::RunStatus::step_limit: return kStepLimit;
+    case exec::RunStatus::facts_unknown: return kFactsUnknown;
   }
   return kInternal;
 }
@@ -155,6 +156,7 @@ int run_run(const RunOptions& o, const CommonOptions& common) {
   ro.planner.threads = o.threads;
   ro.sense.grace = std::chrono::milliseconds(o.kill_grace_ms);
   ro.stop = [] { return g_stop != 0; };
+  ro.sense.jobs = o.sense_jobs;
   std::error_code ec;
   ro.world_path = std::filesystem::weakly_canonical(std::filesystem::absolute(o.world, ec), ec).string();
 

@@ -1,7 +1,10 @@
 // `goap sense WORLD`: run the world's sensors and print what they saw as a `kind: state`
 // document (which `--state` reads back). Also the sensing behind `goap next --sense`.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+
+#include <nlohmann/json.hpp>
 
 #include "cli/input.h"
 #include "cli/plugin_support.h"
@@ -53,7 +56,7 @@ std::optional<std::vector<load::SensorSpec>> read_sensors(const std::string& wor
 
 bool sense_into(const std::string& world_path, const model::World& world, model::State& state,
                 const std::vector<std::string>& sensors_files, const std::vector<std::string>& plugin_dirs,
-                const CommonOptions& common) {
+                const CommonOptions& common, int jobs, std::vector<exec::UnknownFact>& unknown) {
   const auto plugins = load_plugins(plugin_dirs);
   auto specs = usable_sensors(world_path, world, sensors_files, plugins, common);
   if (!specs) return false;
@@ -62,11 +65,23 @@ bool sense_into(const std::string& world_path, const model::World& world, model:
                  (world_path.substr(0, world_path.rfind('.')) + ".sensors.yaml").c_str());
     return false;
   }
-  const auto readings = exec::sense(world, *specs, plugins, exec::SenseOptions{}, &log_plugin, nullptr);
+  exec::SenseOptions so;
+  so.jobs = jobs;
+  const auto readings = exec::sense(world, *specs, plugins, so, &log_plugin, nullptr);
   for (const auto& r : readings)
-    if (!r.ok) std::fprintf(stderr, "goap: warning: sensor %s failed: %s\n", world.term_name(r.term).c_str(), r.error.c_str());
+    if (!r.ok)
+      std::fprintf(stderr, "goap: warning: sensor %s failed: %s (unknown: nothing that reads it is done)\n",
+                   world.term_name(r.term).c_str(), r.error.c_str());
   exec::apply_readings(world, readings, state);
+  unknown = exec::unknown_facts(readings);
   return true;
+}
+
+nlohmann::json unknown_json(const model::World& world, const std::vector<exec::UnknownFact>& unknown) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& u : unknown)
+    a.push_back({{"fact", world.term_name(u.term)}, {"sensor", u.sensor}, {"plugin", u.plugin}, {"error", u.error}});
+  return a;
 }
 
 int run_sense(const SenseOptions& o, const CommonOptions& common) {
@@ -80,35 +95,69 @@ int run_sense(const SenseOptions& o, const CommonOptions& common) {
                  (o.world.substr(0, o.world.rfind('.')) + ".sensors.yaml").c_str());
     return kInvalidInput;
   }
-  const auto readings = exec::sense(in->world, *specs, plugins, exec::SenseOptions{}, &log_plugin, nullptr);
+  exec::SenseOptions so;
+  so.jobs = o.sense_jobs;
+  const auto readings = exec::sense(in->world, *specs, plugins, so, &log_plugin, nullptr);
   model::State state = in->state;
   exec::apply_readings(in->world, readings, state);
-
+  const auto unknown = exec::unknown_facts(readings);
   const model::World& w = in->world;
-  std::printf("# goap sense %s: %zu reading%s\nkind: state\nstate:\n", o.world.c_str(), readings.size(),
-              readings.size() == 1 ? "" : "s");
-  std::size_t failed = 0;
-  std::vector<model::GroundTerm> sensed;
-  for (const auto& r : readings) {
-    const std::string line = w.state_line_text(r.term, state.value(r.term, w.fact(r.term.fact)));
-    if (r.ok) {
-      std::printf("  - %-40s # sensed by %s\n", line.c_str(), r.plugin.c_str());
-    } else {
-      ++failed;
-      std::printf("  - %-40s # NOT sensed (%s): %s\n", line.c_str(), r.plugin.c_str(), r.error.c_str());
+  for (const auto& r : readings)
+    if (!r.ok)
       std::fprintf(stderr, "goap: warning: sensor %s failed: %s\n", w.term_name(r.term).c_str(), r.error.c_str());
-    }
-    sensed.push_back(r.term);
-  }
-  if (!o.sensed_only) {
-    std::vector<std::string> rest;
+
+  // Facts no sensor read: as the world (or --state) says. Not the unknown ones: those have no value.
+  std::vector<model::GroundTerm> sensed;
+  for (const auto& r : readings) sensed.push_back(r.term);
+  std::vector<std::string> rest;
+  if (!o.sensed_only)
     for (const auto& [term, value] : state.cells())
       if (std::find(sensed.begin(), sensed.end(), term) == sensed.end()) rest.push_back(w.state_line_text(term, value));
-    std::sort(rest.begin(), rest.end());
+  std::sort(rest.begin(), rest.end());
+
+  const auto is_unknown = [&](const model::GroundTerm& t) {
+    return std::any_of(unknown.begin(), unknown.end(), [&](const exec::UnknownFact& u) { return u.term == t; });
+  };
+  if (o.json) {
+    nlohmann::json doc;
+    doc["world"] = w.name;
+    nlohmann::json rs = nlohmann::json::array();
+    for (const auto& r : readings) {
+      nlohmann::json j{{"fact", w.term_name(r.term)}, {"sensor", r.sensor}, {"plugin", r.plugin},
+                       {"ms", std::round(r.ms * 1000) / 1000}};
+      if (r.ok) {
+        j["status"] = "sensed";
+        j["value"] = w.fact(r.term.fact).value_name(r.value);
+      } else {
+        // A fact another sensor did read is known; its failed reading still says why it failed.
+        j["status"] = is_unknown(r.term) ? "unknown" : "failed";
+        j["value"] = nullptr;
+        j["error"] = r.error;
+      }
+      rs.push_back(std::move(j));
+    }
+    doc["readings"] = rs;
+    doc["unknown"] = unknown_json(w, unknown);
+    if (!o.sensed_only) doc["unsensed"] = rest;
+    std::printf("%s\n", doc.dump(2).c_str());
+  } else {
+    std::printf("# goap sense %s: %zu reading%s%s\nkind: state\nstate:\n", o.world.c_str(), readings.size(),
+                readings.size() == 1 ? "" : "s",
+                unknown.empty() ? "" : (", " + std::to_string(unknown.size()) + " fact" + (unknown.size() == 1 ? "" : "s") + " unknown").c_str());
+    for (const auto& r : readings) {
+      if (r.ok) {
+        const std::string line = w.state_line_text(r.term, r.value);
+        std::printf("  - %-40s # sensed by %s\n", line.c_str(), r.plugin.c_str());
+      } else if (is_unknown(r.term)) {
+        // Written as a comment: reading this document back (--state) must not turn it into a value.
+        std::printf("  # unknown: %-31s # NOT sensed (%s): %s\n", w.term_name(r.term).c_str(), r.plugin.c_str(),
+                    r.error.c_str());
+      }
+    }
     if (!rest.empty()) std::printf("  # not read by any sensor: as the world (or --state) says\n");
     for (const auto& l : rest) std::printf("  - %s\n", l.c_str());
   }
-  return failed > 0 && o.strict ? kRunFailed : kOk;
+  return !unknown.empty() && o.strict ? kFactsUnknown : kOk;
 }
 
 }  // namespace goap::cli

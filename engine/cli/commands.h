@@ -16,6 +16,7 @@ enum ExitCode : int {
   kInvalidInput = 3,
   kNoPlan = 10,
   kLimit = 11,
+  kFactsUnknown = 12,  // sensors failed to read facts a relevant goal needs: nothing is done on a guess
   kRunFailed = 20,       // run: no recovery plan (also a journal that fails mid-run)
   kNeedsApproval = 21,   // run: waiting for an approval
   kStepLimit = 22,       // run: --max-steps reached
@@ -55,6 +56,7 @@ struct PlanOptions {
   bool sense = false;               // `next --sense`: sensed facts override the state (cmd_sense.cc)
   std::vector<std::string> sensors_files;
   std::vector<std::string> plugin_dirs;
+  int sense_jobs = 8;               // sensors read at once
   bool quiet = false;               // only the plan's actions, one a line (`next`: the one to do now)
   std::size_t search_tree = 0;      // show the first N search nodes the chosen goal's search acted on
 };
@@ -132,7 +134,9 @@ struct SenseOptions {
   std::string state_file;
   std::vector<std::string> set_lines;
   bool sensed_only = false;                // print only what sensors read
-  bool strict = false;                     // exit 20 when a sensor fails
+  bool strict = false;                     // exit 12 when a sensor fails
+  bool json = false;                       // one JSON document: readings, unknown facts, the rest
+  int sense_jobs = 8;                      // sensors read at once
 };
 int run_sense(const SenseOptions& o, const CommonOptions& common);
 
@@ -155,6 +159,7 @@ struct RunOptions {
   bool watch = false;                      // a reconcile loop (exec/watch.h)
   std::string interval = "60s";            // --watch: the sleep between runs
   long long watch_seed = -1;               // --watch: the jitter's seed (-1: random)
+  int sense_jobs = 8;                      // sensors read at once
 };
 int run_run(const RunOptions& o, const CommonOptions& common);
 

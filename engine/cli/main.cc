@@ -87,6 +87,8 @@ int main(int argc, char** argv) {
   n->add_flag("--sense", next.sense, "Run the world's sensors first; what they read overrides the state");
   n->add_option("--sensors", next.sensors_files, "A 'kind: sensors' file (default: <world>.sensors.yaml beside the world)");
   n->add_option("--plugin-dir", next.plugin_dirs, "Also look for plugins here (repeatable)");
+  n->add_option("--sense-jobs", next.sense_jobs, "With --sense: read at most N sensors at once (default 8)")
+      ->check(CLI::Range(1, 256));
   n->add_flag("-q,--quiet", next.quiet, "Print only the action to do now (nothing when there is none)");
 
   ValidateOptions validate;
@@ -178,7 +180,9 @@ int main(int argc, char** argv) {
   se->add_option("--plugin-dir", sense_o.plugin_dirs, "Also look for plugins here (repeatable)");
   add_state_options(*se, sense_o.state_file, sense_o.set_lines);
   se->add_flag("--sensed-only", sense_o.sensed_only, "Print only the facts sensors read");
-  se->add_flag("--strict", sense_o.strict, "Exit 20 when a sensor fails");
+  se->add_flag("--strict", sense_o.strict, "Exit 12 when a sensor fails (its fact is unknown)");
+  se->add_flag("--json", sense_o.json, "Print one JSON document: every reading, the unknown facts with their errors");
+  se->add_option("--sense-jobs", sense_o.sense_jobs, "Read at most N sensors at once (default 8)")->check(CLI::Range(1, 256));
 
   RunOptions run_o;
   auto* ru = app.add_subcommand("run", "Sense, plan, act through plugins, verify, replan until the goals hold");
@@ -205,6 +209,7 @@ int main(int argc, char** argv) {
   ru->add_option("--journal", run_o.journal, "The journal database (default: $GOAP_JOURNAL or ~/.local/state/goap/journal.db)");
   ru->add_option("--sensors", run_o.sensors_files, "A 'kind: sensors' file (default: <world>.sensors.yaml beside the world)");
   ru->add_option("--plugin-dir", run_o.plugin_dirs, "Also look for plugins here (repeatable)");
+  ru->add_option("--sense-jobs", run_o.sense_jobs, "Read at most N sensors at once (default 8)")->check(CLI::Range(1, 256));
   ru->add_option("--threads", run_o.threads, "Worker threads for planning goals at once (0: all cores)")->check(CLI::Range(0, 1024));
   add_state_options(*ru, run_o.state_file, run_o.set_lines);
 

@@ -25,6 +25,7 @@ int exit_code(exec::GoalStatus status) {
     case exec::GoalStatus::inactive: return kOk;
     case exec::GoalStatus::unsolvable: return kNoPlan;
     case exec::GoalStatus::limit: return kLimit;
+    case exec::GoalStatus::unknown: return kFactsUnknown;
   }
   return kInternal;
 }

@@ -3,6 +3,7 @@
 // checking `run:` sections against the plugins they name.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,10 +35,14 @@ std::optional<std::vector<load::SensorSpec>> read_sensors(const std::string& wor
                                                           const std::vector<std::string>& sensors_files,
                                                           const CommonOptions& common);
 
-// `next --sense`: senses and writes the readings over `state`. False (message printed) when the
-// sensors or their plugins are unusable.
+// `next --sense`: senses and writes the readings over `state`; the facts whose sensor failed go
+// to `unknown` (exec/sensing.h). False (message printed) when the sensors or their plugins are
+// unusable.
 bool sense_into(const std::string& world_path, const model::World& world, model::State& state,
                 const std::vector<std::string>& sensors_files, const std::vector<std::string>& plugin_dirs,
-                const CommonOptions& common);
+                const CommonOptions& common, int jobs, std::vector<exec::UnknownFact>& unknown);
+
+// The unknown facts as JSON: [{"fact", "sensor", "plugin", "error"}], in the order given.
+nlohmann::json unknown_json(const model::World& world, const std::vector<exec::UnknownFact>& unknown);
 
 }  // namespace goap::cli

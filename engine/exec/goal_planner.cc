@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <new>
+#include <unordered_set>
 
 #include "core/log.h"
 #include "core/tsan.h"
@@ -22,6 +23,7 @@ const char* to_string(GoalStatus s) {
     case GoalStatus::plan: return "plan";
     case GoalStatus::unsolvable: return "unsolvable";
     case GoalStatus::limit: return "limit";
+    case GoalStatus::unknown: return "unknown";
   }
   return "?";
 }
@@ -55,6 +57,68 @@ std::size_t remove_operators(const model::World& world, const std::vector<std::s
   const std::size_t before = task.operators.size();
   task.operators.erase(std::remove_if(task.operators.begin(), task.operators.end(), gone), task.operators.end());
   return before - task.operators.size();
+}
+
+using TermSet = std::unordered_set<model::GroundTerm, model::GroundTermHash>;
+
+// Drops the operators that read an unknown fact: a precondition on it, or an effect that adds to it.
+std::size_t remove_unknown(const model::World& world, const TermSet& unknown, ground::Task& task) {
+  if (unknown.empty()) return 0;
+  const auto reads = [&](const ground::Operator& op) {
+    const model::Action& a = world.actions[op.action];
+    std::vector<model::ObjectId> binding;
+    for (std::uint32_t x : op.args) binding.push_back(model::ObjectId::from(x));
+    for (const model::Condition& c : a.pre)
+      if (unknown.count(model::bind_term(c.term, binding))) return true;
+    for (const model::Effect& e : a.eff)
+      if (e.op == model::EffOp::add && unknown.count(model::bind_term(e.term, binding))) return true;
+    return false;
+  };
+  const std::size_t before = task.operators.size();
+  task.operators.erase(std::remove_if(task.operators.begin(), task.operators.end(), reads), task.operators.end());
+  return before - task.operators.size();
+}
+
+// The unknown facts that decide whether `goal` is relevant or met: its `when` for every binding
+// of its `forall` (unless `ignore_when`), its `want` where the `when` holds. Sorted, no repeats.
+std::vector<model::GroundTerm> unknown_read(const model::World& world, const model::Goal& goal, const model::State& state,
+                                            const TermSet& unknown, bool ignore_when) {
+  std::vector<model::GroundTerm> out;
+  if (unknown.empty()) return out;
+  std::vector<std::vector<model::ObjectId>> choices;
+  for (const model::Param& p : goal.forall) choices.push_back(world.objects_of(p.type));
+  std::vector<std::size_t> at(choices.size(), 0);
+  for (const auto& c : choices)
+    if (c.empty()) return out;
+  std::vector<model::ObjectId> binding(choices.size());
+  for (;;) {
+    for (std::size_t i = 0; i < choices.size(); ++i) binding[i] = choices[i][at[i]];
+    bool when_unknown = false, when_holds = true;
+    if (!ignore_when)
+      for (const model::Condition& c : goal.when) {
+        model::GroundTerm t = model::bind_term(c.term, binding);
+        if (unknown.count(t)) {
+          when_unknown = true;
+          out.push_back(std::move(t));
+        } else if (!c.holds(state.value(t, world.fact(t.fact)))) {
+          when_holds = false;
+        }
+      }
+    if (when_holds || when_unknown)
+      for (const model::Condition& c : goal.want)
+        if (model::GroundTerm t = model::bind_term(c.term, binding); unknown.count(t)) out.push_back(std::move(t));
+    std::size_t i = 0;
+    for (; i < choices.size(); ++i) {
+      if (++at[i] < choices[i].size()) break;
+      at[i] = 0;
+    }
+    if (i == choices.size()) break;
+  }
+  std::sort(out.begin(), out.end(), [](const model::GroundTerm& a, const model::GroundTerm& b) {
+    return a.fact != b.fact ? a.fact < b.fact : a.args < b.args;
+  });
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 // The search's trace hook: the first `limit` states in full, and the lowest h over all of them.
@@ -92,7 +156,7 @@ ground::GroundingLimits grounding_limits(const PlannerOptions& o) {
 }
 
 void plan_one(const model::World& world, const ground::Domain& domain, const ground::GoalInstance& gi,
-              const PlannerOptions& o, const std::string& heuristic, GoalOutcome& out) {
+              const PlannerOptions& o, const TermSet& unknown, const std::string& heuristic, GoalOutcome& out) {
   ground::Budget budget(grounding_limits(o));
   ground::GoalTask gt = ground::make_goal_task(world, domain, gi, budget);
   if (gt.statically_unsolvable) {
@@ -101,6 +165,7 @@ void plan_one(const model::World& world, const ground::Domain& domain, const gro
     return;
   }
   out.operators_removed = remove_operators(world, o.without, gt.task);
+  out.operators_unknown = remove_unknown(world, unknown, gt.task);
   auto h = heuristics::make_heuristic(heuristic, gt.task);
   search::Searcher searcher(gt.task);
   search::SearchLimits limits;
@@ -186,6 +251,8 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
   }
   d.grounding = domain->stats;
 
+  const TermSet unknown(o.unknown.begin(), o.unknown.end());
+
   // A goal too big to ground (a wide `forall`) is a `limit` goal; the others are still planned.
   std::vector<ground::GoalInstance> instances;
   std::vector<std::string> too_big(world.goals.size());  // by goal id: why grounding it stopped, or ""
@@ -216,6 +283,12 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
       d.goals[i].status = GoalStatus::limit;
       d.goals[i].reason = why;
       d.goals[i].grounding_limit = true;
+    } else if (auto reads = unknown_read(world, world.goal(instances[i].goal), state, unknown, o.only_goal.has_value());
+               !reads.empty()) {
+      d.goals[i].status = GoalStatus::unknown;
+      d.goals[i].reason = "it reads facts no sensor could read:";
+      for (const auto& t : reads) d.goals[i].reason += " " + world.term_name(t);
+      d.goals[i].unknown_read = std::move(reads);
     } else if (instances[i].status == ground::GoalInstance::Status::inactive) d.goals[i].status = GoalStatus::inactive;
     else if (instances[i].status == ground::GoalInstance::Status::satisfied) d.goals[i].status = GoalStatus::satisfied;
     else open.push_back(i);
@@ -225,7 +298,7 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
   auto plan_open = [&](std::size_t k) {
     const std::size_t i = open[k];
     try {
-      plan_one(world, *domain, instances[i], o, d.heuristic, d.goals[i]);
+      plan_one(world, *domain, instances[i], o, unknown, d.heuristic, d.goals[i]);
     } catch (const ground::LimitExceeded& e) {
       d.goals[i].status = GoalStatus::limit;
       d.goals[i].reason = e.message;
@@ -288,8 +361,18 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
     d.status = GoalStatus::plan;
   } else {
     const bool any_limit = std::any_of(d.goals.begin(), d.goals.end(), [](const GoalOutcome& g) { return g.status == GoalStatus::limit; });
-    d.status = any_limit ? GoalStatus::limit : open.empty() ? GoalStatus::satisfied : GoalStatus::unsolvable;
+    const bool any_unknown = std::any_of(d.goals.begin(), d.goals.end(), [](const GoalOutcome& g) {
+      return g.status == GoalStatus::unknown || (g.status == GoalStatus::unsolvable && g.operators_unknown > 0);
+    });
+    d.status = any_limit     ? GoalStatus::limit
+               : any_unknown ? GoalStatus::unknown
+               : open.empty() ? GoalStatus::satisfied
+                              : GoalStatus::unsolvable;
   }
+  for (GoalOutcome& g : d.goals)
+    if (g.status == GoalStatus::unsolvable && g.operators_unknown > 0)
+      g.reason += (g.reason.empty() ? "" : "; ") + std::to_string(g.operators_unknown) + " ground action" +
+                  (g.operators_unknown == 1 ? " was" : "s were") + " left out because they read unknown facts";
   if (d.status == GoalStatus::limit) {
     // No plan because grounding a goal stopped: say which (the search's limits speak for themselves).
     auto it = std::find_if(d.goals.begin(), d.goals.end(), [](const GoalOutcome& g) { return g.grounding_limit; });

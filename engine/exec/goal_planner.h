@@ -5,6 +5,11 @@
 // Goals already met are `satisfied`; goals whose `when` is false are `inactive`.
 // With `only_goal` set, that goal alone is planned whatever its `when` says.
 //
+// Unknown facts (PlannerOptions::unknown: sensors failed to read them) are never acted on: a
+// ground action whose precondition reads one (or whose `+=`/`-=` effect does) is left out
+// (GoalOutcome::operators_unknown), and a goal whose `when` reads one, or whose `want` reads one
+// where the `when` holds, is `unknown`: not planned, and not reported satisfied on a guess.
+//
 // Determinism: each goal is planned by its own searcher over its own task; threads only decide
 // *when* a goal is planned, never what its answer is, so the output is the same at any thread count.
 #pragma once
@@ -35,6 +40,8 @@ struct PlannerOptions {
   std::vector<std::string> without;
   std::size_t trace_expansions = 0;  // record the first N states each search acts on (--search-tree)
   bool track_progress = false;       // record the lowest h the search reached (explain on a limit)
+  // Facts whose value goap does not know (a sensor failed): see the top of this file.
+  std::vector<model::GroundTerm> unknown;
 };
 
 struct PlanStep {
@@ -55,7 +62,8 @@ struct TraceNode {
   bool is_goal = false;
 };
 
-enum class GoalStatus { inactive, satisfied, plan, unsolvable, limit };
+// unknown: the goal reads a fact in PlannerOptions::unknown, so whether it holds is not known.
+enum class GoalStatus { inactive, satisfied, plan, unsolvable, limit, unknown };
 const char* to_string(GoalStatus s);
 
 struct GoalOutcome {
@@ -73,12 +81,16 @@ struct GoalOutcome {
   int best_h = -1;               // track_progress: the lowest h among them all (-1: not tracked)
   std::int64_t best_h_g = 0;     // and the g of the first state that had it
   std::size_t operators_removed = 0;  // ground actions left out because of `without`
+  std::size_t operators_unknown = 0;  // ground actions left out: they read an unknown fact
+  std::vector<model::GroundTerm> unknown_read;  // status unknown: the unknown facts it reads
 };
 
 struct Decision {
   std::vector<GoalOutcome> goals;  // every goal considered, highest priority first, then by name
   int chosen = -1;                 // index into goals, or -1
-  GoalStatus status = GoalStatus::satisfied;  // the answer's status (FORMAT.md section 5)
+  // The answer's status (FORMAT.md section 5); `unknown` when no goal has a plan and some goal
+  // is unknown, or a goal is unsolvable only because actions reading unknown facts were left out.
+  GoalStatus status = GoalStatus::satisfied;
   std::string heuristic;
   std::string algorithm;
   bool optimal = true;             // false for satisficing configurations

@@ -105,3 +105,119 @@ TEST_CASE("all goals met: satisfied") {
   CHECK(d->status == exec::GoalStatus::satisfied);
   CHECK(d->chosen == -1);
 }
+
+// ---- unknown facts (a sensor failed): nothing reads them, no goal that reads them is met ----
+
+namespace {
+
+const char* kUnknownWorld = R"(
+kind: world
+types: {host: {}}
+objects: {a: {type: host}, b: {type: host}}
+facts: {ssh_ok(host): bool, up(host): bool, watched(host): bool, n: "int[0..3]", cleaned: bool}
+state: [ssh_ok(a), ssh_ok(b), watched(a), up(b)]
+actions:
+  restart: {params: {h: host}, pre: [ssh_ok($h)], eff: [up($h)]}
+  power-cycle: {params: {h: host}, eff: [up($h)], cost: 10}
+  bump: {eff: [n += 1]}
+  clean: {eff: [cleaned]}
+goals:
+  hosts-up: {priority: 10, forall: {h: host}, when: [watched($h)], want: [up($h)]}
+  counted: {priority: 5, want: [n >= 1]}
+  clean: {priority: 1, want: [cleaned]}
+)";
+
+model::GroundTerm term(const model::World& w, const std::string& fact, std::vector<std::string> args = {}) {
+  model::GroundTerm t;
+  t.fact = w.fact_index.at(fact);
+  for (const auto& a : args) t.args.push_back(w.object_index.at(a));
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("an action whose precondition reads an unknown fact is never chosen") {
+  const auto w = load_text(kUnknownWorld);
+  exec::PlannerOptions o;
+  o.only_goal = w.goal_index.at("hosts-up");
+  exec::PlanningError err;
+  auto d = exec::decide(w, w.initial_state(), o, &err);
+  REQUIRE(d);
+  REQUIRE(d->chosen == 0);
+  CHECK(d->goals[0].plan.front().name == "restart(a)");  // known: the cheap restart
+
+  o.unknown = {term(w, "ssh_ok", {"a"})};
+  d = exec::decide(w, w.initial_state(), o, &err);
+  REQUIRE(d);
+  REQUIRE(d->chosen == 0);
+  const auto& g = d->goals[0];
+  REQUIRE(g.plan.size() == 1);
+  CHECK(g.plan.front().name == "power-cycle(a)");  // around it, never through it
+  CHECK(g.operators_unknown == 1);
+}
+
+TEST_CASE("a goal left without actions by unknown facts says so, and the answer is unknown, not unsolvable") {
+  const auto w = load_text(R"(
+kind: world
+facts: {ssh_ok: bool, up: bool}
+state: [ssh_ok]
+actions:
+  restart: {pre: [ssh_ok], eff: [up]}
+goals:
+  up: {priority: 1, want: [up]}
+)");
+  exec::PlannerOptions o;
+  o.unknown = {term(w, "ssh_ok")};
+  exec::PlanningError err;
+  const auto d = exec::decide(w, w.initial_state(), o, &err);
+  REQUIRE(d);
+  CHECK(d->chosen < 0);
+  CHECK(d->status == exec::GoalStatus::unknown);
+  CHECK(d->goals[0].status == exec::GoalStatus::unsolvable);
+  CHECK(d->goals[0].operators_unknown == 1);
+  CHECK(d->goals[0].reason.find("unknown facts") != std::string::npos);
+}
+
+TEST_CASE("a goal whose want or when reads an unknown fact is unknown: never satisfied on a guess") {
+  const auto w = load_text(kUnknownWorld);
+  exec::PlanningError err;
+  exec::PlannerOptions o;
+  // up(b) holds in the world file, but b is not watched: its want does not matter.
+  o.unknown = {term(w, "up", {"b"})};
+  auto d = exec::decide(w, w.initial_state(), o, &err);
+  REQUIRE(d);
+  CHECK(d->goals[0].status == exec::GoalStatus::plan);
+
+  // watched(b) unknown: whether b's want matters is unknown, and up(b) "holds" only as a guess.
+  o.unknown = {term(w, "watched", {"b"})};
+  d = exec::decide(w, w.initial_state(), o, &err);
+  REQUIRE(d);
+  CHECK(d->goals[0].status == exec::GoalStatus::unknown);
+  CHECK(d->goals[0].reason.find("watched(b)") != std::string::npos);
+  // The other goals are still worked.
+  CHECK(d->status == exec::GoalStatus::plan);
+  CHECK(name_of(w, *d) == "counted");
+
+  // cleaned unknown: the goal is not reported satisfied even once the state says it holds.
+  model::State s = w.initial_state();
+  s.set(term(w, "cleaned"), 1, w.fact(w.fact_index.at("cleaned")));
+  o.unknown = {term(w, "cleaned")};
+  o.only_goal = w.goal_index.at("clean");
+  d = exec::decide(w, s, o, &err);
+  REQUIRE(d);
+  CHECK(d->goals[0].status == exec::GoalStatus::unknown);
+  CHECK(d->status == exec::GoalStatus::unknown);
+}
+
+TEST_CASE("an effect that adds to an unknown counter reads it") {
+  const auto w = load_text(kUnknownWorld);
+  exec::PlannerOptions o;
+  o.only_goal = w.goal_index.at("counted");
+  o.unknown = {term(w, "n")};
+  exec::PlanningError err;
+  const auto d = exec::decide(w, w.initial_state(), o, &err);
+  REQUIRE(d);
+  // The goal reads n itself: unknown; nothing is planned from a guessed count.
+  CHECK(d->goals[0].status == exec::GoalStatus::unknown);
+  CHECK(d->chosen < 0);
+}

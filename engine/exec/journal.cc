@@ -226,7 +226,7 @@ std::string Journal::check() {
        " LIMIT 1",
        "is done but has a step still running"},
       {"SELECT 'run ' || id FROM runs WHERE status NOT IN"
-       " ('running', 'done', 'no-plan', 'needs-approval', 'step-limit', 'aborted', 'dry-run', 'stopped') LIMIT 1",
+       " ('running', 'done', 'no-plan', 'needs-approval', 'step-limit', 'aborted', 'dry-run', 'stopped', 'facts-unknown') LIMIT 1",
        "has an unknown status"},
       {"SELECT 'world ' || world_path FROM runs WHERE status = 'running' AND dry_run = 0 GROUP BY world_path"
        " HAVING count(*) > 1 LIMIT 1",

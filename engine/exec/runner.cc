@@ -132,16 +132,17 @@ struct Sensed {
 };
 
 Sensed sense_now(const model::World& w, const std::vector<load::SensorSpec>& specs, Fleet& fleet, model::State& belief,
-                 std::FILE* out, bool report) {
+                 std::vector<UnknownFact>& unknown, std::FILE* out, bool report) {
   Sensed s;
   if (specs.empty()) return s;
   s.readings = fleet.sense(w, specs);
   apply_readings(w, s.readings, belief);
+  track_unknown(s.readings, unknown);
   for (const Reading& r : s.readings) {
     if (r.ok) continue;
     ++s.failed;
-    std::fprintf(out, "  sensor %s failed: %s (keeping %s)\n", w.term_name(r.term).c_str(), r.error.c_str(),
-                 w.state_line_text(r.term, belief.value(r.term, w.fact(r.term.fact))).c_str());
+    std::fprintf(out, "  sensor %s failed: %s (unknown: nothing that reads it is done)\n", w.term_name(r.term).c_str(),
+                 r.error.c_str());
   }
   if (report)
     std::fprintf(out, "sensed %zu fact%s%s\n", s.readings.size() - static_cast<std::size_t>(s.failed),
@@ -268,7 +269,8 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     return result;
   };
 
-  std::string last_sensed = sensed_text(world, sense_now(world, sensors, fleet, belief, out, true).readings);
+  std::vector<UnknownFact> unknown;  // facts no sensor could read (exec/sensing.h)
+  std::string last_sensed = sensed_text(world, sense_now(world, sensors, fleet, belief, unknown, out, true).readings);
   if (journal && result.run_id) journal->save_belief(result.run_id, belief_text(world, belief));
   // Each decision, with what was sensed just before it, goes to the audit trail.
   const auto journal_decision = [&](const Decision& d, std::string approval) {
@@ -295,6 +297,7 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
                                                        (result.steps == 1 ? "" : "s"));
     }
     PlanningError perr;
+    planner.unknown = terms_of(unknown);
     auto d = decide(world, belief, planner, &perr);
     if (!d) return finish(RunStatus::no_plan, "no-plan", "cannot plan: " + perr.message);
     if (d->chosen < 0 && !o.dry_run) journal_decision(*d, "");
@@ -302,6 +305,18 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       if (d->status == GoalStatus::satisfied) {
         std::fprintf(out, "done: every relevant goal is met (%d step%s in this run)\n", result.steps, result.steps == 1 ? "" : "s");
         return finish(o.dry_run ? RunStatus::dry_run : RunStatus::done, "done", "every relevant goal is met");
+      }
+      if (d->status == GoalStatus::unknown) {
+        std::string why;
+        for (const GoalOutcome& g : d->goals)
+          if (g.status == GoalStatus::unknown || (g.status == GoalStatus::unsolvable && g.operators_unknown > 0))
+            why += "\n  " + world.goal(g.goal).name + ": " + to_string(g.status) + " (" + g.reason + ")";
+        why += "\n  unknown facts:";
+        for (const UnknownFact& u : unknown)
+          why += "\n    " + world.term_name(u.term) + ": sensor " + u.sensor + " (" + u.plugin + "): " + u.error;
+        std::fprintf(out, "facts unknown: nothing can be done without guessing%s\n", why.c_str());
+        result.unknown = unknown;
+        return finish(RunStatus::facts_unknown, "facts-unknown", "sensors failed to read facts a relevant goal needs" + why);
       }
       std::string why;
       for (const GoalOutcome& g : d->goals)
@@ -399,7 +414,7 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     if (r.ok()) {
       for (const auto& [t, v] : expected) belief.set(t, v, world.fact(t.fact));
     }
-    Sensed s = sense_now(world, sensors, fleet, belief, out, false);
+    Sensed s = sense_now(world, sensors, fleet, belief, unknown, out, false);
     last_sensed = sensed_text(world, s.readings);
     if (r.ok()) {
       std::vector<std::string> missing, verified;
@@ -424,6 +439,7 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
         clock.sleep_for(o.verify_interval);
         s.readings = fleet.sense(world, relevant);
         apply_readings(world, s.readings, belief);
+        track_unknown(s.readings, unknown);
         verify();
       }
       if (missing.empty()) {

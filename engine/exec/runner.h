@@ -20,6 +20,11 @@
 //
 // `stop` (SIGTERM/SIGINT in the CLI) is asked between steps: the step in flight finishes and is
 // journaled, then the run ends `stopped` (an unfinished run: --resume continues it).
+//
+// A fact whose sensor fails is unknown until a sensor reads it again (exec/sensing.h): no
+// action that reads it is chosen, no goal that reads it counts as met. When that leaves no
+// relevant goal with a plan, the run ends with RunStatus::facts_unknown, listing each unknown
+// fact with its sensor's error.
 #pragma once
 
 #include <chrono>
@@ -63,7 +68,8 @@ struct RunOptions {
 
 // nothing_to_resume: --resume found no unfinished run of the world and did nothing.
 // stopped: `stop` said so between steps.
-enum class RunStatus { done, no_plan, needs_approval, step_limit, dry_run, nothing_to_resume, stopped };
+// facts_unknown: nothing can be done because sensors failed to read facts a relevant goal needs.
+enum class RunStatus { done, no_plan, needs_approval, step_limit, dry_run, nothing_to_resume, stopped, facts_unknown };
 
 struct RunResult {
   RunStatus status = RunStatus::no_plan;
@@ -71,6 +77,7 @@ struct RunResult {
   std::int64_t run_id = 0;
   int steps = 0;
   int failed_steps = 0;  // steps that ended failed or effects-missing
+  std::vector<UnknownFact> unknown;  // the facts unknown when the run ended
 };
 
 // `belief`: the state to start from (world state plus --state/--set). Progress goes to `out`.

@@ -1,5 +1,9 @@
 #include "exec/sensing.h"
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
 #include "exec/binding.h"
 #include "plugin_api/plugin.h"
 
@@ -77,7 +81,17 @@ std::vector<std::string> check_sensors(const std::vector<load::SensorSpec>& spec
 std::vector<Reading> sense(const model::World& world, const std::vector<load::SensorSpec>& specs,
                            const plugin_host::PluginSet& plugins, const SenseOptions& options, PluginLogFn on_log,
                            void* ctx) {
+  // First every ground sensor is bound (in this thread: binding reads the world), then the
+  // invokes run on a small pool, each writing only its own slot, then the values are converted.
+  struct Job {
+    const plugin_host::LoadedPlugin* plugin = nullptr;
+    plugin_host::Invocation call;
+    plugin_host::InvokeResult result;
+  };
   std::vector<Reading> out;
+  std::vector<Job> jobs;
+  std::vector<std::size_t> job_of;  // reading -> job, or npos when it failed before invoking
+  constexpr std::size_t none = static_cast<std::size_t>(-1);
   for (const load::SensorSpec& s : specs) {
     const plugin_host::LoadedPlugin* p = plugins.find(s.plugin);
     const plugin_host::KindInfo* k = p ? sensor_kind(p->info(), s) : nullptr;
@@ -86,6 +100,7 @@ std::vector<Reading> sense(const model::World& world, const std::vector<load::Se
       r.sensor = s.text;
       r.plugin = s.plugin;
       r.term = model::bind_term(s.term, binding);
+      job_of.push_back(none);
       if (k == nullptr) {
         r.error = "plugin '" + s.plugin + "' or its sensor is not available";
         out.push_back(std::move(r));
@@ -105,26 +120,51 @@ std::vector<Reading> sense(const model::World& world, const std::vector<load::Se
         out.push_back(std::move(r));
         continue;
       }
-      plugin_host::Invocation call;
-      call.op = GOAP_OP_SENSE;
-      call.kind = k->name;
-      call.action = world.term_name(r.term);
-      call.params = plugin_host::with_defaults(*k, std::move(*params));
-      call.deadline = plugin_host::hard_timeout(call.params, options.grace, options.fallback);
-      const auto res = plugin_host::invoke_isolated(*p, call, on_log, ctx);
-      r.ms = res.ms;
-      r.raw = res.value("value");
-      const model::FactDecl& decl = world.fact(r.term.fact);
-      if (!res.ok()) {
-        r.error = std::string(plugin_host::to_string(res.outcome)) + ": " + res.message;
-      } else if (auto idx = to_index(decl, r.raw)) {
-        r.ok = true;
-        r.value = *idx;
-      } else {
-        r.error = "the sensor reported '" + r.raw + "', which is not a value of " + world.term_name(r.term) + " (" +
-                  value_type(decl) + ")";
-      }
+      Job job;
+      job.plugin = p;
+      job.call.op = GOAP_OP_SENSE;
+      job.call.kind = k->name;
+      job.call.action = world.term_name(r.term);
+      job.call.params = plugin_host::with_defaults(*k, std::move(*params));
+      job.call.deadline = plugin_host::hard_timeout(job.call.params, options.grace, options.fallback);
+      job_of.back() = jobs.size();
+      jobs.push_back(std::move(job));
       out.push_back(std::move(r));
+    }
+  }
+
+  // Each invoke mostly waits on its child processes, so threads, not cores, bound the pool.
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < jobs.size();)
+      jobs[i].result = plugin_host::invoke_isolated(*jobs[i].plugin, jobs[i].call, on_log, ctx);
+  };
+  const std::size_t width = std::min<std::size_t>(static_cast<std::size_t>(std::max(1, options.jobs)), jobs.size());
+  if (width <= 1) {
+    work();
+  } else {
+    std::vector<std::thread> pool;
+    pool.reserve(width - 1);
+    for (std::size_t t = 1; t < width; ++t) pool.emplace_back(work);
+    work();
+    for (std::thread& t : pool) t.join();
+  }
+
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (job_of[i] == none) continue;
+    Reading& r = out[i];
+    const auto& res = jobs[job_of[i]].result;
+    r.ms = res.ms;
+    r.raw = res.value("value");
+    const model::FactDecl& decl = world.fact(r.term.fact);
+    if (!res.ok()) {
+      r.error = std::string(plugin_host::to_string(res.outcome)) + ": " + res.message;
+    } else if (auto idx = to_index(decl, r.raw)) {
+      r.ok = true;
+      r.value = *idx;
+    } else {
+      r.error = "the sensor reported '" + r.raw + "', which is not a value of " + world.term_name(r.term) + " (" +
+                value_type(decl) + ")";
     }
   }
   return out;
@@ -133,6 +173,35 @@ std::vector<Reading> sense(const model::World& world, const std::vector<load::Se
 void apply_readings(const model::World& world, const std::vector<Reading>& readings, model::State& state) {
   for (const Reading& r : readings)
     if (r.ok) state.set(r.term, r.value, world.fact(r.term.fact));
+}
+
+void track_unknown(const std::vector<Reading>& readings, std::vector<UnknownFact>& unknown) {
+  const auto forget = [&](const model::GroundTerm& t) {
+    unknown.erase(std::remove_if(unknown.begin(), unknown.end(), [&](const UnknownFact& u) { return u.term == t; }),
+                  unknown.end());
+  };
+  for (const Reading& r : readings) {
+    if (r.ok) continue;
+    forget(r.term);
+    unknown.push_back(UnknownFact{r.term, r.sensor, r.plugin, r.error});
+  }
+  for (const Reading& r : readings)
+    if (r.ok) forget(r.term);  // another sensor of the same fact read it
+  std::sort(unknown.begin(), unknown.end(), [](const UnknownFact& a, const UnknownFact& b) {
+    return a.term.fact != b.term.fact ? a.term.fact.index() < b.term.fact.index() : a.term.args < b.term.args;
+  });
+}
+
+std::vector<UnknownFact> unknown_facts(const std::vector<Reading>& readings) {
+  std::vector<UnknownFact> out;
+  track_unknown(readings, out);
+  return out;
+}
+
+std::vector<model::GroundTerm> terms_of(const std::vector<UnknownFact>& unknown) {
+  std::vector<model::GroundTerm> out;
+  for (const UnknownFact& u : unknown) out.push_back(u.term);
+  return out;
 }
 
 }  // namespace goap::exec

@@ -3,7 +3,14 @@
 // Each sensor spec is grounded over its parameters' objects; each ground sensor is one isolated
 // plugin invoke (GOAP_OP_SENSE) that emits one value, converted to the fact's domain ("true",
 // "3", "kimi"). A failed reading (the plugin failed, crashed, hung, or said something that is
-// not a value of the fact) is reported and leaves that fact as goap believed it.
+// not a value of the fact) makes that fact *unknown* (UnknownFact): the state keeps a value for
+// it only because a State has one for every cell, and nothing may act on that value
+// (PlannerOptions::unknown leaves out every ground action whose precondition reads it and marks
+// every goal that reads it `unknown`). Unknown is not false.
+//
+// Ground sensors run concurrently, at most `SenseOptions::jobs` invokes at once, each in its own
+// isolated child processes with its own hard limit. The readings come back in the order of the
+// specs and their bindings, whatever order the invokes finished in.
 #pragma once
 
 #include <chrono>
@@ -31,6 +38,15 @@ struct Reading {
 struct SenseOptions {
   std::chrono::milliseconds grace{1000};        // added to a sensor's own `timeout`
   std::chrono::milliseconds fallback{30'000};   // hard limit for a sensor without one
+  int jobs = 8;                                 // sensors read at once (1: one after another)
+};
+
+// A fact no sensor could read this time, and why (the last failed reading of it).
+struct UnknownFact {
+  model::GroundTerm term;
+  std::string sensor;  // the spec as written
+  std::string plugin;
+  std::string error;
 };
 
 // Problems that make a spec unusable with these plugins (unknown plugin or sensor, parameters
@@ -45,6 +61,13 @@ std::vector<Reading> sense(const model::World& world, const std::vector<load::Se
 
 // Writes every successful reading into `state`.
 void apply_readings(const model::World& world, const std::vector<Reading>& readings, model::State& state);
+
+// Brings `unknown` up to date with `readings`: a fact read successfully is known again, a fact
+// whose reading failed (and that no other reading in `readings` read) is unknown. Facts the
+// readings do not mention keep what they were. Sorted by fact and arguments.
+void track_unknown(const std::vector<Reading>& readings, std::vector<UnknownFact>& unknown);
+std::vector<UnknownFact> unknown_facts(const std::vector<Reading>& readings);
+std::vector<model::GroundTerm> terms_of(const std::vector<UnknownFact>& unknown);
 
 // The fact value a plugin reported, as a domain index; nullopt when it is not one.
 std::optional<int> to_index(const model::FactDecl& decl, const std::string& raw);

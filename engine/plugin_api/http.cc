@@ -1,13 +1,8 @@
 #include "plugin_api/http.h"
 
-#include <fcntl.h>
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <curl/curl.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 
 #include "plugin_api/plugin.h"
@@ -15,12 +10,23 @@
 namespace goap::plugin {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-constexpr std::size_t kMaxResponse = (1u << 20) + 64 * 1024;
+constexpr std::size_t kMaxBody = 1u << 20;
 
-int ms_left(Clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  return left <= 0 ? 0 : static_cast<int>(std::min<long long>(left, 1 << 30));
+struct Sink {
+  std::string body;
+  bool cut = false;  // the body passed kMaxBody: the rest was not read
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* s = static_cast<Sink*>(user);
+  const std::size_t len = size * n;
+  const std::size_t room = kMaxBody - s->body.size();
+  s->body.append(data, std::min(len, room));
+  if (len > room) {
+    s->cut = true;
+    return 0;  // stop reading: libcurl reports a write error, which here means "enough"
+  }
+  return len;
 }
 
 std::string lower(std::string s) {
@@ -28,29 +34,32 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool decode_chunked(const std::string& in, std::string& out) {
-  std::size_t pos = 0;
-  for (;;) {
-    const std::size_t eol = in.find("\r\n", pos);
-    if (eol == std::string::npos) return false;
-    const std::string size_text = in.substr(pos, eol - pos);
-    char* end = nullptr;
-    const unsigned long n = std::strtoul(size_text.c_str(), &end, 16);
-    if (end == size_text.c_str()) return false;
-    pos = eol + 2;
-    if (n == 0) return true;
-    if (pos + n > in.size()) return false;
-    out.append(in, pos, n);
-    pos += n + 2;
+// libcurl's words, in the terms a probe's log wants.
+std::string why(CURLcode rc, const char* detail, long os_errno, const Url& u, std::chrono::milliseconds timeout) {
+  const std::string d = detail && *detail ? detail : curl_easy_strerror(rc);
+  const std::string where = u.host + ":" + std::to_string(u.port);
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST: return "cannot resolve '" + u.host + "': " + d;
+    case CURLE_COULDNT_CONNECT:
+      return "cannot connect to " + where + ": " + (os_errno != 0 ? lower(std::strerror(static_cast<int>(os_errno))) : d);
+    case CURLE_OPERATION_TIMEDOUT: return "timed out after " + std::to_string(timeout.count()) + " ms (" + where + ")";
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+      return "certificate check failed for " + where + ": " + d + " (to trust a private CA, give its PEM file as ca_file)";
+    case CURLE_SSL_CONNECT_ERROR: return "TLS handshake with " + where + " failed: " + d;
+    case CURLE_GOT_NOTHING: return "the server closed the connection without answering";
+    default: return d;
   }
 }
 
 }  // namespace
 
 std::optional<Url> parse_url(const std::string& text, std::string* error) {
-  const std::string scheme = "http://";
+  const bool tls = text.rfind("https://", 0) == 0;
+  const std::string scheme = tls ? "https://" : "http://";
   if (text.rfind(scheme, 0) != 0) {
-    if (error) *error = text.rfind("https://", 0) == 0 ? "https is not supported (use a command with curl)" : "a URL starts with http://";
+    if (error) *error = "a URL starts with http:// or https://";
     return std::nullopt;
   }
   // The path and host go into the request line and the Host header verbatim: a space, CR or
@@ -61,6 +70,10 @@ std::optional<Url> parse_url(const std::string& text, std::string* error) {
       return std::nullopt;
     }
   Url u;
+  if (tls) {
+    u.scheme = "https";
+    u.port = 443;
+  }
   const std::string rest = text.substr(scheme.size());
   const std::size_t slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
@@ -83,128 +96,44 @@ std::optional<Url> parse_url(const std::string& text, std::string* error) {
   return u;
 }
 
-HttpResponse http_get(const std::string& url_text, std::chrono::milliseconds timeout) {
+HttpResponse http_get(const std::string& url_text, std::chrono::milliseconds timeout, const HttpOptions& options) {
   HttpResponse r;
-  const auto deadline = Clock::now() + timeout;
   auto url = parse_url(url_text, &r.error);
   if (!url) return r;
-
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  const std::string port = std::to_string(url->port);
-  if (const int rc = getaddrinfo(url->host.c_str(), port.c_str(), &hints, &res); rc != 0) {
-    r.error = "cannot resolve '" + url->host + "': " + gai_strerror(rc);
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) {
+    r.error = "cannot start libcurl";
     return r;
   }
-  int fd = -1;
-  std::string last_error = "no address";
-  for (addrinfo* a = res; a != nullptr && fd < 0; a = a->ai_next) {
-    fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
-    if (fd < 0) continue;
-    if (connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
-      if (errno != EINPROGRESS) {
-        last_error = std::strerror(errno);
-        close(fd);
-        fd = -1;
-        continue;
-      }
-      pollfd p{fd, POLLOUT, 0};
-      int soerr = 0;
-      socklen_t len = sizeof soerr;
-      if (poll(&p, 1, ms_left(deadline)) <= 0) {
-        last_error = "timed out connecting";
-        close(fd);
-        fd = -1;
-        continue;
-      }
-      getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
-      if (soerr != 0) {
-        last_error = std::strerror(soerr);
-        close(fd);
-        fd = -1;
-      }
-    }
-  }
-  freeaddrinfo(res);
-  if (fd < 0) {
-    r.error = "cannot connect to " + url->host + ":" + port + ": " + lower(last_error);
+  Sink sink;
+  char detail[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(curl, CURLOPT_URL, url_text.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(1, timeout.count())));
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, "goap-probe");
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, nullptr);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &on_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+  const CURLcode rc = curl_easy_perform(curl);
+  long status = 0, os_errno = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &os_errno);
+  curl_easy_cleanup(curl);
+  if (rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && sink.cut)) {
+    r.ok = true;
+    r.status = static_cast<int>(status);
+    r.body = std::move(sink.body);
     return r;
   }
-
-  const std::string request = "GET " + url->path + " HTTP/1.1\r\nHost: " + url->host + ":" + port +
-                              "\r\nUser-Agent: goap-probe\r\nAccept: */*\r\nConnection: close\r\n\r\n";
-  std::size_t sent = 0;
-  while (sent < request.size()) {
-    pollfd p{fd, POLLOUT, 0};
-    if (poll(&p, 1, ms_left(deadline)) <= 0) {
-      r.error = "timed out sending the request";
-      close(fd);
-      return r;
-    }
-    const ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno != EAGAIN && errno != EINTR) {
-      r.error = std::string("send: ") + std::strerror(errno);
-      close(fd);
-      return r;
-    }
-    if (n > 0) sent += static_cast<std::size_t>(n);
-  }
-
-  std::string raw;
-  std::size_t header_end = std::string::npos;
-  long long content_length = -1;
-  bool chunked = false;
-  for (;;) {
-    if (header_end != std::string::npos && content_length >= 0 &&
-        raw.size() >= header_end + static_cast<std::size_t>(content_length))
-      break;
-    // Chunked bodies are read to the end of the connection (we asked for Connection: close).
-    pollfd p{fd, POLLIN, 0};
-    const int left = ms_left(deadline);
-    if (left == 0 || poll(&p, 1, left) <= 0) {
-      r.error = "timed out waiting for the response";
-      close(fd);
-      return r;
-    }
-    char buf[8192];
-    const ssize_t n = recv(fd, buf, sizeof buf, 0);
-    if (n < 0) {
-      if (errno == EAGAIN || errno == EINTR) continue;
-      r.error = std::string("recv: ") + std::strerror(errno);
-      close(fd);
-      return r;
-    }
-    if (n == 0) break;
-    raw.append(buf, static_cast<std::size_t>(n));
-    if (raw.size() > kMaxResponse) break;
-    if (header_end == std::string::npos) {
-      const std::size_t he = raw.find("\r\n\r\n");
-      if (he != std::string::npos) {
-        header_end = he + 4;
-        const std::string headers = lower(raw.substr(0, he));
-        if (auto cl = headers.find("\r\ncontent-length:"); cl != std::string::npos)
-          content_length = std::atoll(headers.c_str() + cl + 17);
-        chunked = headers.find("\r\ntransfer-encoding: chunked") != std::string::npos;
-      }
-    }
-  }
-  close(fd);
-  if (raw.rfind("HTTP/1.", 0) != 0 || raw.size() < 12) {
-    r.error = raw.empty() ? "the server closed the connection without answering" : "not an HTTP response";
-    return r;
-  }
-  r.status = std::atoi(raw.c_str() + 9);
-  if (header_end == std::string::npos) header_end = raw.size();
-  const std::string body = raw.substr(header_end);
-  if (chunked) {
-    if (!decode_chunked(body, r.body)) r.body = body;
-  } else {
-    r.body = content_length >= 0 ? body.substr(0, static_cast<std::size_t>(content_length)) : body;
-  }
-  if (r.body.size() > (1u << 20)) r.body.resize(1u << 20);
-  r.ok = true;
+  r.error = why(rc, detail, os_errno, *url, timeout);
+  r.tls_error = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM ||
+                rc == CURLE_SSL_CONNECT_ERROR;
   return r;
 }
 

@@ -175,8 +175,12 @@ TEST_CASE("http_get reports refused connections and timeouts") {
   CHECK(r.error.find("timed out") != std::string::npos);
 
   std::string err;
-  CHECK_FALSE(parse_url("https://example.org/", &err));
-  CHECK(err.find("https") != std::string::npos);
+  auto tls = parse_url("https://example.org/", &err);
+  REQUIRE(tls);
+  CHECK(tls->scheme == "https");
+  CHECK(tls->port == 443);
+  CHECK_FALSE(parse_url("ftp://example.org/", &err));
+  CHECK(err.find("https://") != std::string::npos);
 }
 
 TEST_CASE("a URL cannot add headers or a second request to the GET") {

@@ -377,7 +377,7 @@ std::vector<ParamIssue> check_params(const KindInfo& kind, const std::vector<Par
       else if (std::string what = plugin::check_value(t, v); !what.empty()) bad = what;
       else if (t == "url") {
         std::string err;
-        if (!plugin::parse_url(v, &err)) bad = "an http:// URL (" + err + ")";
+        if (!plugin::parse_url(v, &err)) bad = "an http:// or https:// URL (" + err + ")";
       }
       if (!bad.empty()) {
         issues.push_back({p.name, "'" + p.name + "' must be " + bad + ", not '" + plugin::printable(v) + "'", ""});
@@ -460,6 +460,33 @@ int stop_step_process(const StepProcess& p) {
   return killed;
 }
 
+namespace {
+
+// Closes every descriptor above stderr but `keep` (in a forked child: no allocation).
+void close_other_fds(std::initializer_list<int> keep) {
+  int kept[3] = {-1, -1, -1};
+  std::size_t n = 0;
+  for (int k : keep)
+    if (n < 3) kept[n++] = k;
+  for (std::size_t i = 1; i < n; ++i)  // three at most: an insertion sort
+    for (std::size_t j = i; j > 0 && kept[j - 1] > kept[j]; --j) std::swap(kept[j - 1], kept[j]);
+  unsigned int from = 3;
+  for (std::size_t i = 0; i <= n; ++i) {
+    const unsigned int to = i < n ? static_cast<unsigned int>(kept[i]) : ~0u;
+    if (i < n && kept[i] < 3) continue;
+    if (to > from) {
+      if (syscall(SYS_close_range, from, to - 1, 0) != 0) {
+        const long max = sysconf(_SC_OPEN_MAX);
+        const unsigned int last = i < n ? to - 1 : static_cast<unsigned int>(max > 0 ? max - 1 : 1023);
+        for (unsigned int fd = from; fd <= last; ++fd) close(static_cast<int>(fd));
+      }
+    }
+    if (i < n) from = to + 1;
+  }
+}
+
+}  // namespace
+
 InvokeResult invoke_isolated(const LoadedPlugin& plugin, const Invocation& call,
                              void (*on_log)(void*, const std::string&, const LogLine&), void* ctx) {
   InvokeResult r;
@@ -491,6 +518,10 @@ InvokeResult invoke_isolated(const LoadedPlugin& plugin, const Invocation& call,
     close(fds[0]);
     close(out[0]);
     close(life[0]);
+    // Invokes run concurrently (sensing, exec/sensing.h): this child holds copies of whatever
+    // another thread had open when it forked, among them another invoke's lifeline and pipes,
+    // whose end of file would then wait for this plugin. Keep only what this invoke needs.
+    close_other_fds({fds[1], out[1], life[1]});
     setsid();
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     // goap's own handlers (goap run: SIGTERM finishes the step) are not the plugin's.

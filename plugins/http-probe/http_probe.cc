@@ -1,4 +1,4 @@
-// The generic `http-probe` plugin: GET a URL (plain HTTP/1.1) and compare the status and body.
+// The generic `http-probe` plugin: GET a URL (HTTP or HTTPS, certificates checked) and compare the status and body.
 // As a sensor: "true" when the answer matches, "false" when it does not or nothing answers.
 // As an action: wait until it matches (polling every `interval`) or fail at the timeout; a
 // step that waits for a service to come up after another action started it.
@@ -18,7 +18,8 @@ using goap::plugin::Outcome;
 using Clock = std::chrono::steady_clock;
 
 constexpr goap_param_info kParams[] = {
-    {"url", "url", nullptr, "http://host[:port]/path"},
+    {"url", "url", nullptr, "http[s]://host[:port]/path"},
+    {"ca_file", "string", "", "https: a PEM file of the CAs to trust (e.g. a private CA); empty: the system's store. Certificates are always checked"},
     {"expect_status", "int-list", "200", "statuses that count as healthy"},
     {"body_match", "string", "", "a regular expression the body must contain (ECMAScript); empty: any body"},
     {"timeout", "duration", "10s", "sensor: for the one request; action: for the whole wait"},
@@ -55,13 +56,15 @@ Outcome handle(const Call& c) {
   const std::string pattern = c.str("body_match");
   const auto timeout = c.duration("timeout");
   const auto interval = c.duration("interval");
+  const goap::plugin::HttpOptions tls{c.str("ca_file")};
   if (c.describing()) {
     c.emit("command", "GET " + url + " until status " + c.str("expect_status") +
                           (pattern.empty() ? "" : " and body ~ /" + pattern + "/") + " (timeout " + c.str("timeout") + ")");
     return Outcome::ok("");
   }
   if (c.op() == GOAP_OP_SENSE) {
-    const auto r = goap::plugin::http_get(url, timeout);
+    const auto r = goap::plugin::http_get(url, timeout, tls);
+    if (r.tls_error) return Outcome::failed(r.error);  // not "down": goap could not check
     const std::string why = mismatch(r, statuses, pattern);
     c.emit("value", why.empty() ? "true" : "false");
     return Outcome::ok(why.empty() ? "status " + std::to_string(r.status) : why);
@@ -73,7 +76,9 @@ Outcome handle(const Call& c) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) break;
     ++tries;
-    why = mismatch(goap::plugin::http_get(url, left), statuses, pattern);
+    const auto r = goap::plugin::http_get(url, left, tls);
+    if (r.tls_error) return Outcome::failed(r.error);  // waiting will not fix a certificate
+    why = mismatch(r, statuses, pattern);
     if (why.empty()) return Outcome::ok(url + " answered as expected after " + std::to_string(tries) + " attempt(s)");
     c.debug(url + ": " + why);
     std::this_thread::sleep_for(std::min(interval, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now())));

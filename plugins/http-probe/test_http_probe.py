@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """http-probe against real HTTP servers on 127.0.0.1: status, body match, refused connections,
 and the action that waits for a service to come up.   usage: test_http_probe.py GOAP"""
+import json
 import os
 import socket
+import ssl
 import sys
 import threading
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "plugins"))
 from goaptest import check, free_port, main  # noqa: E402
@@ -70,6 +73,73 @@ def test_action_times_out_when_nothing_answers(env):
     check("did not answer as expected within 1s" in r.stdout, "timeout", r.stdout)
 
 
+def self_signed(env):
+    """A throwaway self-signed certificate for 127.0.0.1 (openssl req): (cert, key) paths."""
+    cert, key = env.path("tls", "cert.pem"), env.path("tls", "key.pem")
+    os.makedirs(env.path("tls"), exist_ok=True)
+    env.sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+           "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert)
+    return cert, key
+
+
+def https_world(env, port, ca_file):
+    ca = f", ca_file: \"{ca_file}\"" if ca_file else ""
+    env.write("tls.yaml", f"""kind: world
+name: tls
+types: {{site: {{}}}}
+objects:
+  web: {{type: site, port: "{port}"}}
+facts:
+  up(site): bool
+  started(site): bool
+actions:
+  wait-up:
+    params: {{s: site}}
+    eff: [up($s)]
+    run:
+      plugin: http-probe
+      with: {{url: "https://127.0.0.1:${{s.port}}/health", timeout: 1s, interval: 50ms{ca}}}
+goals:
+  up: {{priority: 1, forall: {{s: site}}, want: [up($s)]}}
+""")
+    env.write("tls.sensors.yaml", f"""kind: sensors
+sensors:
+  up($s): {{plugin: http-probe, with: {{url: "https://127.0.0.1:${{s.port}}/health", timeout: 2s{ca}}}}}
+""")
+
+
+def test_https_checks_the_certificate(env):
+    cert, key = self_signed(env)
+    port = free_port()
+    env.service("start", port, "tls.pid", ['/health=200:{"status": "ok"}'], tls=(cert, key))
+    end = time.time() + 5
+    while time.time() < end:  # up when it completes a TLS handshake with its own certificate
+        try:
+            ctx = ssl.create_default_context(cafile=cert)
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s, ctx.wrap_socket(s, server_hostname="127.0.0.1"):
+                break
+        except OSError:
+            time.sleep(0.05)
+    # Trusting the test CA: the sensor reads the service over HTTPS, and the action succeeds.
+    https_world(env, port, cert)
+    out = json.loads(env.goap_run("sense", "tls.yaml", "--json").stdout)
+    check(out["readings"][0]["status"] == "sensed" and out["readings"][0]["value"] == "true", "sensed over https", out)
+    # The action, with a sensor that does not read up(web): it is done on the probe's word.
+    other = env.write("other.sensors.yaml", "kind: sensors\nsensors:\n  started($s): {plugin: command, with: {argv: [\"true\"]}}\n")
+    r = env.goap_run("run", "tls.yaml", "--sensors", other, "--retries", "0")
+    check("wait-up(web)" in r.stdout and "done:" in r.stdout, "the action probes over https", r.stdout)
+    # Without the CA: a certificate error, said plainly; the fact is unknown, not false.
+    https_world(env, port, None)
+    s = env.goap_run("sense", "tls.yaml", "--json", rc=None)
+    out = json.loads(s.stdout)
+    reading = out["readings"][0]
+    check(reading["status"] == "unknown" and reading["value"] is None, "an unverified answer is no reading", out)
+    check("certificate" in reading["error"] and "ca_file" in reading["error"], "a clear certificate error", reading)
+    check([u["fact"] for u in out["unknown"]] == ["up(web)"], "listed as unknown", out)
+    r = env.goap_run("run", "tls.yaml", "--sensors", other, "--retries", "0", rc=20)
+    check("certificate check failed" in r.stdout, "the action says why", r.stdout)
+
+
 def test_a_url_cannot_add_headers_or_requests(env):
     # A listener that records every byte sent to it: nothing may arrive.
     got = []
@@ -110,5 +180,5 @@ def test_a_url_cannot_add_headers_or_requests(env):
 
 if __name__ == "__main__":
     sys.exit(main([test_sensor_reads_status_and_body, test_action_waits_for_a_service_that_comes_up_late,
-                   test_action_times_out_when_nothing_answers,
+                   test_action_times_out_when_nothing_answers, test_https_checks_the_certificate,
                    test_a_url_cannot_add_headers_or_requests], sys.argv[1]))

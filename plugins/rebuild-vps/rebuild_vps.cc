@@ -37,6 +37,7 @@ constexpr goap_param_info kActParams[] = {
     {"provision", "list", nullptr, "the provisioning command as an argv, e.g. [doctl, compute, droplet-action, rebuild, ...]"},
     {"address", "host", "", "the host's address, for the SSH port check"},
     {"health", "string", "", "a health URL that must answer 200; empty: the SSH port must accept connections"},
+    {"ca_file", "string", "", "https: a PEM file of the CAs to trust (e.g. a private CA); empty: the system's store. Certificates are always checked"},
     {"ssh_port", "int", "22", "the port of the default health check"},
     {"timeout", "duration", "30m", "for provisioning and the wait together"},
     {"interval", "duration", "2s", "pause between health checks"},
@@ -44,6 +45,7 @@ constexpr goap_param_info kActParams[] = {
 constexpr goap_param_info kSenseParams[] = {
     {"address", "host", "", "the host's address, for the SSH port check"},
     {"health", "string", "", "a health URL that must answer 200; empty: the SSH port must accept connections"},
+    {"ca_file", "string", "", "https: a PEM file of the CAs to trust (e.g. a private CA); empty: the system's store. Certificates are always checked"},
     {"ssh_port", "int", "22", "the port of the default health check"},
     {"timeout", "duration", "5s", "for the check"},
 };
@@ -97,7 +99,7 @@ std::string tcp_check(const std::string& host, int port, std::chrono::millisecon
 std::string health(const Call& c, std::chrono::milliseconds timeout) {
   const std::string url = c.str("health");
   if (!url.empty()) {
-    const auto r = goap::plugin::http_get(url, timeout);
+    const auto r = goap::plugin::http_get(url, timeout, goap::plugin::HttpOptions{c.str("ca_file")});
     if (!r.ok) return r.error;
     return r.status == 200 ? "" : url + ": status " + std::to_string(r.status);
   }

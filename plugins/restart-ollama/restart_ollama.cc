@@ -35,12 +35,14 @@ constexpr goap_param_info kActParams[] = {
     {"unit", "string", "ollama", "the systemd unit of the default restart command"},
     {"restart", "list", "", "the restart command as an argv; default: systemctl restart <unit> (over ssh for a remote host)"},
     {"probe", "url", nullptr, "Ollama's /api/tags, e.g. http://${h.address}:11434/api/tags"},
+    {"ca_file", "string", "", "https: a PEM file of the CAs to trust (e.g. a private CA); empty: the system's store. Certificates are always checked"},
     {"model", "string", "", "also wait until /api/tags lists this model"},
     {"timeout", "duration", "60s", "for the restart command and the wait together"},
     {"interval", "duration", "500ms", "pause between probes"},
 };
 constexpr goap_param_info kSenseParams[] = {
     {"probe", "url", nullptr, "Ollama's /api/tags"},
+    {"ca_file", "string", "", "https: a PEM file of the CAs to trust (e.g. a private CA); empty: the system's store. Certificates are always checked"},
     {"model", "string", "", "model-present: the model to look for, e.g. hermes3:8b"},
     {"timeout", "duration", "5s", "for the request"},
 };
@@ -82,9 +84,12 @@ Outcome handle(const Call& c) {
   const std::string probe = c.str("probe");
   const std::string model = c.str("model");
   const auto timeout = c.duration("timeout");
+  const goap::plugin::HttpOptions tls{c.str("ca_file")};
   if (c.op() == GOAP_OP_SENSE) {
-    const std::string why = check_tags(goap::plugin::http_get(probe, timeout), c.kind() == "model-present" ? model : "");
     if (c.kind() == "model-present" && model.empty()) throw goap::plugin::BadRequest("model-present needs 'model'");
+    const auto r = goap::plugin::http_get(probe, timeout, tls);
+    if (r.tls_error) return Outcome::failed(r.error);  // not "down": goap could not check
+    const std::string why = check_tags(r, c.kind() == "model-present" ? model : "");
     c.emit("value", why.empty() ? "true" : "false");
     return Outcome::ok(why.empty() ? "healthy" : why);
   }
@@ -109,7 +114,9 @@ Outcome handle(const Call& c) {
   std::string why = "not probed";
   while (Clock::now() < deadline) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    why = check_tags(goap::plugin::http_get(probe, left), model);
+    const auto r = goap::plugin::http_get(probe, left, tls);
+    if (r.tls_error) return Outcome::failed("restarted, but " + r.error);  // waiting will not fix a certificate
+    why = check_tags(r, model);
     if (why.empty()) {
       const double s = std::chrono::duration<double>(Clock::now() - start).count();
       char buf[96];

@@ -10,6 +10,8 @@
 //   chatty     logs `bytes` bytes in 1 MiB lines, then one 8 MiB line, then succeeds
 //   linger     forks a copy that keeps the answer pipe open (its pid in `file`), succeeds at once
 //   escape     starts a descendant in a session of its own (setsid; its pid in `file`), then hangs
+// Sensors: segfault, hang and exit as above; garbage answers GOAP_OK with the value "maybe"
+// (a value of no fact); sleep waits `bytes` milliseconds, then reads "true".
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -43,6 +45,10 @@ constexpr goap_action_info kActions[] = {
 };
 constexpr goap_sensor_info kSensors[] = {
     {"segfault", "crash while sensing", "bool", kParams, std::size(kParams)},
+    {"hang", "never answer", "bool", kParams, std::size(kParams)},
+    {"exit", "exit without answering", "bool", kParams, std::size(kParams)},
+    {"garbage", "read a value that is no value", "bool", kParams, std::size(kParams)},
+    {"sleep", "read true after `bytes` ms", "bool", kParams, std::size(kParams)},
 };
 constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "faulty", "0.0.1", "Fails on purpose (tests only)",
                                     kActions, std::size(kActions), kSensors, std::size(kSensors)};
@@ -68,6 +74,12 @@ extern "C" GOAP_PLUGIN_EXPORT std::int32_t goap_plugin_invoke(const goap_request
   if (c.describing()) {
     c.emit("command", "(faulty: " + kind + ")");
     set(out, GOAP_OK, "");
+    return GOAP_OK;
+  }
+  if (c.op() == GOAP_OP_SENSE && (kind == "garbage" || kind == "sleep")) {
+    if (kind == "sleep") usleep(static_cast<useconds_t>(std::atoll(c.str("bytes").c_str()) * 1000));
+    c.emit("value", kind == "garbage" ? "maybe" : "true");
+    set(out, GOAP_OK, "read");
     return GOAP_OK;
   }
   if (kind == "segfault") g_null->store(1);

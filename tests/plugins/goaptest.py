@@ -64,8 +64,10 @@ class Env:
         return subprocess.run([str(a) for a in args], check=True, capture_output=True, text=True, env=self.env,
                               cwd=cwd or self.dir).stdout.strip()
 
-    def service(self, mode, port, pidfile, routes=(), delay=0):
+    def service(self, mode, port, pidfile, routes=(), delay=0, tls=None):
         args = [PYTHON, SERVICE, mode, "--pidfile", self.path(pidfile)]
+        if tls:
+            args += ["--tls", tls[0], tls[1]]
         if port:
             args += ["--port", str(port)]
         if delay:

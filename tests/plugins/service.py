@@ -6,6 +6,7 @@ endpoint, anything that answers GET with a fixed status and body.
   service.py start   --port P --pidfile F [--delay S] [--route ...]   start detached, record the pid
   service.py stop    --pidfile F                                      stop the one recorded
   service.py restart --port P --pidfile F [--route ...]               stop, then start
+  --tls CERT KEY (serve, start): speak HTTPS with this certificate and key (PEM files)
 
 `start` returns at once (the service comes up a moment later, as a real daemon would). The
 detached service runs in its own session so it outlives the command that started it; tests
@@ -48,6 +49,11 @@ def serve(args):
     if args.delay:
         time.sleep(args.delay)
     server = http.server.HTTPServer(("127.0.0.1", args.port), Handler)
+    if args.tls:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls[0], args.tls[1])
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
     server.serve_forever()
 
@@ -89,6 +95,8 @@ def start(args):
         cmd += ["--delay", str(args.delay)]
     for r in args.route or []:
         cmd += ["--route", r]
+    if args.tls:
+        cmd += ["--tls"] + args.tls
     log = open(args.pidfile + ".log", "ab")
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
     with open(args.pidfile, "w") as f:
@@ -102,6 +110,7 @@ def main():
     ap.add_argument("--pidfile")
     ap.add_argument("--delay", type=float, default=0)
     ap.add_argument("--route", action="append")
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     args = ap.parse_args()
     if args.mode == "serve":
         serve(args)

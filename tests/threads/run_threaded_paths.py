@@ -87,7 +87,23 @@ if p.returncode == 0:
     elif any(a["status"] == "error" for a in answers[:-1]) or answers[-1]["status"] != "error":
         failures.append(f"batch: unexpected statuses: {[a['status'] for a in answers]}")
 
+# `sense` reads sensors on a pool of threads (exec/sensing.h), each invoke forking its own
+# children: eight real `command` sensors, one of which fails, four at a time.
+with tempfile.TemporaryDirectory() as d:
+    names = [f"h{i}" for i in range(8)]
+    with open(os.path.join(d, "w.yaml"), "w") as f:
+        f.write("kind: world\nname: s\ntypes: {host: {}}\nobjects: {" + ", ".join(f"{n}: {{type: host}}" for n in names) +
+                "}\nfacts: {ok(host): bool}\n")
+    with open(os.path.join(d, "w.sensors.yaml"), "w") as f:
+        f.write("kind: sensors\nsensors:\n  ok($h): {plugin: command, with: {argv: [sh, -c, 'sleep 0.1; test $$0 != h3', '${h}']}}\n")
+    p = run(["sense", os.path.join(d, "w.yaml"), "--json", "--sense-jobs", "4"])
+    if p.returncode == 0:
+        got = [(r["fact"], r["value"]) for r in json.loads(p.stdout)["readings"]]
+        want = [(f"ok({n})", "false" if n == "h3" else "true") for n in names]
+        if got != want:
+            failures.append(f"sense: {got}")
+
 if failures:
     print("\n\n".join(failures))
     sys.exit(1)
-print(f"threaded paths: next, plan, pddl and batch at --threads 2 {'clean under ThreadSanitizer' if tsan else 'answered (no TSan in this build)'}")
+print(f"threaded paths: next, plan, pddl, batch and sense at --threads 2 {'clean under ThreadSanitizer' if tsan else 'answered (no TSan in this build)'}")
