@@ -6,6 +6,7 @@
 #include "cli/input.h"
 #include "cli/plugin_support.h"
 #include "core/terminal_text.h"
+#include "exec/approvals.h"
 #include "exec/runner.h"
 
 namespace goap::cli {
@@ -71,7 +72,15 @@ int run_run(const RunOptions& o, const CommonOptions& common) {
     }
   }
 
+  const auto ttl = exec::parse_duration(o.approval_ttl);
+  if (!ttl) {
+    std::fprintf(stderr, "goap: error: --approval-ttl %s: expected a duration such as 90s, 30m or 1h\n",
+                 core::terminal_safe(o.approval_ttl).c_str());
+    return kUsage;
+  }
+
   exec::RunOptions ro;
+  ro.approval_ttl = *ttl;
   ro.dry_run = o.dry_run;
   ro.resume = o.resume;
   ro.approve = o.approve;

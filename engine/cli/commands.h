@@ -139,6 +139,7 @@ struct RunOptions {
   bool dry_run = false;
   bool resume = false;
   std::vector<std::string> approve;
+  std::string approval_ttl = "1h";         // how long a filed approval request waits (exec/approvals.h)
   int max_steps = 20;
   int retries = 2;
   long long backoff_ms = 500;
@@ -160,5 +161,22 @@ struct HistoryOptions {
   bool json = false;
 };
 int run_history(const HistoryOptions& o, const CommonOptions& common);
+
+// The approvals inbox (cmd_approvals.cc, exec/approvals.h).
+struct ApprovalsOptions {
+  std::string world;
+  std::string journal;                     // empty: exec::default_journal_path()
+  bool json = false;
+};
+int run_approvals(const ApprovalsOptions& o, const CommonOptions& common);
+
+struct DecideOptions {                     // `goap approve` (approve = true) and `goap decline`
+  std::string id;
+  std::string by;
+  std::string reason;
+  std::string journal;
+  bool approve = true;
+};
+int run_decide(const DecideOptions& o, const CommonOptions& common);
 
 }  // namespace goap::cli

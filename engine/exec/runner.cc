@@ -11,6 +11,7 @@
 
 #include "core/log.h"
 #include "core/terminal_text.h"
+#include "exec/approvals.h"
 #include "exec/binding.h"
 #include "load/loader.h"
 #include "plugin_host/invoke.h"
@@ -166,6 +167,13 @@ bool pid_is_goap(std::int64_t pid) {
 
 }  // namespace
 
+std::vector<std::string> step_commands(const model::World& world, const PlanStep& step, const plugin_host::PluginSet& plugins,
+                                       Fleet& fleet) {
+  const Bound b = bind_action(world, step, plugins, RunOptions{});
+  if (!b.error.empty()) return {"(cannot run: " + b.error + ")"};
+  return describe(fleet, b);
+}
+
 std::string belief_text(const model::World& world, const model::State& state) {
   std::vector<std::string> lines;
   for (const auto& [term, value] : state.cells()) lines.push_back(world.state_line_text(term, value));
@@ -185,6 +193,10 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
   PlannerOptions planner = o.planner;
   std::map<std::string, int> failures;  // ground action -> failed steps in this run
   int seq = 0;
+  // Approvals (exec/approvals.h): the requests this run waits on, by goal, and those it used.
+  std::vector<std::pair<std::string, std::string>> waiting;
+  std::vector<std::string> used_approvals;
+  const ApprovalPolicy approvals{journal, &clock, world.name, o.world_path, world_files_hash(world), o.approval_ttl};
 
   if (journal && !o.dry_run) {
     std::optional<RunRow> prior = journal->resumable_run(o.world_path);
@@ -251,6 +263,21 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     auto d = decide(world, belief, planner, &perr);
     if (!d) return finish(RunStatus::no_plan, "no-plan", "cannot plan: " + perr.message);
     if (d->chosen < 0) {
+      if (!waiting.empty()) {
+        std::string ids, how;
+        for (const auto& [goal_name, id] : waiting) {
+          ids += (ids.empty() ? "" : " ") + id;
+          how += "\n  " + id + " (goal '" + goal_name + "'): goap approve " + id + " --by NAME" +
+                 (journal && journal->path() != default_journal_path() ? " --journal " + journal->path() : "");
+        }
+        std::fprintf(out, "waiting for approval: nothing else can be done now (%d step%s in this run); approve with:%s\n",
+                     result.steps, result.steps == 1 ? "" : "s", how.c_str());
+        result.status = RunStatus::needs_approval;
+        result.message = "waiting for approval: " + ids;
+        for (const auto& w : waiting) result.waiting.push_back(w.second);
+        if (journal && result.run_id) journal->set_run_status(result.run_id, "needs-approval", result.message, false);
+        return result;
+      }
       if (d->status == GoalStatus::satisfied) {
         std::fprintf(out, "done: every relevant goal is met (%d step%s in this run)\n", result.steps, result.steps == 1 ? "" : "s");
         return finish(o.dry_run ? RunStatus::dry_run : RunStatus::done, "done", "every relevant goal is met");
@@ -294,13 +321,39 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       std::fprintf(out, "stopping: --max-steps %d reached; next would be %s\n", o.max_steps, step.name.c_str());
       return finish(RunStatus::step_limit, "step-limit", "--max-steps " + std::to_string(o.max_steps) + " reached");
     }
-    if (action.approval && !approved(o, action, step.name)) {
-      std::fprintf(out, "waiting for approval: %s (for goal '%s') needs approval; run again with --approve %s%s\n",
-                   step.name.c_str(), goal.name.c_str(), action.name.c_str(), journal ? " --resume" : "");
-      result.status = RunStatus::needs_approval;
-      result.message = step.name + " needs approval";
-      if (journal && result.run_id) journal->set_run_status(result.run_id, "needs-approval", result.message, false);
-      return result;
+    // Nothing of a plan runs while a step it needs, now or later, waits for approval.
+    if (std::any_of(chosen.plan.begin(), chosen.plan.end(), [&](const PlanStep& s) {
+          return world.actions[s.action].approval && !approved(o, world.actions[s.action], s.name);
+        })) {
+      std::vector<PlannedStep> steps;
+      for (const PlanStep& s : chosen.plan) {
+        const model::Action& a = world.actions[s.action];
+        steps.push_back({s.name, a.approval && !approved(o, a, s.name), step_commands(world, s, plugins, fleet)});
+      }
+      const PlanGate gate = gate_plan(approvals, goal.name, steps);
+      for (const std::string& v : gate.voided) std::fprintf(out, "approval request %s: void\n", v.c_str());
+      if (gate.kind == PlanGate::Kind::declined) {
+        for (const std::string& name : gate.declined) {
+          std::fprintf(out, "%s was declined by %s (request %s): planning around it\n", name.c_str(), gate.by.c_str(),
+                       gate.request.c_str());
+          planner.without.push_back(name);
+        }
+        continue;
+      }
+      if (gate.kind == PlanGate::Kind::waiting) {
+        std::fprintf(out, "goal '%s' waits for approval (request %s%s): its plan needs", goal.name.c_str(),
+                     gate.request.empty() ? "not filed: no journal" : gate.request.c_str(), gate.filed ? ", filed now" : "");
+        for (const PlannedStep& s : steps)
+          if (s.needs_approval) std::fprintf(out, " %s", s.name.c_str());
+        std::fprintf(out, "; nothing of it runs until then\n");
+        waiting.emplace_back(goal.name, gate.request);
+        planner.skip_goals.push_back(chosen.goal);
+        continue;
+      }
+      if (std::find(used_approvals.begin(), used_approvals.end(), gate.request) == used_approvals.end()) {
+        used_approvals.push_back(gate.request);
+        std::fprintf(out, "goal '%s': approved by %s (request %s)\n", goal.name.c_str(), gate.by.c_str(), gate.request.c_str());
+      }
     }
     Bound b = bind_action(world, step, plugins, o);
     if (!b.error.empty()) {
