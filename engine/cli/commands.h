@@ -55,6 +55,7 @@ struct PlanOptions {
   std::vector<std::string> plugin_dirs;
   bool quiet = false;               // only the plan's actions, one a line (`next`: the one to do now)
   std::size_t search_tree = 0;      // show the first N search nodes the chosen goal's search acted on
+  bool commands = false;            // JSON: each step's `command` from its plugin (GOAP_OP_DESCRIBE)
 };
 int run_plan(const PlanOptions& o, const CommonOptions& common);
 

@@ -73,6 +73,8 @@ int main(int argc, char** argv) {
   p->add_flag_callback("--json", [&plan] { plan.format = "json"; }, "Short for --format json");
   add_search_options(*p, plan);
   p->add_flag("-q,--quiet", plan.quiet, "Print only the plan's actions, one a line");
+  p->add_flag("--commands", plan.commands, "JSON: ask each step's plugin what it would run (the step's 'command'); runs nothing");
+  p->add_option("--plugin-dir", plan.plugin_dirs, "Also look for plugins here (repeatable)");
   p->add_option("--search-tree", plan.search_tree, "Also show the first N search nodes with their g and h values")
       ->check(CLI::Range(1, 100000));
 
@@ -87,6 +89,7 @@ int main(int argc, char** argv) {
   n->add_flag("--sense", next.sense, "Run the world's sensors first; what they read overrides the state");
   n->add_option("--sensors", next.sensors_files, "A 'kind: sensors' file (default: <world>.sensors.yaml beside the world)");
   n->add_option("--plugin-dir", next.plugin_dirs, "Also look for plugins here (repeatable)");
+  n->add_flag("--commands", next.commands, "Ask each step's plugin what it would run (the step's 'command'); runs nothing");
   n->add_flag("-q,--quiet", next.quiet, "Print only the action to do now (nothing when there is none)");
 
   ValidateOptions validate;

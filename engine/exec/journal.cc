@@ -132,12 +132,15 @@ std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* err
   try {
     j->exec("PRAGMA journal_mode=WAL");
     j->exec("PRAGMA synchronous=FULL");
-    {
+    try {
       Stmt qc(j->db_, "PRAGMA quick_check(5)");
       std::string problems;
       while (qc.step())
         if (const std::string line = qc.text(0); line != "ok") problems += (problems.empty() ? "" : "; ") + line;
       if (!problems.empty()) j->damage_.push_back("SQLite's quick_check found: " + problems);
+    } catch (const std::exception& e) {
+      // A file cut short may break the check itself (which pages it lands on depends on the tables).
+      j->damage_.push_back(std::string("SQLite's quick_check could not read it: ") + e.what());
     }
     const auto has_table = [&](const char* name) {
       Stmt t(j->db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
