@@ -153,6 +153,9 @@ def test_next_and_plan_show_approval_effects_and_commands(env):
     check(env.path("fenced") in plan[0]["command"] and nxt["next"]["command"] == plan[0]["command"], "commands", nxt)
     p = json.loads(env.goap_run("plan", "ha.yaml", "--json").stdout)
     check(p["plan"][1]["approval"] is True and p["plan"][1]["command"] is None, "without --commands: null", p)
+    b = json.loads(env.goap_run("batch", input=json.dumps({"world": "ha.yaml"}) + "\n").stdout)
+    check(b["plan"] == ["fence(db)", "promote(db)"] and [s["approval"] for s in b["steps"]] == [False, True]
+          and b["steps"][0]["effects"] == ["fenced(db)"] and b["steps"][0]["command"] is None, "batch steps", b)
     check(not os.path.exists(env.path("log")), "describing ran nothing")
 
 
