@@ -54,7 +54,7 @@ std::string world_files_hash(const model::World& world) {
 Standing standing(const ApprovalRow& r, Clock::time_point now, const std::string& files_hash) {
   if (r.status == "void") return {"void", r.reason};
   if (!files_hash.empty() && r.files_hash != files_hash) return {"void", "the world's files changed since the request"};
-  if (r.status == "declined") return {"declined", ""};
+  if (r.status == "declined" || r.status == "used") return {r.status, ""};
   const auto expires = parse_iso_utc(r.expires);
   if (!expires || now >= *expires) return {"expired", ""};
   return {r.status, ""};
@@ -114,8 +114,12 @@ PlanGate gate_plan(const ApprovalPolicy& p, const std::string& goal, const std::
         break;
       }
     }
-    if (by == nullptr) uncovered.push_back(g);
-    else if (gate.request.empty()) {
+    if (by == nullptr) {
+      uncovered.push_back(g);
+      continue;
+    }
+    gate.approved_by.emplace_back(g->name, by->id);
+    if (gate.request.empty()) {
       gate.request = by->id;
       gate.by = by->decided_by;
     }
@@ -124,6 +128,7 @@ PlanGate gate_plan(const ApprovalPolicy& p, const std::string& goal, const std::
 
   // Waiting: the pending request for this very plan, or a new one.
   gate.kind = PlanGate::Kind::waiting;
+  gate.approved_by.clear();
   gate.request.clear();
   gate.by.clear();
   ApprovalRow row;
@@ -159,6 +164,20 @@ PlanGate gate_plan(const ApprovalPolicy& p, const std::string& goal, const std::
   return gate;
 }
 
+void mark_carried_out(Journal& journal, const std::string& request, const std::string& step, std::int64_t run,
+                      std::vector<std::pair<std::string, std::string>>& done) {
+  done.emplace_back(request, step);
+  std::optional<ApprovalRow> r = journal.approval(request);
+  if (!r || r->status != "approved") return;
+  for (const std::string& line : lines_of(r->gated)) {
+    const std::string name = line.substr(0, line.rfind('|'));
+    if (std::find(done.begin(), done.end(), std::pair{request, name}) == done.end()) return;
+  }
+  r->status = "used";
+  r->reason = "carried out in run " + std::to_string(run);
+  journal.update_approval(*r);
+}
+
 std::string decide_request(Journal& journal, const Clock& clock, const std::string& id, bool approve, const std::string& by,
                            const std::string& reason) {
   std::optional<ApprovalRow> r = journal.approval(id);
@@ -169,7 +188,7 @@ std::string decide_request(Journal& journal, const Clock& clock, const std::stri
   if (st.status == "expired")
     return "request " + id + " expired at " + r->expires + "; the next run of " + r->world + " files a new one";
   if (st.status != "pending")
-    return "request " + id + " was already " + r->status + " by " + r->decided_by + " at " + r->decided_at;
+    return "request " + id + " was already " + (r->status == "used" ? std::string("approved") : r->status) + " by " + r->decided_by + " at " + r->decided_at;
   const auto requested = parse_iso_utc(r->requested);
   const auto expires = parse_iso_utc(r->expires);
   r->status = approve ? "approved" : "declined";

@@ -9,8 +9,8 @@
 // uses the decision.
 //
 // What a decision covers: the request's gated steps, each as "<ground action>|<hash of its
-// commands>". An approved request lets those steps run, in this plan or any later one of the
-// same world, while it is valid; a declined one keeps them out of planning (like an action that
+// commands>". An approved request lets those steps run, in this plan or a later one of the
+// same world, while it is valid and until each has been carried out once; a declined one keeps them out of planning (like an action that
 // failed) while it is valid.
 //
 // Validity (standing()):
@@ -18,6 +18,8 @@
 //   approved  decided yes; valid until `expires`, which the approval resets to decided + TTL
 //   declined  decided no; valid with no time limit, until the world's files or the step's
 //             commands change (then the step may be asked for again)
+//   used      approved, and every step it approves has been carried out once (by the run that
+//             used it): an approval is good for one carrying-out, never for the next fault
 //   expired   pending or approved past `expires`
 //   void      the world's files changed since the request (hash of every loaded file's
 //             contents), or a later run found different commands for one of its steps; the
@@ -72,6 +74,8 @@ struct PlanGate {
   Kind kind = Kind::clear;
   std::string request;                  // waiting: the request; declined: the decline; clear: the approval used
   std::string by;                       // who approved or declined
+  // clear: for each approved step, the request that approves it (mark_carried_out())
+  std::vector<std::pair<std::string, std::string>> approved_by;  // (step, request)
   std::vector<std::string> declined;    // declined: the steps to plan around
   bool filed = false;                   // waiting: the request was filed just now
   std::vector<std::string> voided;      // requests this call found void ("a1b2c3d4: why")
@@ -80,6 +84,11 @@ struct PlanGate {
 // What may happen with `plan` for `goal`: clear (nothing needs approval, or every step that does
 // is approved), waiting (a pending request, filed now if new), or declined (steps to plan around).
 PlanGate gate_plan(const ApprovalPolicy& policy, const std::string& goal, const std::vector<PlannedStep>& plan);
+
+// `step` of an approved request was carried out in `run`: once all its steps were, it is `used`.
+// `done` holds, per request, the steps carried out so far (the caller keeps it for the run).
+void mark_carried_out(Journal& journal, const std::string& request, const std::string& step, std::int64_t run,
+                      std::vector<std::pair<std::string, std::string>>& done);
 
 // Decides a pending request. Returns "" on success, else why not (unknown id, expired, decided).
 std::string decide_request(Journal& journal, const Clock& clock, const std::string& id, bool approve,

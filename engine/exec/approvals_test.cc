@@ -132,9 +132,15 @@ TEST_CASE("a plan whose second step needs approval runs nothing; a goal that nee
     CHECK(done.status == RunStatus::done);
     CHECK(rig.acted() == Names{"fence", "promote", "start-web"});
     const auto row = rig.journal->approval(r.waiting[0]);
-    CHECK(row->status == "approved");
+    CHECK(row->status == "used");  // good for one carrying-out
     CHECK(row->decided_by == "alice");
     CHECK(decide_request(*rig.journal, rig.clock, r.waiting[0], false, "bob", "") != "");  // decided once
+    rig.fleet.acts.clear();
+    const RunResult next_fault = rig.run();  // the same fault again: asked again
+    CHECK(next_fault.status == RunStatus::needs_approval);
+    CHECK(rig.acted() == Names{"start-web"});
+    REQUIRE(next_fault.waiting.size() == 1);
+    CHECK(next_fault.waiting[0] != r.waiting[0]);
   }
   SUBCASE("--approve names the action: no request is needed") {
     rig.fleet.acts.clear();

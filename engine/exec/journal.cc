@@ -413,7 +413,7 @@ std::optional<RunRow> Journal::run(std::int64_t id) {
 
 void Journal::insert_approval(const ApprovalRow& r) {
   write([&] {
-    Stmt s(db_, "INSERT INTO approvals(id, key, world, world_path, goal, plan, commands, gated, files_hash, requested, expires,"
+    Stmt s(db_, "INSERT OR IGNORE INTO approvals(id, key, world, world_path, goal, plan, commands, gated, files_hash, requested, expires,"
                 " status, decided_by, decided_at, reason) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     s.bind(1, r.id).bind(2, r.key).bind(3, r.world).bind(4, r.world_path).bind(5, r.goal).bind(6, r.plan).bind(7, r.commands);
     s.bind(8, r.gated).bind(9, r.files_hash).bind(10, r.requested).bind(11, r.expires).bind(12, r.status);

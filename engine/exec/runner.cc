@@ -196,6 +196,8 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
   // Approvals (exec/approvals.h): the requests this run waits on, by goal, and those it used.
   std::vector<std::pair<std::string, std::string>> waiting;
   std::vector<std::string> used_approvals;
+  std::vector<std::pair<std::string, std::string>> approved_steps;  // (step, request) of the plan in hand
+  std::vector<std::pair<std::string, std::string>> carried_out;     // (request, step) carried out
   const ApprovalPolicy approvals{journal, &clock, world.name, o.world_path, world_files_hash(world), o.approval_ttl};
 
   if (journal && !o.dry_run) {
@@ -322,6 +324,7 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       return finish(RunStatus::step_limit, "step-limit", "--max-steps " + std::to_string(o.max_steps) + " reached");
     }
     // Nothing of a plan runs while a step it needs, now or later, waits for approval.
+    approved_steps.clear();
     if (std::any_of(chosen.plan.begin(), chosen.plan.end(), [&](const PlanStep& s) {
           return world.actions[s.action].approval && !approved(o, world.actions[s.action], s.name);
         })) {
@@ -350,6 +353,7 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
         planner.skip_goals.push_back(chosen.goal);
         continue;
       }
+      approved_steps = gate.approved_by;
       if (std::find(used_approvals.begin(), used_approvals.end(), gate.request) == used_approvals.end()) {
         used_approvals.push_back(gate.request);
         std::fprintf(out, "goal '%s': approved by %s (request %s)\n", goal.name.c_str(), gate.by.c_str(), gate.request.c_str());
@@ -441,6 +445,10 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
                 (attempts == 1 ? "" : "s") + ": " + r.message;
     }
     std::fprintf(out, "  %s: %s\n", status.c_str(), message.c_str());
+    // An approval is good for one carrying-out: used once each step it approved is done.
+    for (const auto& [approved_step, request] : approved_steps)
+      if (approved_step == step.name && status == "done" && journal)
+        mark_carried_out(*journal, request, step.name, result.run_id, carried_out);
     if (journal && result.run_id) {
       journal->save_belief(result.run_id, belief_text(world, belief));
       journal->step_finished(step_id, status, history + "\n" + message);

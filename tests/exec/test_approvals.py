@@ -102,7 +102,7 @@ def test_nothing_runs_before_approval_then_the_next_run_carries_out_the_plan(env
     check(steps_run(env) == ["warm", "fence", "promote"], "the approved plan, in order", r.stdout, steps_run(env))
     check("approved by alice" in r.stdout, "the run names who approved", r.stdout)
     req = inbox(env)[0]
-    check(req["status"] == "approved" and req["decided_by"] == "alice" and req["decided_at"], "the inbox records it", req)
+    check(req["status"] == "used" and req["decided_by"] == "alice" and req["decided_at"], "the inbox records it", req)
     r = env.goap_run("decline", rid, "--by", "bob", rc=3)
     check("already approved by alice" in r.stderr, "decided once", r.stderr)
     env.goap_run("approve", "a0000000", "--by", "alice", rc=2)
