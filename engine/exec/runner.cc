@@ -318,7 +318,6 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     }
 
     const PlanStep step = chosen.plan.front();
-    const model::Action& action = world.actions[step.action];
     if (result.steps >= o.max_steps) {
       std::fprintf(out, "stopping: --max-steps %d reached; next would be %s\n", o.max_steps, step.name.c_str());
       return finish(RunStatus::step_limit, "step-limit", "--max-steps " + std::to_string(o.max_steps) + " reached");
