@@ -347,7 +347,10 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
                      gate.request.empty() ? "not filed: no journal" : gate.request.c_str(), gate.filed ? ", filed now" : "");
         for (const PlannedStep& s : steps)
           if (s.needs_approval) std::fprintf(out, " %s", s.name.c_str());
-        std::fprintf(out, "; nothing of it runs until then\n");
+        std::fprintf(out, "; nothing of it runs until then (or run with --approve");
+        for (std::size_t i = 0; i < steps.size(); ++i)
+          if (steps[i].needs_approval) std::fprintf(out, " %s", world.actions[chosen.plan[i].action].name.c_str());
+        std::fprintf(out, ")\n");
         waiting.emplace_back(goal.name, gate.request);
         planner.skip_goals.push_back(chosen.goal);
         continue;
