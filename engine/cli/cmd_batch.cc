@@ -37,6 +37,7 @@
 #include <stdexcept>
 
 #include "cli/commands.h"
+#include "cli/planning.h"
 #include "cli/input.h"
 #include "cli/line_reader.h"
 #include "cli/pddl_solve.h"
@@ -156,6 +157,10 @@ void answer_world(const json& req, Context& ctx, json& out) {
     out["goal"] = world.goals[g.goal.index()].name;
     out["cost"] = g.cost;
     for (const auto& s : g.plan) out["plan"].push_back(s.name);
+    // The same steps as `plan --json` shows them (approval, effects; a batch runs no plugin: command null).
+    model::State along = *state;
+    out["steps"] = json::array();
+    for (const auto& s : g.plan) out["steps"].push_back(step_json(world, s, along, nullptr));
   } else if (po.only_goal) {
     out["goal"] = req["goal"];
     if (!d->goals.empty() && !d->goals.front().reason.empty()) out["reason"] = d->goals.front().reason;

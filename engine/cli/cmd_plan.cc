@@ -10,6 +10,7 @@
 #include "cli/plugin_support.h"
 #include "core/names.h"
 #include "exec/goal_planner.h"
+#include "exec/runner.h"
 #include "export/dot.h"
 #include "export/graphviz.h"
 #include "export/html.h"
@@ -21,20 +22,15 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-json step_json(const model::World& w, const exec::PlanStep& s) {
-  const model::Action& a = w.actions[s.action];
-  json args = json::object();
-  for (std::size_t i = 0; i < a.params.size() && i < s.args.size(); ++i) args[a.params[i].name] = w.objects[s.args[i]].name;
-  return json{{"action", a.name}, {"args", std::move(args)}, {"cost", s.cost}};
-}
-
 std::string round3(double ms) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f", ms);
   return buf;
 }
 
-json decision_json(const model::World& w, const exec::Decision& d, bool is_next) {
+// `commands`: per step of the chosen plan, what its plugin would run (plan/next --commands), or empty.
+json decision_json(const model::World& w, const model::State& state, const exec::Decision& d, bool is_next,
+                   const std::vector<std::vector<std::string>>& commands) {
   json out;
   out["format_version"] = 1;
   out["status"] = exec::to_string(d.status);
@@ -42,10 +38,12 @@ json decision_json(const model::World& w, const exec::Decision& d, bool is_next)
   out["goal"] = chosen ? json(w.goal(chosen->goal).name) : json(nullptr);
   out["cost"] = chosen ? json(chosen->cost) : json(nullptr);
   json plan = json::array();
+  model::State along = state;
   if (chosen)
-    for (const auto& s : chosen->plan) plan.push_back(step_json(w, s));
+    for (std::size_t i = 0; i < chosen->plan.size(); ++i)
+      plan.push_back(step_json(w, chosen->plan[i], along, i < commands.size() ? &commands[i] : nullptr));
   out["plan"] = plan;
-  out["next"] = chosen && !chosen->plan.empty() ? step_json(w, chosen->plan.front()) : json(nullptr);
+  out["next"] = plan.empty() ? json(nullptr) : plan.front();
   if (is_next || chosen) {
     std::string why;
     if (chosen) {
@@ -210,7 +208,15 @@ int run_plan(const PlanOptions& o, const CommonOptions& common) {
   if (o.quiet) {
     print_quiet(*d, o.is_next);
   } else if (o.format == "json" || o.is_next) {
-    json doc = decision_json(in->world, *d, o.is_next);
+    // --commands: each step as its plugin describes it (GOAP_OP_DESCRIBE; nothing is carried out).
+    std::vector<std::vector<std::string>> commands;
+    if (o.commands && d->chosen >= 0) {
+      const auto plugins = load_plugins(o.plugin_dirs, true);
+      exec::PluginFleet fleet(plugins, {});
+      for (const auto& s : d->goals[static_cast<std::size_t>(d->chosen)].plan)
+        commands.push_back(exec::step_commands(in->world, s, plugins, fleet));
+    }
+    json doc = decision_json(in->world, in->state, *d, o.is_next, commands);
     if (o.sense) doc["unknown"] = unknown_json(in->world, unknown);
     if (o.search_tree > 0 && d->chosen >= 0) doc["search_tree"] = trace_json(d->goals[static_cast<std::size_t>(d->chosen)].trace);
     else if (o.search_tree > 0 && d->goals.size() == 1) doc["search_tree"] = trace_json(d->goals.front().trace);

@@ -10,6 +10,7 @@
 #include "core/terminal_text.h"
 #include "core/log.h"
 #include "exec/run_lock.h"
+#include "exec/approvals.h"
 #include "exec/runner.h"
 #include "exec/watch.h"
 #include "plugin_api/plugin.h"
@@ -144,7 +145,15 @@ int run_run(const RunOptions& o, const CommonOptions& common) {
     }
   }
 
+  const auto ttl = exec::parse_duration(o.approval_ttl);
+  if (!ttl) {
+    std::fprintf(stderr, "goap: error: --approval-ttl %s: expected a duration such as 90s, 30m or 1h\n",
+                 core::terminal_safe(o.approval_ttl).c_str());
+    return kUsage;
+  }
+
   exec::RunOptions ro;
+  ro.approval_ttl = *ttl;
   ro.dry_run = o.dry_run;
   ro.resume = o.resume;
   ro.approve = o.approve;

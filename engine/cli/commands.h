@@ -59,6 +59,7 @@ struct PlanOptions {
   int sense_jobs = 8;               // sensors read at once
   bool quiet = false;               // only the plan's actions, one a line (`next`: the one to do now)
   std::size_t search_tree = 0;      // show the first N search nodes the chosen goal's search acted on
+  bool commands = false;            // JSON: each step's `command` from its plugin (GOAP_OP_DESCRIBE)
 };
 int run_plan(const PlanOptions& o, const CommonOptions& common);
 
@@ -145,6 +146,7 @@ struct RunOptions {
   bool dry_run = false;
   bool resume = false;
   std::vector<std::string> approve;
+  std::string approval_ttl = "1h";         // how long a filed approval request waits (exec/approvals.h)
   int max_steps = 20;
   int retries = 2;
   long long backoff_ms = 500;
@@ -171,5 +173,22 @@ struct HistoryOptions {
   std::string format = "text";             // text | json | md (RUN only: a post-incident timeline)
 };
 int run_history(const HistoryOptions& o, const CommonOptions& common);
+
+// The approvals inbox (cmd_approvals.cc, exec/approvals.h).
+struct ApprovalsOptions {
+  std::string world;
+  std::string journal;                     // empty: exec::default_journal_path()
+  bool json = false;
+};
+int run_approvals(const ApprovalsOptions& o, const CommonOptions& common);
+
+struct DecideOptions {                     // `goap approve` (approve = true) and `goap decline`
+  std::string id;
+  std::string by;
+  std::string reason;
+  std::string journal;
+  bool approve = true;
+};
+int run_decide(const DecideOptions& o, const CommonOptions& common);
 
 }  // namespace goap::cli

@@ -73,6 +73,8 @@ int main(int argc, char** argv) {
   p->add_flag_callback("--json", [&plan] { plan.format = "json"; }, "Short for --format json");
   add_search_options(*p, plan);
   p->add_flag("-q,--quiet", plan.quiet, "Print only the plan's actions, one a line");
+  p->add_flag("--commands", plan.commands, "JSON: ask each step's plugin what it would run (the step's 'command'); runs nothing");
+  p->add_option("--plugin-dir", plan.plugin_dirs, "Also look for plugins here (repeatable)");
   p->add_option("--search-tree", plan.search_tree, "Also show the first N search nodes with their g and h values")
       ->check(CLI::Range(1, 100000));
 
@@ -89,6 +91,7 @@ int main(int argc, char** argv) {
   n->add_option("--plugin-dir", next.plugin_dirs, "Also look for plugins here (repeatable)");
   n->add_option("--sense-jobs", next.sense_jobs, "With --sense: read at most N sensors at once (default 8)")
       ->check(CLI::Range(1, 256));
+  n->add_flag("--commands", next.commands, "Ask each step's plugin what it would run (the step's 'command'); runs nothing");
   n->add_flag("-q,--quiet", next.quiet, "Print only the action to do now (nothing when there is none)");
 
   ValidateOptions validate;
@@ -191,6 +194,8 @@ int main(int argc, char** argv) {
   ru->add_option("--approve", run_o.approve, "Allow this approval-gated action (name or ground action; repeatable)")
       ->take_last()
       ->allow_extra_args(false);
+  ru->add_option("--approval-ttl", run_o.approval_ttl,
+                 "How long an approval request this run files waits, and an approval lasts (e.g. 30m, 1h; default 1h)");
   ru->add_option("--max-steps", run_o.max_steps, "Carry out at most N actions in this invocation")->check(CLI::NonNegativeNumber);
   ru->add_flag("--resume", run_o.resume, "Continue the latest unfinished run of this world from the journal");
   ru->add_flag("--watch", run_o.watch,
@@ -221,7 +226,25 @@ int main(int argc, char** argv) {
   hi->add_flag("--json", history_o.json, "Print one JSON document");
   hi->add_option("--format", history_o.format, "text | json | md (with RUN: a post-incident timeline in Markdown)")
       ->check(CLI::IsMember({"text", "json", "md"}));
-  for (auto* sub : {pl, se, ru, hi}) add_common(*sub, common);
+
+  // The approvals inbox (exec/approvals.h).
+  ApprovalsOptions approvals_o;
+  auto* ap = app.add_subcommand("approvals", "The approval requests 'goap run' filed for a world, and their status");
+  ap->add_option("world", approvals_o.world, "The world file")->required();
+  ap->add_option("--journal", approvals_o.journal, "The journal database (default: $GOAP_JOURNAL or ~/.local/state/goap/journal.db)");
+  ap->add_flag("--json", approvals_o.json, "Print one JSON document");
+  DecideOptions approve_o, decline_o;
+  decline_o.approve = false;
+  auto* ay = app.add_subcommand("approve", "Approve a pending request: the next 'goap run' of its world carries out the plan");
+  auto* dn = app.add_subcommand("decline", "Decline a pending request: 'goap run' plans around the steps it asked for");
+  for (auto [cmd, o] : {std::pair{ay, &approve_o}, std::pair{dn, &decline_o}}) {
+    cmd->add_option("id", o->id, "The request's id (goap approvals WORLD)")->required();
+    cmd->add_option("--by", o->by, "Who decides (kept in the journal)")->required();
+    cmd->add_option("--journal", o->journal, "The journal database (default: $GOAP_JOURNAL or ~/.local/state/goap/journal.db)");
+  }
+  dn->add_option("--reason", decline_o.reason, "Why (kept in the journal)");
+  for (auto* sub : {pl, se, ru, hi, ap, ay, dn}) add_common(*sub, common);
+  add_allow_outside(*ap, common);
   for (auto* sub : {c, p, n, v, ba, ex, gr, se, ru}) add_allow_outside(*sub, common);
 
   try {
@@ -247,6 +270,9 @@ int main(int argc, char** argv) {
     if (*se) return run_sense(sense_o, common);
     if (*ru) return run_run(run_o, common);
     if (*hi) return run_history(history_o, common);
+    if (*ap) return run_approvals(approvals_o, common);
+    if (*ay) return run_decide(approve_o, common);
+    if (*dn) return run_decide(decline_o, common);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "goap: internal error: %s\n", e.what());
     return kInternal;

@@ -18,6 +18,36 @@ exec::PlannerOptions planner_options(const PlanOptions& o) {
   return po;
 }
 
+nlohmann::ordered_json step_json(const model::World& w, const exec::PlanStep& s, model::State& state,
+                                 const std::vector<std::string>* commands) {
+  using json = nlohmann::ordered_json;
+  const model::Action& a = w.actions[s.action];
+  json args = json::object();
+  for (std::size_t i = 0; i < a.params.size() && i < s.args.size(); ++i) args[a.params[i].name] = w.objects[s.args[i]].name;
+  std::vector<model::ObjectId> binding;
+  for (std::uint32_t x : s.args) binding.push_back(model::ObjectId::from(x));
+  // Effects apply simultaneously: every value is computed from the state before the step.
+  std::vector<std::pair<model::GroundTerm, int>> after;
+  for (const model::Effect& e : a.eff) {
+    model::GroundTerm t = model::bind_term(e.term, binding);
+    const model::FactDecl& d = w.fact(t.fact);
+    after.emplace_back(t, e.op == model::EffOp::assign ? e.value : state.value(t, d) + e.value);
+  }
+  json effects = json::array();
+  for (const auto& [t, v] : after) {
+    effects.push_back(w.state_line_text(t, v));
+    state.set(t, v, w.fact(t.fact));
+  }
+  json command = nullptr;
+  if (commands) {
+    std::string text;
+    for (const auto& c : *commands) text += (text.empty() ? "" : "\n") + c;
+    command = text;
+  }
+  return json{{"action", a.name}, {"args", std::move(args)}, {"cost", s.cost}, {"approval", a.approval},
+              {"effects", std::move(effects)}, {"command", std::move(command)}};
+}
+
 int exit_code(exec::GoalStatus status) {
   switch (status) {
     case exec::GoalStatus::plan:

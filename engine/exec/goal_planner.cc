@@ -259,6 +259,7 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
   for (std::size_t i = 0; i < world.goals.size(); ++i) {
     const auto id = model::GoalId::from(i);
     if (o.only_goal && *o.only_goal != id) continue;
+    if (std::find(o.skip_goals.begin(), o.skip_goals.end(), id) != o.skip_goals.end()) continue;
     ground::Budget goal_budget(grounding_limits(o));
     try {
       instances.push_back(ground::instantiate_goal(world, id, state, o.only_goal.has_value(), goal_budget));

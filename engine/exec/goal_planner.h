@@ -38,6 +38,9 @@ struct PlannerOptions {
   // Plan as if these did not exist: action names ("rebuild-vps") or ground actions
   // ("rebuild-vps(hermes-vps)", spaces optional). For `goap explain --without`.
   std::vector<std::string> without;
+  // Goals left out of this decision altogether (not planned, not in Decision::goals): `goap run`
+  // works on other goals while these wait for an approval (exec/approvals.h).
+  std::vector<model::GoalId> skip_goals;
   std::size_t trace_expansions = 0;  // record the first N states each search acts on (--search-tree)
   bool track_progress = false;       // record the lowest h the search reached (explain on a limit)
   // Facts whose value goap does not know (a sensor failed): see the top of this file.

@@ -132,12 +132,15 @@ std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* err
   try {
     j->exec("PRAGMA journal_mode=WAL");
     j->exec("PRAGMA synchronous=FULL");
-    {
+    try {
       Stmt qc(j->db_, "PRAGMA quick_check(5)");
       std::string problems;
       while (qc.step())
         if (const std::string line = qc.text(0); line != "ok") problems += (problems.empty() ? "" : "; ") + line;
       if (!problems.empty()) j->damage_.push_back("SQLite's quick_check found: " + problems);
+    } catch (const std::exception& e) {
+      // A file cut short may break the check itself (which pages it lands on depends on the tables).
+      j->damage_.push_back(std::string("SQLite's quick_check could not read it: ") + e.what());
     }
     const auto has_table = [&](const char* name) {
       Stmt t(j->db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
@@ -165,6 +168,11 @@ std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* err
           "CREATE TABLE IF NOT EXISTS decisions(id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL REFERENCES runs(id),"
           " at TEXT NOT NULL, sensed TEXT, unmet TEXT, goal TEXT, plan TEXT, approval TEXT)");
       j->exec("CREATE INDEX IF NOT EXISTS decisions_by_run ON decisions(run_id, id)");
+      j->exec(
+          "CREATE TABLE IF NOT EXISTS approvals(id TEXT PRIMARY KEY, key TEXT NOT NULL, world TEXT NOT NULL,"
+          " world_path TEXT NOT NULL, goal TEXT NOT NULL, plan TEXT NOT NULL, commands TEXT NOT NULL, gated TEXT NOT NULL,"
+          " files_hash TEXT NOT NULL, requested TEXT NOT NULL, expires TEXT NOT NULL, status TEXT NOT NULL,"
+          " decided_by TEXT, decided_at TEXT, reason TEXT)");
       j->exec("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
       j->exec("INSERT OR IGNORE INTO meta(key, value) VALUES('writes', 0)");
       // Journals from before the process columns get them.
@@ -475,6 +483,54 @@ std::optional<RunRow> Journal::run(std::int64_t id) {
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return read_run(s);
+}
+
+void Journal::insert_approval(const ApprovalRow& r) {
+  write([&] {
+    Stmt s(db_, "INSERT OR IGNORE INTO approvals(id, key, world, world_path, goal, plan, commands, gated, files_hash, requested, expires,"
+                " status, decided_by, decided_at, reason) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    s.bind(1, r.id).bind(2, r.key).bind(3, r.world).bind(4, r.world_path).bind(5, r.goal).bind(6, r.plan).bind(7, r.commands);
+    s.bind(8, r.gated).bind(9, r.files_hash).bind(10, r.requested).bind(11, r.expires).bind(12, r.status);
+    s.bind(13, r.decided_by).bind(14, r.decided_at).bind(15, r.reason);
+    s.step();
+  });
+}
+
+void Journal::update_approval(const ApprovalRow& r) {
+  write([&] {
+    Stmt s(db_, "UPDATE approvals SET status = ?, decided_by = ?, decided_at = ?, reason = ?, expires = ? WHERE id = ?");
+    s.bind(1, r.status).bind(2, r.decided_by).bind(3, r.decided_at).bind(4, r.reason).bind(5, r.expires).bind(6, r.id);
+    s.step();
+  });
+}
+
+namespace {
+constexpr const char* kApprovalCols =
+    "id, key, world, world_path, goal, plan, commands, gated, files_hash, requested, expires, status,"
+    " coalesce(decided_by,''), coalesce(decided_at,''), coalesce(reason,'')";
+ApprovalRow read_approval(Stmt& s) {
+  ApprovalRow r;
+  std::string* f[] = {&r.id, &r.key, &r.world, &r.world_path, &r.goal, &r.plan, &r.commands, &r.gated,
+                      &r.files_hash, &r.requested, &r.expires, &r.status, &r.decided_by, &r.decided_at, &r.reason};
+  for (int i = 0; i < 15; ++i) *f[i] = s.text(i);
+  return r;
+}
+}  // namespace
+
+std::optional<ApprovalRow> Journal::approval(const std::string& id) {
+  Stmt s(db_, (std::string("SELECT ") + kApprovalCols + " FROM approvals WHERE id = ?").c_str());
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return read_approval(s);
+}
+
+std::vector<ApprovalRow> Journal::approvals(const std::string& world_path) {
+  Stmt s(db_, (std::string("SELECT ") + kApprovalCols +
+               " FROM approvals WHERE ? = '' OR world_path = ? ORDER BY requested DESC, rowid DESC").c_str());
+  s.bind(1, world_path).bind(2, world_path);
+  std::vector<ApprovalRow> out;
+  while (s.step()) out.push_back(read_approval(s));
+  return out;
 }
 
 std::vector<StepRow> Journal::steps(std::int64_t run) {

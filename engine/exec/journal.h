@@ -9,7 +9,7 @@
 //
 // Tables: runs(id, world, world_path, started, finished, status, message, dry_run, belief, pid)
 // and steps(id, run_id, seq, action, goal, status, attempts, message, commands, started,
-// finished). `belief` is what goap believes about the world after the last completed step, as
+// finished); approvals (the inbox of approval requests, ApprovalRow). `belief` is what goap believes about the world after the last completed step, as
 // state lines: facts no sensor reads are restored from it on --resume, so a completed step is
 // never repeated for lack of a sensor.
 //
@@ -90,6 +90,16 @@ struct StepRow {
   std::int64_t proc_start = 0;  // its leader's start time, clock ticks after boot (/proc/PID/stat)
 };
 
+// One approval request (exec/approvals.h says what the fields mean and how they are used).
+// status as stored: pending | approved | declined | void; expiry is computed from `expires`.
+struct ApprovalRow {
+  std::string id, key, world, world_path, goal;
+  std::string plan;      // one step a line: "<name>\t<1 if it needs approval, else 0>"
+  std::string commands;  // one command a line: "<step index, 0-based>\t<command>"
+  std::string gated;     // the steps it approves, one a line: "<name>|<hash of its commands>"
+  std::string files_hash, requested, expires, status, decided_by, decided_at, reason;
+};
+
 class Journal {
  public:
   // Opens (creating the file, its folder and the tables when needed) and checks it (above).
@@ -128,6 +138,13 @@ class Journal {
   std::vector<RunRow> runs(int limit);
   std::optional<RunRow> run(std::int64_t id);
   std::vector<StepRow> steps(std::int64_t run);
+
+  // The approvals inbox (table approvals; exec/approvals.h).
+  void insert_approval(const ApprovalRow& row);
+  // Sets status, decided_by, decided_at, reason and expires of the request `row.id`.
+  void update_approval(const ApprovalRow& row);
+  std::optional<ApprovalRow> approval(const std::string& id);
+  std::vector<ApprovalRow> approvals(const std::string& world_path);  // "" for every world; newest first
   [[nodiscard]] const std::string& path() const { return path_; }
   // Where the journal's timestamps come from (exec/seams.h); the wall clock unless set.
   void set_clock(const Clock* clock) { clock_ = clock != nullptr ? clock : &system_clock(); }

@@ -12,6 +12,7 @@
 
 #include "core/log.h"
 #include "core/terminal_text.h"
+#include "exec/approvals.h"
 #include "exec/binding.h"
 #include "load/loader.h"
 #include "plugin_host/invoke.h"
@@ -193,6 +194,13 @@ const Reading* reading_for(const std::vector<Reading>& rs, const model::GroundTe
 
 }  // namespace
 
+std::vector<std::string> step_commands(const model::World& world, const PlanStep& step, const plugin_host::PluginSet& plugins,
+                                       Fleet& fleet) {
+  const Bound b = bind_action(world, step, plugins, RunOptions{});
+  if (!b.error.empty()) return {"(cannot run: " + b.error + ")"};
+  return describe(fleet, b);
+}
+
 std::string belief_text(const model::World& world, const model::State& state) {
   std::vector<std::string> lines;
   for (const auto& [term, value] : state.cells()) lines.push_back(world.state_line_text(term, value));
@@ -212,6 +220,12 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
   PlannerOptions planner = o.planner;
   std::map<std::string, int> failures;  // ground action -> failed steps in this run
   int seq = 0;
+  // Approvals (exec/approvals.h): the requests this run waits on, by goal, and those it used.
+  std::vector<std::pair<std::string, std::string>> waiting;
+  std::vector<std::string> used_approvals;
+  std::vector<std::pair<std::string, std::string>> approved_steps;  // (step, request) of the plan in hand
+  std::vector<std::pair<std::string, std::string>> carried_out;     // (request, step) carried out
+  const ApprovalPolicy approvals{journal, &clock, world.name, o.world_path, world_files_hash(world), o.approval_ttl};
 
   if (journal && !o.dry_run) {
     // No other goap runs this world on this journal (the caller holds its run lock): a run
@@ -302,6 +316,21 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     if (!d) return finish(RunStatus::no_plan, "no-plan", "cannot plan: " + perr.message);
     if (d->chosen < 0 && !o.dry_run) journal_decision(*d, "");
     if (d->chosen < 0) {
+      if (!waiting.empty()) {
+        std::string ids, how;
+        for (const auto& [goal_name, id] : waiting) {
+          ids += (ids.empty() ? "" : " ") + id;
+          how += "\n  " + id + " (goal '" + goal_name + "'): goap approve " + id + " --by NAME" +
+                 (journal && journal->path() != default_journal_path() ? " --journal " + journal->path() : "");
+        }
+        std::fprintf(out, "waiting for approval: nothing else can be done now (%d step%s in this run); approve with:%s\n",
+                     result.steps, result.steps == 1 ? "" : "s", how.c_str());
+        result.status = RunStatus::needs_approval;
+        result.message = "waiting for approval: " + ids;
+        for (const auto& w : waiting) result.waiting.push_back(w.second);
+        if (journal && result.run_id) journal->set_run_status(result.run_id, "needs-approval", result.message, false);
+        return result;
+      }
       if (d->status == GoalStatus::satisfied) {
         std::fprintf(out, "done: every relevant goal is met (%d step%s in this run)\n", result.steps, result.steps == 1 ? "" : "s");
         return finish(o.dry_run ? RunStatus::dry_run : RunStatus::done, "done", "every relevant goal is met");
@@ -352,24 +381,62 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     }
 
     const PlanStep step = chosen.plan.front();
-    const model::Action& action = world.actions[step.action];
     if (result.steps >= o.max_steps) {
       std::fprintf(out, "stopping: --max-steps %d reached; next would be %s\n", o.max_steps, step.name.c_str());
       return finish(RunStatus::step_limit, "step-limit", "--max-steps " + std::to_string(o.max_steps) + " reached");
     }
-    if (action.approval && !approved(o, action, step.name)) {
-      std::fprintf(out, "waiting for approval: %s (for goal '%s') needs approval; run again with --approve %s%s\n",
-                   step.name.c_str(), goal.name.c_str(), action.name.c_str(), journal ? " --resume" : "");
-      journal_decision(*d, "waiting: " + step.name + " needs approval (not given)");
-      result.status = RunStatus::needs_approval;
-      result.message = step.name + " needs approval";
-      if (journal && result.run_id) journal->set_run_status(result.run_id, "needs-approval", result.message, false);
-      return result;
+    // Nothing of a plan runs while a step it needs, now or later, waits for approval.
+    approved_steps.clear();
+    if (std::any_of(chosen.plan.begin(), chosen.plan.end(), [&](const PlanStep& s) {
+          return world.actions[s.action].approval && !approved(o, world.actions[s.action], s.name);
+        })) {
+      std::vector<PlannedStep> steps;
+      for (const PlanStep& s : chosen.plan) {
+        const model::Action& a = world.actions[s.action];
+        steps.push_back({s.name, a.approval && !approved(o, a, s.name), step_commands(world, s, plugins, fleet)});
+      }
+      const PlanGate gate = gate_plan(approvals, goal.name, steps);
+      for (const std::string& v : gate.voided) std::fprintf(out, "approval request %s: void\n", v.c_str());
+      if (gate.kind == PlanGate::Kind::declined) {
+        for (const std::string& name : gate.declined) {
+          std::fprintf(out, "%s was declined by %s (request %s): planning around it\n", name.c_str(), gate.by.c_str(),
+                       gate.request.c_str());
+          planner.without.push_back(name);
+        }
+        journal_decision(*d, "declined by " + gate.by + " (request " + gate.request + "): planning around it");
+        continue;
+      }
+      if (gate.kind == PlanGate::Kind::waiting) {
+        std::fprintf(out, "goal '%s' waits for approval (request %s%s): its plan needs", goal.name.c_str(),
+                     gate.request.empty() ? "not filed: no journal" : gate.request.c_str(), gate.filed ? ", filed now" : "");
+        for (const PlannedStep& s : steps)
+          if (s.needs_approval) std::fprintf(out, " %s", s.name.c_str());
+        std::fprintf(out, "; nothing of it runs until then (or run with --approve");
+        for (std::size_t i = 0; i < steps.size(); ++i)
+          if (steps[i].needs_approval) std::fprintf(out, " %s", world.actions[chosen.plan[i].action].name.c_str());
+        std::fprintf(out, ")\n");
+        journal_decision(*d, "waiting: request " + (gate.request.empty() ? std::string("not filed") : gate.request));
+        waiting.emplace_back(goal.name, gate.request);
+        planner.skip_goals.push_back(chosen.goal);
+        continue;
+      }
+      approved_steps = gate.approved_by;
+      if (std::find(used_approvals.begin(), used_approvals.end(), gate.request) == used_approvals.end()) {
+        used_approvals.push_back(gate.request);
+        std::fprintf(out, "goal '%s': approved by %s (request %s)\n", goal.name.c_str(), gate.by.c_str(), gate.request.c_str());
+      }
     }
-    journal_decision(*d, action.approval ? "--approve " + step.name + " given on the command line" + [] {
-      const char* u = std::getenv("USER");
-      return std::string(u && *u ? " by " + std::string(u) : "") + " (uid " + std::to_string(getuid()) + ")";
-    }() : "");
+    {
+      std::string approval;
+      for (const auto& [name, request] : approved_steps)
+        if (name == step.name) approval = "approved in request " + request;
+      if (approval.empty() && world.actions[step.action].approval)
+        approval = "--approve " + step.name + " given on the command line" + [] {
+          const char* u = std::getenv("USER");
+          return std::string(u && *u ? " by " + std::string(u) : "") + " (uid " + std::to_string(getuid()) + ")";
+        }();
+      journal_decision(*d, approval);
+    }
     Bound b = bind_action(world, step, plugins, o);
     if (!b.error.empty()) {
       std::fprintf(out, "cannot carry out %s: %s; planning without it\n", step.name.c_str(), b.error.c_str());
@@ -461,6 +528,10 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
                 (attempts == 1 ? "" : "s") + ": " + r.message;
     }
     std::fprintf(out, "  %s: %s\n", status.c_str(), message.c_str());
+    // An approval is good for one carrying-out: used once each step it approved is done.
+    for (const auto& [approved_step, request] : approved_steps)
+      if (approved_step == step.name && status == "done" && journal)
+        mark_carried_out(*journal, request, step.name, result.run_id, carried_out);
     if (journal && result.run_id) {
       journal->save_belief(result.run_id, belief_text(world, belief));
       journal->step_finished(step_id, status, history + "\n" + message);

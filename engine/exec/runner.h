@@ -8,7 +8,11 @@
 //
 // An action whose step fails twice in a run (its plugin keeps failing, or its effects do not
 // appear) is left out of planning for the rest of the run (PlannerOptions::without). An action
-// with `approval: true` stops the run (RunStatus::needs_approval) unless approved by name.
+// with `approval: true` needs approval for the whole plan it is in (exec/approvals.h): unless
+// pre-approved by name (`approve`) or by a valid approval in the journal's inbox, no step of that
+// plan runs; a request is filed, the goal is set aside (PlannerOptions::skip_goals) and the run
+// works on the other goals. Only when nothing else can be done does it stop
+// (RunStatus::needs_approval, RunResult::waiting). A declined step is planned around.
 // A dry run senses, plans and asks each plugin what it would run (GOAP_OP_DESCRIBE), and
 // executes nothing.
 //
@@ -60,6 +64,7 @@ struct RunOptions {
   PlannerOptions planner;
   SenseOptions sense;
   std::string world_path;                       // canonical: how the journal finds a world's runs
+  std::chrono::milliseconds approval_ttl{3'600'000};  // how long a filed approval request waits
   // The seams (exec/seams.h); nullptr: the wall clock, and sensing and acting through `plugins`.
   Clock* clock = nullptr;
   Fleet* fleet = nullptr;
@@ -78,12 +83,18 @@ struct RunResult {
   int steps = 0;
   int failed_steps = 0;  // steps that ended failed or effects-missing
   std::vector<UnknownFact> unknown;  // the facts unknown when the run ended
+  std::vector<std::string> waiting;  // needs_approval: the approval requests waited on
 };
 
 // `belief`: the state to start from (world state plus --state/--set). Progress goes to `out`.
 // Throws only for journal failures (a full or broken disk): the caller reports them.
 RunResult run(const model::World& world, model::State belief, const std::vector<load::SensorSpec>& sensors,
               const plugin_host::PluginSet& plugins, Journal* journal, const RunOptions& options, std::FILE* out);
+
+// What the plugin would run for `step` (GOAP_OP_DESCRIBE through `fleet`), one command a line;
+// why it cannot be run when it cannot (no `run:`, no such plugin, bad parameters).
+std::vector<std::string> step_commands(const model::World& world, const PlanStep& step, const plugin_host::PluginSet& plugins,
+                                       Fleet& fleet);
 
 // The belief as state lines, one per line (non-default values only): what the journal keeps.
 std::string belief_text(const model::World& world, const model::State& state);

@@ -50,7 +50,7 @@ def test_rebuild_needs_approval_then_heals(env):
           f'health: "http://127.0.0.1:{port}/health"', 'health: "http://${v.address}:${v.port}/health"')
     check("not reachable(web-1)" in env.goap_run("sense", "fleet.yaml").stdout, "down before")
     r = env.goap_run("run", "fleet.yaml", rc=21)
-    check("needs approval" in r.stdout and "--approve rebuild-vps" in r.stdout, "asks for approval", r.stdout)
+    check("waits for approval" in r.stdout and "--approve rebuild-vps" in r.stdout, "asks for approval", r.stdout)
     check(not os.path.exists(env.path("vps.pid")), "nothing provisioned without approval")
     r = env.goap_run("run", "fleet.yaml", "--resume", "--approve", "rebuild-vps")
     check("resuming run 1" in r.stdout and "verified: reachable(web-1)" in r.stdout, "rebuilt", r.stdout)
