@@ -57,6 +57,23 @@ std::size_t remove_operators(const model::World& world, const std::vector<std::s
   return before - task.operators.size();
 }
 
+// Drops the operators of actions with a `for` precondition that lacks its evidence.
+std::size_t remove_unproven(const model::World& world, const model::HeldFacts* held, ground::Task& task) {
+  const auto unproven = [&](const ground::Operator& op) {
+    const model::Action& a = world.actions[op.action];
+    for (const model::Condition& c : a.pre) {
+      if (c.held_for.count() == 0) continue;
+      std::vector<model::ObjectId> binding;
+      for (std::uint32_t x : op.args) binding.push_back(model::ObjectId::from(x));
+      if (held == nullptr || !held->held(model::bind_term(c.term, binding), c)) return true;
+    }
+    return false;
+  };
+  const std::size_t before = task.operators.size();
+  task.operators.erase(std::remove_if(task.operators.begin(), task.operators.end(), unproven), task.operators.end());
+  return before - task.operators.size();
+}
+
 // The search's trace hook: the first `limit` states in full, and the lowest h over all of them.
 class Tracer final : public search::SearchObserver {
  public:
@@ -101,6 +118,7 @@ void plan_one(const model::World& world, const ground::Domain& domain, const gro
     return;
   }
   out.operators_removed = remove_operators(world, o.without, gt.task);
+  out.operators_unproven = remove_unproven(world, o.held, gt.task);
   auto h = heuristics::make_heuristic(heuristic, gt.task);
   search::Searcher searcher(gt.task);
   search::SearchLimits limits;
@@ -194,7 +212,7 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
     if (o.only_goal && *o.only_goal != id) continue;
     ground::Budget goal_budget(grounding_limits(o));
     try {
-      instances.push_back(ground::instantiate_goal(world, id, state, o.only_goal.has_value(), goal_budget));
+      instances.push_back(ground::instantiate_goal(world, id, state, o.only_goal.has_value(), goal_budget, o.held));
     } catch (const ground::LimitExceeded& e) {
       too_big[i] = e.message;
       ground::GoalInstance gi;

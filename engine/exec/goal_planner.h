@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ground/grounder.h"
+#include "model/held.h"
 #include "model/world.h"
 
 namespace goap::exec {
@@ -33,6 +34,10 @@ struct PlannerOptions {
   // Plan as if these did not exist: action names ("rebuild-vps") or ground actions
   // ("rebuild-vps(hermes-vps)", spaces optional). For `goap explain --without`.
   std::vector<std::string> without;
+  // Evidence for `c for D` conditions (model/held.h), from the run journal; nullptr (plan, next):
+  // none, so no `for` condition holds. A ground action whose `for` precondition lacks evidence is
+  // left out like `without`; a goal's `when` with a `for` holds only with its evidence.
+  const model::HeldFacts* held = nullptr;
   std::size_t trace_expansions = 0;  // record the first N states each search acts on (--search-tree)
   bool track_progress = false;       // record the lowest h the search reached (explain on a limit)
 };
@@ -73,6 +78,7 @@ struct GoalOutcome {
   int best_h = -1;               // track_progress: the lowest h among them all (-1: not tracked)
   std::int64_t best_h_g = 0;     // and the g of the first state that had it
   std::size_t operators_removed = 0;  // ground actions left out because of `without`
+  std::size_t operators_unproven = 0;  // ground actions left out: a `for` precondition lacks evidence
 };
 
 struct Decision {

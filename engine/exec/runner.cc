@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "core/log.h"
 #include "core/terminal_text.h"
 #include "exec/binding.h"
+#include "exec/memory.h"
 #include "load/loader.h"
 #include "plugin_host/invoke.h"
 
@@ -243,12 +245,28 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     return result;
   };
 
-  sense_now(world, sensors, fleet, belief, out, true);
-  if (journal && result.run_id) journal->save_belief(result.run_id, belief_text(world, belief));
+  std::vector<Reading> latest = sense_now(world, sensors, fleet, belief, out, true).readings;
+  if (journal && result.run_id) {
+    journal->save_belief(result.run_id, belief_text(world, belief));
+    save_world_budgets(world, *journal, o.world_path);
+    remember_readings(world, *journal, o.world_path, result.run_id, latest);
+  }
+  std::set<std::string> said_exhausted;  // budgets reported in this run
 
   for (;;) {
+    // Memory across runs (exec/memory.h), read afresh before every decision: budgets used up
+    // (by this run or any other) and the evidence for `for` conditions.
+    std::vector<BudgetUse> exhausted;
+    if (journal) exhausted = exhausted_budgets(world, *journal, o.world_path, clock.now());
+    PlannerOptions step_planner = planner;
+    for (const BudgetUse& u : exhausted) {
+      step_planner.without.push_back(u.ground);
+      if (said_exhausted.insert(u.ground).second) std::fprintf(out, "%s\n", exhausted_text(u, clock.now()).c_str());
+    }
+    const model::HeldFacts held = gather_evidence(world, journal, o.world_path, result.run_id, latest, clock.now());
+    step_planner.held = &held;
     PlanningError perr;
-    auto d = decide(world, belief, planner, &perr);
+    auto d = decide(world, belief, step_planner, &perr);
     if (!d) return finish(RunStatus::no_plan, "no-plan", "cannot plan: " + perr.message);
     if (d->chosen < 0) {
       if (d->status == GoalStatus::satisfied) {
@@ -263,6 +281,9 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
         why += "\n  left out after failing twice:";
         for (const auto& w : planner.without) why += " " + w;
       }
+      // Escalation (a stuck goal: no plan, budgets exhausted) belongs here: `exhausted` says
+      // which budgets are used up and until when.
+      for (const BudgetUse& u : exhausted) why += "\n  " + exhausted_text(u, clock.now());
       std::fprintf(out, "no recovery plan:%s\n", why.c_str());
       return finish(RunStatus::no_plan, "no-plan", "no relevant goal has a plan" + why);
     }
@@ -344,6 +365,8 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       for (const auto& [t, v] : expected) belief.set(t, v, world.fact(t.fact));
     }
     Sensed s = sense_now(world, sensors, fleet, belief, out, false);
+    latest = s.readings;
+    if (journal && result.run_id) remember_readings(world, *journal, o.world_path, result.run_id, s.readings);
     if (r.ok()) {
       std::vector<std::string> missing, verified;
       const auto verify = [&] {
@@ -367,6 +390,7 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
         clock.sleep_for(o.verify_interval);
         s.readings = fleet.sense(world, relevant);
         apply_readings(world, s.readings, belief);
+        if (journal && result.run_id) remember_readings(world, *journal, o.world_path, result.run_id, s.readings);
         verify();
       }
       if (missing.empty()) {

@@ -19,6 +19,7 @@
 // World's lifetime. Every declaration keeps the SourceLoc it came from for diagnostics.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -86,10 +87,13 @@ struct Term {
 enum class Cmp : std::uint8_t { eq, ne, lt, le, gt, ge };
 
 // `f(a)` is {eq, 1}; `not f(a)` is {eq, 0}; `n < 3` is {lt, 3 - lo}.
+// `not f(a) for 10m` is {eq, 0, held_for 10 min}: it also asks the run journal's sensed readings
+// to show the condition held for that long (exec/memory.h). Only in `pre:` and `when:`.
 struct Condition {
   Term term;
   Cmp op = Cmp::eq;
   int value = 1;  // domain index (may lie outside the domain for < <= > >=)
+  std::chrono::milliseconds held_for{0};  // 0: no `for`
   core::SourceLoc loc;
   [[nodiscard]] bool holds(int index) const;
 };
@@ -149,6 +153,14 @@ struct CostTerm {
   core::SourceLoc loc;
 };
 
+// `budget: {max: 3, per: 1h}`: at most `max` executions of each ground action in any window of
+// `per`, counted across runs from the journal (exec/memory.h).
+struct ActionBudget {
+  int max = 0;
+  std::chrono::milliseconds per{0};
+  core::SourceLoc loc;
+};
+
 struct Action {
   std::string name;
   std::string doc;
@@ -160,6 +172,7 @@ struct Action {
   std::vector<CostTerm> cost_terms;      // PDDL: added to `cost` per binding (World::action_cost)
   std::optional<RunSpec> run;
   bool approval = false;
+  std::optional<ActionBudget> budget;
   core::SourceLoc loc;
 };
 
@@ -253,5 +266,8 @@ struct World {
 GroundTerm bind_term(const Term& t, const std::vector<ObjectId>& binding);
 
 const char* cmp_text(Cmp op);
+
+// "10m", "1h", "30s", "1d", "1500ms": the shortest exact way to write a duration.
+std::string duration_text(std::chrono::milliseconds d);
 
 }  // namespace goap::model
