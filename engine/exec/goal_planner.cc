@@ -109,7 +109,7 @@ ground::GroundingLimits grounding_limits(const PlannerOptions& o) {
 }
 
 void plan_one(const model::World& world, const ground::Domain& domain, const ground::GoalInstance& gi,
-              const PlannerOptions& o, const std::string& heuristic, GoalOutcome& out) {
+              const PlannerOptions& o, const model::HeldFacts* held, const std::string& heuristic, GoalOutcome& out) {
   ground::Budget budget(grounding_limits(o));
   ground::GoalTask gt = ground::make_goal_task(world, domain, gi, budget);
   if (gt.statically_unsolvable) {
@@ -118,7 +118,7 @@ void plan_one(const model::World& world, const ground::Domain& domain, const gro
     return;
   }
   out.operators_removed = remove_operators(world, o.without, gt.task);
-  out.operators_unproven = remove_unproven(world, o.held, gt.task);
+  out.operators_unproven = remove_unproven(world, held, gt.task);
   auto h = heuristics::make_heuristic(heuristic, gt.task);
   search::Searcher searcher(gt.task);
   search::SearchLimits limits;
@@ -168,6 +168,11 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
   d.heuristic = !o.heuristic.empty() ? o.heuristic : (o.algorithm == SearchAlgorithm::astar ? "lmcut" : "ff");
   d.optimal = o.algorithm == SearchAlgorithm::astar && d.heuristic != "ff" && d.heuristic != "add";
 
+  // Evidence for `for` conditions: the journal's (o.held, goap run) and the caller's word for
+  // facts a state file or --set gave with `for D` (plan, next).
+  model::HeldFacts held = o.held != nullptr ? *o.held : model::HeldFacts{};
+  for (const auto& [t, dur] : state.held()) held.assume(t, state.value(t, world.fact(t.fact)), dur);
+
   // Grounding the actions gets the limits of one goal's search; so does each goal's instance.
   ground::Budget budget(grounding_limits(o));
   ground::GroundingError gerr;
@@ -212,7 +217,7 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
     if (o.only_goal && *o.only_goal != id) continue;
     ground::Budget goal_budget(grounding_limits(o));
     try {
-      instances.push_back(ground::instantiate_goal(world, id, state, o.only_goal.has_value(), goal_budget, o.held));
+      instances.push_back(ground::instantiate_goal(world, id, state, o.only_goal.has_value(), goal_budget, &held));
     } catch (const ground::LimitExceeded& e) {
       too_big[i] = e.message;
       ground::GoalInstance gi;
@@ -243,7 +248,7 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
   auto plan_open = [&](std::size_t k) {
     const std::size_t i = open[k];
     try {
-      plan_one(world, *domain, instances[i], o, d.heuristic, d.goals[i]);
+      plan_one(world, *domain, instances[i], o, &held, d.heuristic, d.goals[i]);
     } catch (const ground::LimitExceeded& e) {
       d.goals[i].status = GoalStatus::limit;
       d.goals[i].reason = e.message;

@@ -191,6 +191,9 @@ std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* err
     if (j->damage_.empty() && has_table("runs") && has_table("steps"))
       if (std::string broken = j->check(); !broken.empty()) j->damage_.push_back(broken);
   } catch (const std::exception& e) {
+    // A journal whose seal records writes was written by goap: what SQLite cannot read in it
+    // (a truncated file, a malformed page) is damage, refused as such.
+    if (j->damage_.empty() && sealed > 0) j->damage_.push_back(std::string("SQLite cannot read it: ") + e.what());
     if (j->damage_.empty()) return fail("cannot use the journal '" + path + "': " + e.what());
   }
   if (!j->damage_.empty() && !inspect) {

@@ -259,7 +259,7 @@ bool check_shape(const Expr& e, const SourceText& src, const FactDecl& decl, Exp
               decl.value_name(0) + "'; allowed values: " + allowed_values(decl));
     return false;
   }
-  if (!e.duration.empty() && use != ExprUse::precondition && use != ExprUse::when) {
+  if (!e.duration.empty() && use != ExprUse::precondition && use != ExprUse::when && use != ExprUse::state) {
     diags.error(src.at(e.for_span.offset, e.for_span.length),
                 std::string("'for' asks how long a condition has held, and only belongs in a precondition or a 'when', not in ") +
                     use_name(use))
@@ -390,6 +390,15 @@ std::optional<model::StateLine> resolve_state_line(const SourceText& src, const 
   model::StateLine line;
   line.term = model::bind_term(rt->term, {});
   line.loc = src.whole();
+  if (!e->duration.empty()) {
+    auto d = parse_duration_value(e->duration);
+    if (!d) {
+      diags.error(src.at(e->duration_span.offset, e->duration_span.length), "'" + e->duration + "' is not a duration")
+          .hint("write a positive number with a unit: 30s, 10m, 1h or 1d");
+      return std::nullopt;
+    }
+    line.held_for = *d;
+  }
   if (e->op == ExprOp::none) {
     line.value = e->negated ? 0 : 1;
     return line;

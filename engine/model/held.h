@@ -8,7 +8,9 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "model/world.h"
 
@@ -18,12 +20,19 @@ class HeldFacts {
  public:
   // `c` (with its held_for) has held for long enough, for the ground fact `t`.
   void add(const GroundTerm& t, const Condition& c) { keys_.insert(key(t, c)); }
-  [[nodiscard]] bool held(const GroundTerm& t, const Condition& c) const { return keys_.contains(key(t, c)); }
+  // The caller's word (a state file's `f = v for D`): `t` has had value `value` for `d`.
+  void assume(const GroundTerm& t, int value, std::chrono::milliseconds d) { assumed_[t] = {value, d}; }
+  [[nodiscard]] bool held(const GroundTerm& t, const Condition& c) const {
+    if (keys_.contains(key(t, c))) return true;
+    auto it = assumed_.find(t);
+    return it != assumed_.end() && c.holds(it->second.first) && it->second.second >= c.held_for;
+  }
   [[nodiscard]] std::size_t size() const { return keys_.size(); }
 
  private:
   static std::string key(const GroundTerm& t, const Condition& c);
   std::unordered_set<std::string> keys_;
+  std::unordered_map<GroundTerm, std::pair<int, std::chrono::milliseconds>, GroundTermHash> assumed_;
 };
 
 // `c` bound to `t` holds in `state`, and, when it has a `for`, `held` has the evidence for it.

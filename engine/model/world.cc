@@ -53,6 +53,7 @@ int State::value(const GroundTerm& t, const FactDecl& decl) const {
 }
 
 void State::set(const GroundTerm& t, int index, const FactDecl& decl) {
+  if (!held_.empty()) held_.erase(t);
   if (index == decl.default_index)
     cells_.erase(t);
   else

@@ -93,8 +93,8 @@ struct Condition {
   Term term;
   Cmp op = Cmp::eq;
   int value = 1;  // domain index (may lie outside the domain for < <= > >=)
-  std::chrono::milliseconds held_for{0};  // 0: no `for`
   core::SourceLoc loc;
+  std::chrono::milliseconds held_for{0};  // 0: no `for`
   [[nodiscard]] bool holds(int index) const;
 };
 
@@ -204,9 +204,15 @@ class State {
   [[nodiscard]] int value(const GroundTerm& t, const FactDecl& decl) const;
   void set(const GroundTerm& t, int index, const FactDecl& decl);
   [[nodiscard]] const std::unordered_map<GroundTerm, int, GroundTermHash>& cells() const { return cells_; }
+  // A `kind: state` line or --set with `for D` (plan, next): the caller says the fact has had its
+  // value for D up to now. Evidence for `c for D` conditions (model/held.h); set() forgets it.
+  void set_held(const GroundTerm& t, std::chrono::milliseconds d) { held_[t] = d; }
+  [[nodiscard]] const std::unordered_map<GroundTerm, std::chrono::milliseconds, GroundTermHash>& held() const { return held_; }
+  void clear_held() { held_.clear(); }
 
  private:
   std::unordered_map<GroundTerm, int, GroundTermHash> cells_;
+  std::unordered_map<GroundTerm, std::chrono::milliseconds, GroundTermHash> held_;
 };
 
 // One line of a `state:` list, resolved: which cell, which value, where it was written.
@@ -214,6 +220,7 @@ struct StateLine {
   GroundTerm term;
   int value = 0;
   core::SourceLoc loc;
+  std::chrono::milliseconds held_for{0};  // `f(a) = v for 1h` in a state file or --set
 };
 
 struct World {
