@@ -76,7 +76,7 @@ def main():
             "later steps that depend on it: 2, 3 and 4",
             "gives tailscale_up(hermes-vps) -> step 3 and the goal",
             "gives data_present(hermes-vps) -> the goal",
-            "not reachable(hermes-vps)    -> step 1"])
+            "not reachable(hermes-vps) for 15m -> step 1"])
 
     expect("a search limit: how far the search got",
            [goap, "explain", world, "--state", total_loss, "--goal", "infrastructure-restored", "--max-expansions", "2"], 11,
