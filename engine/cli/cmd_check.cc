@@ -8,8 +8,35 @@
 #include "core/json_escape.h"
 #include "model/lint.h"
 #include "load/loader.h"
+#include "load/sensor_loader.h"
 
 namespace goap::cli {
+namespace {
+
+// A `for` needs sensed readings: one on a fact that no sensor beside the world reads can never
+// hold in `goap run`.
+void check_for_sensors(const model::World& world, const std::string& world_path, core::Diagnostics& diags) {
+  std::vector<bool> sensed(world.facts.size(), false);
+  if (const std::string path = load::default_sensors_path(world_path); !path.empty()) {
+    core::SourceManager sm;
+    core::Diagnostics ignored;  // errors in the sensors file are check_file's to report
+    if (auto specs = load::load_sensors(path, world, sm, ignored))
+      for (const load::SensorSpec& s : *specs) sensed[s.term.fact.index()] = true;
+  }
+  const auto check = [&](const model::Condition& c, const std::vector<model::Param>& params) {
+    if (c.held_for.count() == 0 || sensed[c.term.fact.index()]) return;
+    diags.warning(c.loc, "no sensor reads '" + world.fact(c.term.fact).name + "', so '" + world.condition_text(c, params) +
+                             "' never holds in goap run")
+        .hint("a 'for' needs the journal's sensed readings: add a sensor for it in " +
+              std::string("<world>.sensors.yaml"));
+  };
+  for (const model::Action& a : world.actions)
+    for (const model::Condition& c : a.pre) check(c, a.params);
+  for (const model::Goal& g : world.goals)
+    for (const model::Condition& c : g.when) check(c, g.forall);
+}
+
+}  // namespace
 
 int run_check(const CheckOptions& o, const CommonOptions& common) {
   core::SourceManager sm;
@@ -18,6 +45,7 @@ int run_check(const CheckOptions& o, const CommonOptions& common) {
     core::Diagnostics one;
     auto world = load::check_file(f, sm, one, load::LoadOptions{common.allow_outside});
     if (world) model::lint_world(*world, one);
+    if (world) check_for_sensors(*world, f, one);
     if (world && !o.no_plugins) check_runs(*world, f, sm, o.plugin_dirs, one);
     one.sort();
     diags.append(one);

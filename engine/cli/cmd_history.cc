@@ -7,6 +7,7 @@
 #include "cli/history_md.h"
 #include "core/terminal_text.h"
 #include "exec/journal.h"
+#include "exec/memory.h"
 
 namespace goap::cli {
 namespace {
@@ -80,12 +81,25 @@ int show_history(HistoryOptions o) {
     return kOk;
   }
   const auto runs = j->runs(o.limit);
+  // Budgets (exec/memory.h) as the latest run of each world recorded them, counted now.
+  const auto now = exec::system_clock().now();
+  const auto budgets = exec::recorded_budget_uses(*j, now);
+  const auto iso_s = [](exec::Clock::time_point t) {
+    const std::string s = exec::iso_utc(t);
+    return s.substr(0, s.find('.')) + "Z";
+  };
   if (o.json) {
     json out = json::array();
     for (const auto& r : runs)
       out.push_back(json{{"run", r.id}, {"world", r.world}, {"world_path", r.world_path}, {"status", r.status},
                          {"steps", r.steps}, {"started", r.started}, {"finished", r.finished}, {"message", r.message}});
-    std::printf("%s\n", json{{"format_version", 1}, {"journal", path}, {"runs", std::move(out)}}
+    json b = json::array();
+    for (const auto& [world_path, u] : budgets)
+      b.push_back(json{{"world_path", world_path}, {"action", u.ground}, {"used", u.used}, {"max", u.max},
+                       {"per", model::duration_text(u.per)}, {"per_ms", u.per.count()}, {"exhausted", u.exhausted()},
+                       {"oldest", iso_s(u.oldest)}, {"oldest_leaves", iso_s(u.oldest + u.per)},
+                       {"frees_at", u.exhausted() ? json(iso_s(u.frees_at)) : json(nullptr)}});
+    std::printf("%s\n", json{{"format_version", 1}, {"journal", path}, {"runs", std::move(out)}, {"budgets", std::move(b)}}
                             .dump(2, ' ', false, json::error_handler_t::replace)
                             .c_str());
     return kOk;
@@ -94,6 +108,12 @@ int show_history(HistoryOptions o) {
   for (const auto& r : runs)
     std::printf("%5lld  %-24s %-15s %3d step%s  %s\n", static_cast<long long>(r.id), core::terminal_safe(r.world).c_str(),
                 core::terminal_safe(r.status).c_str(), r.steps, r.steps == 1 ? " " : "s", core::terminal_safe(r.started).c_str());
+  if (!budgets.empty()) std::printf("\nbudgets (now %s):\n", iso_s(now).c_str());
+  for (const auto& [world_path, u] : budgets)
+    std::printf("  %-36s %d/%d per %-4s %s; oldest leaves the window at %s  (%s)\n", core::terminal_safe(u.ground).c_str(),
+                u.used, u.max, model::duration_text(u.per).c_str(),
+                u.exhausted() ? ("used up until " + iso_s(u.frees_at)).c_str() : "available", iso_s(u.oldest + u.per).c_str(),
+                core::terminal_safe(world_path).c_str());
   return kOk;
 }
 

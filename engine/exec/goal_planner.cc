@@ -121,6 +121,23 @@ std::vector<model::GroundTerm> unknown_read(const model::World& world, const mod
   return out;
 }
 
+// Drops the operators of actions with a `for` precondition that lacks its evidence.
+std::size_t remove_unproven(const model::World& world, const model::HeldFacts* held, ground::Task& task) {
+  const auto unproven = [&](const ground::Operator& op) {
+    const model::Action& a = world.actions[op.action];
+    for (const model::Condition& c : a.pre) {
+      if (c.held_for.count() == 0) continue;
+      std::vector<model::ObjectId> binding;
+      for (std::uint32_t x : op.args) binding.push_back(model::ObjectId::from(x));
+      if (held == nullptr || !held->held(model::bind_term(c.term, binding), c)) return true;
+    }
+    return false;
+  };
+  const std::size_t before = task.operators.size();
+  task.operators.erase(std::remove_if(task.operators.begin(), task.operators.end(), unproven), task.operators.end());
+  return before - task.operators.size();
+}
+
 // The search's trace hook: the first `limit` states in full, and the lowest h over all of them.
 class Tracer final : public search::SearchObserver {
  public:
@@ -156,7 +173,8 @@ ground::GroundingLimits grounding_limits(const PlannerOptions& o) {
 }
 
 void plan_one(const model::World& world, const ground::Domain& domain, const ground::GoalInstance& gi,
-              const PlannerOptions& o, const TermSet& unknown, const std::string& heuristic, GoalOutcome& out) {
+              const PlannerOptions& o, const TermSet& unknown, const model::HeldFacts* held, const std::string& heuristic,
+              GoalOutcome& out) {
   ground::Budget budget(grounding_limits(o));
   ground::GoalTask gt = ground::make_goal_task(world, domain, gi, budget);
   if (gt.statically_unsolvable) {
@@ -166,6 +184,7 @@ void plan_one(const model::World& world, const ground::Domain& domain, const gro
   }
   out.operators_removed = remove_operators(world, o.without, gt.task);
   out.operators_unknown = remove_unknown(world, unknown, gt.task);
+  out.operators_unproven = remove_unproven(world, held, gt.task);
   auto h = heuristics::make_heuristic(heuristic, gt.task);
   search::Searcher searcher(gt.task);
   search::SearchLimits limits;
@@ -215,6 +234,11 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
   d.heuristic = !o.heuristic.empty() ? o.heuristic : (o.algorithm == SearchAlgorithm::astar ? "lmcut" : "ff");
   d.optimal = o.algorithm == SearchAlgorithm::astar && d.heuristic != "ff" && d.heuristic != "add";
 
+  // Evidence for `for` conditions: the journal's (o.held, goap run) and the caller's word for
+  // facts a state file or --set gave with `for D` (plan, next).
+  model::HeldFacts held = o.held != nullptr ? *o.held : model::HeldFacts{};
+  for (const auto& [t, dur] : state.held()) held.assume(t, state.value(t, world.fact(t.fact)), dur);
+
   // Grounding the actions gets the limits of one goal's search; so does each goal's instance.
   ground::Budget budget(grounding_limits(o));
   ground::GroundingError gerr;
@@ -262,7 +286,7 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
     if (std::find(o.skip_goals.begin(), o.skip_goals.end(), id) != o.skip_goals.end()) continue;
     ground::Budget goal_budget(grounding_limits(o));
     try {
-      instances.push_back(ground::instantiate_goal(world, id, state, o.only_goal.has_value(), goal_budget));
+      instances.push_back(ground::instantiate_goal(world, id, state, o.only_goal.has_value(), goal_budget, &held));
     } catch (const ground::LimitExceeded& e) {
       too_big[i] = e.message;
       ground::GoalInstance gi;
@@ -299,7 +323,7 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
   auto plan_open = [&](std::size_t k) {
     const std::size_t i = open[k];
     try {
-      plan_one(world, *domain, instances[i], o, unknown, d.heuristic, d.goals[i]);
+      plan_one(world, *domain, instances[i], o, unknown, &held, d.heuristic, d.goals[i]);
     } catch (const ground::LimitExceeded& e) {
       d.goals[i].status = GoalStatus::limit;
       d.goals[i].reason = e.message;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "ground/grounder.h"
+#include "model/held.h"
 #include "model/world.h"
 
 namespace goap::exec {
@@ -41,6 +42,10 @@ struct PlannerOptions {
   // Goals left out of this decision altogether (not planned, not in Decision::goals): `goap run`
   // works on other goals while these wait for an approval (exec/approvals.h).
   std::vector<model::GoalId> skip_goals;
+  // Evidence for `c for D` conditions (model/held.h), from the run journal; nullptr (plan, next):
+  // none, so no `for` condition holds. A ground action whose `for` precondition lacks evidence is
+  // left out like `without`; a goal's `when` with a `for` holds only with its evidence.
+  const model::HeldFacts* held = nullptr;
   std::size_t trace_expansions = 0;  // record the first N states each search acts on (--search-tree)
   bool track_progress = false;       // record the lowest h the search reached (explain on a limit)
   // Facts whose value goap does not know (a sensor failed): see the top of this file.
@@ -86,6 +91,7 @@ struct GoalOutcome {
   std::size_t operators_removed = 0;  // ground actions left out because of `without`
   std::size_t operators_unknown = 0;  // ground actions left out: they read an unknown fact
   std::vector<model::GroundTerm> unknown_read;  // status unknown: the unknown facts it reads
+  std::size_t operators_unproven = 0;  // ground actions left out: a `for` precondition lacks evidence
 };
 
 struct Decision {

@@ -173,6 +173,13 @@ std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* err
           " world_path TEXT NOT NULL, goal TEXT NOT NULL, plan TEXT NOT NULL, commands TEXT NOT NULL, gated TEXT NOT NULL,"
           " files_hash TEXT NOT NULL, requested TEXT NOT NULL, expires TEXT NOT NULL, status TEXT NOT NULL,"
           " decided_by TEXT, decided_at TEXT, reason TEXT)");
+      j->exec(
+          "CREATE TABLE IF NOT EXISTS readings(id INTEGER PRIMARY KEY AUTOINCREMENT, world_path TEXT NOT NULL, fact TEXT NOT NULL,"
+          " value TEXT NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, run_id INTEGER NOT NULL)");
+      j->exec("CREATE INDEX IF NOT EXISTS readings_by_fact ON readings(world_path, fact, id)");
+      j->exec(
+          "CREATE TABLE IF NOT EXISTS budgets(world_path TEXT NOT NULL, action TEXT NOT NULL, max INTEGER NOT NULL,"
+          " per_ms INTEGER NOT NULL, PRIMARY KEY(world_path, action))");
       j->exec("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
       j->exec("INSERT OR IGNORE INTO meta(key, value) VALUES('writes', 0)");
       // Journals from before the process columns get them.
@@ -199,6 +206,9 @@ std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* err
     if (j->damage_.empty() && has_table("runs") && has_table("steps"))
       if (std::string broken = j->check(); !broken.empty()) j->damage_.push_back(broken);
   } catch (const std::exception& e) {
+    // A journal whose seal records writes was written by goap: what SQLite cannot read in it
+    // (a truncated file, a malformed page) is damage, refused as such.
+    if (j->damage_.empty() && sealed > 0) j->damage_.push_back(std::string("SQLite cannot read it: ") + e.what());
     if (j->damage_.empty()) return fail("cannot use the journal '" + path + "': " + e.what());
   }
   if (!j->damage_.empty() && !inspect) {
@@ -468,6 +478,75 @@ int Journal::mark_interrupted(std::int64_t run) {
     changed = sqlite3_changes(db_);
   });
   return changed;
+}
+
+void Journal::record_readings(const std::string& world_path, std::int64_t run,
+                              const std::vector<std::pair<std::string, std::string>>& readings,
+                              std::chrono::milliseconds keep) {
+  const auto now = clock_->now();
+  const std::string at = iso_utc(now);
+  write([&] {
+    for (const auto& [fact, value] : readings) {
+      Stmt last(db_, "SELECT id, value FROM readings WHERE world_path = ? AND fact = ? ORDER BY id DESC LIMIT 1");
+      last.bind(1, world_path).bind(2, fact);
+      if (last.step() && last.text(1) == value) {
+        const std::int64_t id = last.num(0);
+        Stmt s(db_, "UPDATE readings SET last_seen = ?, run_id = ? WHERE id = ?");
+        s.bind(1, at).bind(2, run).bind(3, id);
+        s.step();
+      } else {
+        Stmt s(db_, "INSERT INTO readings(world_path, fact, value, first_seen, last_seen, run_id) VALUES(?, ?, ?, ?, ?, ?)");
+        s.bind(1, world_path).bind(2, fact).bind(3, value).bind(4, at).bind(5, at).bind(6, run);
+        s.step();
+      }
+    }
+    // A stretch that ended before the horizon can no longer be evidence (the newer stretch
+    // after it contradicts or replaces it); the latest stretch of each fact always stays.
+    Stmt prune(db_, "DELETE FROM readings WHERE world_path = ? AND last_seen < ? AND id NOT IN"
+                    " (SELECT max(id) FROM readings WHERE world_path = ? GROUP BY fact)");
+    prune.bind(1, world_path).bind(2, iso_utc(now - keep)).bind(3, world_path);
+    prune.step();
+  });
+}
+
+std::vector<ReadingRow> Journal::readings(const std::string& world_path) {
+  Stmt s(db_, "SELECT fact, value, first_seen, last_seen, run_id FROM readings WHERE world_path = ? ORDER BY fact, id DESC");
+  s.bind(1, world_path);
+  std::vector<ReadingRow> out;
+  while (s.step()) out.push_back(ReadingRow{s.text(0), s.text(1), s.text(2), s.text(3), s.num(4)});
+  return out;
+}
+
+void Journal::save_budgets(const std::string& world_path, const std::vector<BudgetRow>& budgets) {
+  write([&] {
+    Stmt del(db_, "DELETE FROM budgets WHERE world_path = ?");
+    del.bind(1, world_path);
+    del.step();
+    for (const BudgetRow& b : budgets) {
+      Stmt s(db_, "INSERT INTO budgets(world_path, action, max, per_ms) VALUES(?, ?, ?, ?)");
+      s.bind(1, world_path).bind(2, b.action).bind(3, std::int64_t{b.max}).bind(4, b.per_ms);
+      s.step();
+    }
+  });
+}
+
+std::vector<BudgetRow> Journal::budgets() {
+  std::vector<BudgetRow> out;
+  Stmt t(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'budgets'");
+  t.step();
+  if (t.num(0) == 0) return out;  // an older journal opened by `goap history` (nothing is created)
+  Stmt s(db_, "SELECT world_path, action, max, per_ms FROM budgets ORDER BY world_path, action");
+  while (s.step()) out.push_back(BudgetRow{s.text(0), s.text(1), static_cast<int>(s.num(2)), s.num(3)});
+  return out;
+}
+
+std::vector<StepStart> Journal::steps_since(const std::string& world_path, const std::string& since) {
+  Stmt s(db_, "SELECT r.world_path, s.action, s.started FROM steps s JOIN runs r ON r.id = s.run_id"
+              " WHERE r.dry_run = 0 AND (? = '' OR r.world_path = ?) AND s.started > ? ORDER BY s.started, s.id");
+  s.bind(1, world_path).bind(2, world_path).bind(3, since);
+  std::vector<StepStart> out;
+  while (s.step()) out.push_back(StepStart{s.text(0), s.text(1), s.text(2)});
+  return out;
 }
 
 std::vector<RunRow> Journal::runs(int limit) {

@@ -13,6 +13,13 @@
 // state lines: facts no sensor reads are restored from it on --resume, so a completed step is
 // never repeated for lack of a sensor.
 //
+// Memory across runs (exec/memory.h reads it): readings(world_path, fact, value, first_seen,
+// last_seen, run_id) keeps what sensors reported as stretches of one value (a reading equal to
+// the fact's latest stretch only moves its last_seen and run_id), so it grows with value changes,
+// not with runs; stretches that ended before a run's `keep` horizon are deleted when it records.
+// budgets(world_path, action, max, per_ms): the `budget:` of each action as the latest run of
+// the world declared it, so `goap history` can show budgets without loading the world.
+//
 // Run status: running | done | no-plan | needs-approval | step-limit | stopped (a signal, between
 // steps) | aborted (superseded by a newer run of the same world that did not --resume it).
 // Step status: running | done | failed | effects-missing | interrupted (found running on resume).
@@ -49,6 +56,7 @@
 // interrupted step left running before it tries the step again.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -100,6 +108,23 @@ struct ApprovalRow {
   std::string files_hash, requested, expires, status, decided_by, decided_at, reason;
 };
 
+// One stretch of a sensed fact holding one value (see readings above).
+struct ReadingRow {
+  std::string fact, value, first_seen, last_seen;  // "reachable(hermes-vps)", "false", ISO times
+  std::int64_t run_id = 0;                          // the run that read it last
+};
+
+// A step as the budgets count it: its ground action and when it started.
+struct StepStart {
+  std::string world_path, action, started;
+};
+
+struct BudgetRow {
+  std::string world_path, action;
+  int max = 0;
+  std::int64_t per_ms = 0;
+};
+
 class Journal {
  public:
   // Opens (creating the file, its folder and the tables when needed) and checks it (above).
@@ -134,6 +159,19 @@ class Journal {
   std::vector<DecisionRow> world_decisions(const std::string& world_path);
   // Steps left `running` by a killed goap become `interrupted`; returns how many.
   int mark_interrupted(std::int64_t run);
+
+  // Sensed values (fact, value name) read now by `run`; stretches of this world that ended
+  // before now - keep are deleted. One transaction.
+  void record_readings(const std::string& world_path, std::int64_t run,
+                       const std::vector<std::pair<std::string, std::string>>& readings, std::chrono::milliseconds keep);
+  // Every stretch of this world, newest first per fact.
+  std::vector<ReadingRow> readings(const std::string& world_path);
+  // The world's budgets, replacing what an earlier run recorded.
+  void save_budgets(const std::string& world_path, const std::vector<BudgetRow>& budgets);
+  std::vector<BudgetRow> budgets();
+  // Steps (any status, dry runs excluded) of this world ("" for every world) started after
+  // `since`, oldest first.
+  std::vector<StepStart> steps_since(const std::string& world_path, const std::string& since);
 
   std::vector<RunRow> runs(int limit);
   std::optional<RunRow> run(std::int64_t id);

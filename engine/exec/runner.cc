@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -14,6 +15,7 @@
 #include "core/terminal_text.h"
 #include "exec/approvals.h"
 #include "exec/binding.h"
+#include "exec/memory.h"
 #include "load/loader.h"
 #include "plugin_host/invoke.h"
 
@@ -217,6 +219,12 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
   PluginFleet plugin_fleet(plugins, o.sense, &plugin_log, nullptr);
   Fleet& fleet = o.fleet != nullptr ? *o.fleet : plugin_fleet;
   if (journal) journal->set_clock(&clock);
+  // A run that acts takes `for` evidence from the journal's readings only, never from a state
+  // file's or --set's `... for D` (exec/memory.h): a destructive step asks for evidence.
+  if (!o.dry_run && !belief.held().empty()) {
+    std::fprintf(out, "note: 'for' durations given in --state/--set are ignored by a run; only sensed readings count\n");
+    belief.clear_held();
+  }
   PlannerOptions planner = o.planner;
   std::map<std::string, int> failures;  // ground action -> failed steps in this run
   int seq = 0;
@@ -284,8 +292,14 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
   };
 
   std::vector<UnknownFact> unknown;  // facts no sensor could read (exec/sensing.h)
-  std::string last_sensed = sensed_text(world, sense_now(world, sensors, fleet, belief, unknown, out, true).readings);
-  if (journal && result.run_id) journal->save_belief(result.run_id, belief_text(world, belief));
+  std::vector<Reading> latest = sense_now(world, sensors, fleet, belief, unknown, out, true).readings;
+  std::string last_sensed = sensed_text(world, latest);
+  if (journal && result.run_id) {
+    journal->save_belief(result.run_id, belief_text(world, belief));
+    save_world_budgets(world, *journal, o.world_path);
+    remember_readings(world, *journal, o.world_path, result.run_id, latest);
+  }
+  std::set<std::string> said_exhausted;  // budgets reported in this run
   // Each decision, with what was sensed just before it, goes to the audit trail.
   const auto journal_decision = [&](const Decision& d, std::string approval) {
     if (!journal || !result.run_id) return;
@@ -310,9 +324,20 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       return finish(RunStatus::stopped, "stopped", "stopped by a signal after " + std::to_string(result.steps) + " step" +
                                                        (result.steps == 1 ? "" : "s"));
     }
+    // Memory across runs (exec/memory.h), read afresh before every decision: budgets used up
+    // (by this run or any other) and the evidence for `for` conditions.
+    std::vector<BudgetUse> exhausted;
+    if (journal) exhausted = exhausted_budgets(world, *journal, o.world_path, clock.now());
+    PlannerOptions step_planner = planner;
+    for (const BudgetUse& u : exhausted) {
+      step_planner.without.push_back(u.ground);
+      if (said_exhausted.insert(u.ground).second) std::fprintf(out, "%s\n", exhausted_text(u, clock.now()).c_str());
+    }
+    const model::HeldFacts held = gather_evidence(world, journal, o.world_path, result.run_id, latest, clock.now());
+    step_planner.held = &held;
+    step_planner.unknown = terms_of(unknown);
     PlanningError perr;
-    planner.unknown = terms_of(unknown);
-    auto d = decide(world, belief, planner, &perr);
+    auto d = decide(world, belief, step_planner, &perr);
     if (!d) return finish(RunStatus::no_plan, "no-plan", "cannot plan: " + perr.message);
     if (d->chosen < 0 && !o.dry_run) journal_decision(*d, "");
     if (d->chosen < 0) {
@@ -355,6 +380,9 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
         why += "\n  left out after failing twice:";
         for (const auto& w : planner.without) why += " " + w;
       }
+      // Escalation (a stuck goal: no plan, budgets exhausted) belongs here: `exhausted` says
+      // which budgets are used up and until when.
+      for (const BudgetUse& u : exhausted) why += "\n  " + exhausted_text(u, clock.now());
       std::fprintf(out, "no recovery plan:%s\n", why.c_str());
       return finish(RunStatus::no_plan, "no-plan", "no relevant goal has a plan" + why);
     }
@@ -483,6 +511,8 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     }
     Sensed s = sense_now(world, sensors, fleet, belief, unknown, out, false);
     last_sensed = sensed_text(world, s.readings);
+    latest = s.readings;
+    if (journal && result.run_id) remember_readings(world, *journal, o.world_path, result.run_id, s.readings);
     if (r.ok()) {
       std::vector<std::string> missing, verified;
       const auto verify = [&] {
@@ -507,6 +537,7 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
         s.readings = fleet.sense(world, relevant);
         apply_readings(world, s.readings, belief);
         track_unknown(s.readings, unknown);
+        if (journal && result.run_id) remember_readings(world, *journal, o.world_path, result.run_id, s.readings);
         verify();
       }
       if (missing.empty()) {

@@ -9,6 +9,7 @@
 
 #include "core/log.h"
 #include "ground/lifted_reachability.h"
+#include "model/held.h"
 
 namespace goap::ground {
 namespace {
@@ -356,7 +357,7 @@ std::size_t want_bytes(std::size_t args, std::size_t values) {
 }
 
 GoalInstance instantiate(const model::World& w, model::GoalId id, const model::State& state, bool ignore_when,
-                         Budget& budget) {
+                         Budget& budget, const model::HeldFacts* held) {
   const model::Goal& g = w.goal(id);
   GoalInstance gi;
   gi.goal = id;
@@ -383,7 +384,8 @@ GoalInstance instantiate(const model::World& w, model::GoalId id, const model::S
     if (k == g.forall.size()) {
       bool active = true;
       if (!ignore_when)
-        for (const Condition& c : g.when) active = active && holds(c);
+        for (const Condition& c : g.when)
+          active = active && model::condition_holds(w, state, model::bind_term(c.term, binding), c, held);
       if (!active) return;
       any_active = true;
       for (const Condition& c : g.want) {
@@ -434,15 +436,16 @@ GoalInstance instantiate(const model::World& w, model::GoalId id, const model::S
 
 }  // namespace
 
-GoalInstance instantiate_goal(const model::World& w, model::GoalId id, const model::State& state, bool ignore_when) {
+GoalInstance instantiate_goal(const model::World& w, model::GoalId id, const model::State& state, bool ignore_when,
+                              const model::HeldFacts* held) {
   Budget unlimited;
-  return instantiate(w, id, state, ignore_when, unlimited);
+  return instantiate(w, id, state, ignore_when, unlimited, held);
 }
 
 GoalInstance instantiate_goal(const model::World& w, model::GoalId id, const model::State& state, bool ignore_when,
-                              Budget& budget) {
+                              Budget& budget, const model::HeldFacts* held) {
   try {
-    return instantiate(w, id, state, ignore_when, budget);
+    return instantiate(w, id, state, ignore_when, budget, held);
   } catch (LimitExceeded& e) {
     if (e.message.empty()) {
       const model::Goal& g = w.goal(id);

@@ -33,6 +33,10 @@
 #include "ground/task.h"
 #include "model/world.h"
 
+namespace goap::model {
+class HeldFacts;
+}
+
 namespace goap::ground {
 
 struct GroundingStats {
@@ -73,11 +77,12 @@ struct GoalInstance {
   std::vector<std::pair<model::GroundTerm, std::vector<std::uint32_t>>> want;
 };
 
-// `ignore_when`: plan --goal plans for the goal whatever its `when` says.
+// `ignore_when`: plan --goal plans for the goal whatever its `when` says. A `when` condition
+// with a `for` holds only when `held` has its evidence (model/held.h); nullptr: none has.
 GoalInstance instantiate_goal(const model::World& world, model::GoalId goal, const model::State& state,
-                              bool ignore_when);
+                              bool ignore_when, const model::HeldFacts* held = nullptr);
 GoalInstance instantiate_goal(const model::World& world, model::GoalId goal, const model::State& state,
-                              bool ignore_when, Budget& budget);
+                              bool ignore_when, Budget& budget, const model::HeldFacts* held = nullptr);
 
 struct GoalTask {
   Task task;

@@ -110,6 +110,39 @@ std::optional<model::RunSpec> WorldLoader::read_run(const YAML::Node& n, std::ui
   return r;
 }
 
+std::optional<model::ActionBudget> WorldLoader::read_budget(const YAML::Node& n, std::uint32_t file, const model::Action& a) {
+  const SourceLoc at = loc_of(n, file, sm_);
+  if (!n.IsMap()) {
+    diags_.error(at, std::string("'budget' must be a mapping with 'max:' and 'per:', not ") + node_kind_name(n))
+        .hint("write e.g. 'budget: {max: 3, per: 1h}'");
+    return std::nullopt;
+  }
+  check_keys(n, file, names_of({"max", "per"}), "'budget'");
+  model::ActionBudget b;
+  b.loc = at;
+  bool ok = true;
+  const YAML::Node max = get(n, "max"), per = get(n, "per");
+  if (!max.IsDefined() || !per.IsDefined()) {
+    diags_.error(at, std::string("the budget of action '") + a.name + "' needs " +
+                         (!max.IsDefined() && !per.IsDefined() ? "'max:' and 'per:'" : !max.IsDefined() ? "'max:'" : "'per:'"))
+        .hint("write e.g. 'budget: {max: 3, per: 1h}': at most 3 runs of each ground action in any hour");
+    return std::nullopt;
+  }
+  if (auto m = read_int(max, file, "'max' of the budget of action '" + a.name + "'", 1, 1000000)) b.max = static_cast<int>(*m);
+  else ok = false;
+  const std::string text = per.IsScalar() ? per.Scalar() : "";
+  if (auto d = parse_positive_duration(text)) {
+    b.per = *d;
+  } else {
+    diags_.error(loc_of(per, file, sm_, at), "'per' of the budget of action '" + a.name + "' must be a duration" +
+                                                 (per.IsScalar() ? ", not '" + text + "'" : std::string(", not ") + node_kind_name(per)))
+        .hint("write a positive number with a unit: 30s, 10m, 1h or 1d");
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return b;
+}
+
 void WorldLoader::read_actions(const YAML::Node& n, std::uint32_t file) {
   if (!expect_map(n, file, "'actions'", "{restart-ollama: {params: {h: host}, pre: [...], eff: [...]}}")) return;
   for (const auto& kv : n) {
@@ -123,7 +156,7 @@ void WorldLoader::read_actions(const YAML::Node& n, std::uint32_t file) {
           .hint("write '" + a.name + ": {pre: [...], eff: [...], cost: 1}'");
       continue;
     }
-    check_keys(body, file, names_of({"params", "pre", "eff", "cost", "run", "approval", "doc"}), "action '" + a.name + "'");
+    check_keys(body, file, names_of({"params", "pre", "eff", "cost", "run", "approval", "budget", "doc"}), "action '" + a.name + "'");
     bool ok = true;
     a.params = read_params(get(body, "params"), file, "params", ok);
     const std::string owner = "action '" + a.name + "'";
@@ -137,6 +170,9 @@ void WorldLoader::read_actions(const YAML::Node& n, std::uint32_t file) {
     }
     if (get(body, "approval").IsDefined()) {
       if (auto b = read_bool(get(body, "approval"), file, "'approval'")) a.approval = *b; else ok = false;
+    }
+    if (get(body, "budget").IsDefined()) {
+      if (auto b = read_budget(get(body, "budget"), file, a)) a.budget = *b; else ok = false;
     }
     if (const YAML::Node eff = get(body, "eff"); !eff.IsDefined()) {
       diags_.error(a.loc, "action '" + a.name + "' has no 'eff:'").hint("an action must change something: add 'eff: [...]'");

@@ -135,6 +135,7 @@ class Parser {
       skip_ws();
     }
     if (at_end()) return e;
+    if (at_for()) return read_for(e);
     // Operator.
     const std::uint32_t op_start = pos_;
     const char c0 = peek(), c1 = peek(1);
@@ -168,6 +169,7 @@ class Parser {
     if (e.operand[0] == '+') e.operand.erase(0, 1);
     e.operand_span = {v_start, pos_ - v_start};
     skip_ws();
+    if (at_for()) return read_for(e);
     if (!at_end()) {
       const auto w = word_after(pos_);
       return fail(pos_, static_cast<std::uint32_t>(w.empty() ? 1 : w.size()),
@@ -177,6 +179,31 @@ class Parser {
   }
 
  private:
+  // `for` as a word of its own (a fact may still be called `for_x`).
+  [[nodiscard]] bool at_for() const {
+    return s_.substr(pos_, 3) == "for" && (pos_ + 3 == s_.size() || s_[pos_ + 3] == ' ' || s_[pos_ + 3] == '\t');
+  }
+
+  // `for 10m` ends the expression: the duration is one word, checked by resolve.h.
+  std::variant<Expr, ExprError> read_for(Expr& e) {
+    const std::uint32_t start = pos_;
+    pos_ += 3;
+    skip_ws();
+    if (at_end()) return fail(start, 3, "'for' needs a duration after it", "write e.g. 'for 10m' (s, m, h or d)");
+    const std::uint32_t d_start = pos_;
+    while (!at_end() && peek() != ' ' && peek() != '\t') ++pos_;
+    e.duration = std::string(s_.substr(d_start, pos_ - d_start));
+    e.duration_span = {d_start, pos_ - d_start};
+    e.for_span = {start, pos_ - start};
+    skip_ws();
+    if (!at_end()) {
+      const auto w = word_after(pos_);
+      return fail(pos_, static_cast<std::uint32_t>(w.empty() ? 1 : w.size()),
+                  "unexpected '" + std::string(w.empty() ? s_.substr(pos_, 1) : w) + "' after the duration", "");
+    }
+    return e;
+  }
+
   std::optional<ExprError> read_name(std::string& out, Span& span, const char* what) {
     const std::uint32_t start = pos_;
     while (!at_end() && name_char(peek())) ++pos_;

@@ -1,6 +1,6 @@
 // The condition / effect / state-line expression language of FORMAT.md section 3, as syntax.
 //
-//   expr    := ['not'] name ['(' [arg {',' arg}] ')'] [op operand]
+//   expr    := ['not'] name ['(' [arg {',' arg}] ')'] [op operand] ['for' duration]
 //   arg     := '$' name | name
 //   op      := '=' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '+=' | '-='
 //   operand := ['-'] digits | name
@@ -63,6 +63,9 @@ struct Expr {
   Span op_span;
   std::string operand;  // as written: "3", "-1", "kimi"
   Span operand_span;
+  std::string duration;  // after `for`, as written: "10m"; empty without `for`
+  Span for_span;         // the word `for` and its duration
+  Span duration_span;
   [[nodiscard]] bool operand_is_int() const;
 };
 

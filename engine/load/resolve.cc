@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "core/names.h"
+#include "plugin_api/plugin.h"  // parse_duration: one duration syntax for `timeout:`, `for` and `per:`
 
 namespace goap::load {
 namespace {
@@ -216,6 +217,13 @@ std::optional<int> resolve_operand(const Expr& e, const SourceText& src, const W
   return static_cast<int>(v - decl.lo);
 }
 
+// A positive duration ("10m"); nullopt when it is not one.
+std::optional<std::chrono::milliseconds> parse_duration_value(const std::string& text) {
+  auto d = plugin::parse_duration(text);
+  if (!d || d->count() <= 0) return std::nullopt;
+  return d;
+}
+
 const char* use_name(ExprUse u) {
   switch (u) {
     case ExprUse::precondition: return "a precondition";
@@ -249,6 +257,14 @@ bool check_shape(const Expr& e, const SourceText& src, const FactDecl& decl, Exp
                 "'" + decl.name + "' is " + (decl.kind == ValueKind::integer ? "an int" : "an enum") + " and " + verb)
         .hint(std::string("write e.g. '") + written(decl) + " = " +
               decl.value_name(0) + "'; allowed values: " + allowed_values(decl));
+    return false;
+  }
+  if (!e.duration.empty() && use != ExprUse::precondition && use != ExprUse::when && use != ExprUse::state) {
+    diags.error(src.at(e.for_span.offset, e.for_span.length),
+                std::string("'for' asks how long a condition has held, and only belongs in a precondition or a 'when', not in ") +
+                    use_name(use))
+        .hint(use == ExprUse::want ? "a plan cannot make time pass: put the duration in the goal's 'when:'"
+                                   : "remove 'for " + e.duration + "'");
     return false;
   }
   const auto op_at = src.at(e.op_span.offset, e.op_span.length);
@@ -292,6 +308,15 @@ std::optional<model::Condition> resolve_condition(const SourceText& src, const W
   model::Condition c;
   c.term = std::move(rt->term);
   c.loc = src.whole();
+  if (!e->duration.empty()) {
+    auto d = parse_duration_value(e->duration);
+    if (!d) {
+      diags.error(src.at(e->duration_span.offset, e->duration_span.length), "'" + e->duration + "' is not a duration")
+          .hint("write a positive number with a unit: 30s, 10m, 1h or 1d");
+      return std::nullopt;
+    }
+    c.held_for = *d;
+  }
   if (e->op == ExprOp::none) {
     c.op = model::Cmp::eq;
     c.value = e->negated ? 0 : 1;
@@ -365,6 +390,15 @@ std::optional<model::StateLine> resolve_state_line(const SourceText& src, const 
   model::StateLine line;
   line.term = model::bind_term(rt->term, {});
   line.loc = src.whole();
+  if (!e->duration.empty()) {
+    auto d = parse_duration_value(e->duration);
+    if (!d) {
+      diags.error(src.at(e->duration_span.offset, e->duration_span.length), "'" + e->duration + "' is not a duration")
+          .hint("write a positive number with a unit: 30s, 10m, 1h or 1d");
+      return std::nullopt;
+    }
+    line.held_for = *d;
+  }
   if (e->op == ExprOp::none) {
     line.value = e->negated ? 0 : 1;
     return line;
@@ -376,5 +410,9 @@ std::optional<model::StateLine> resolve_state_line(const SourceText& src, const 
 }
 
 bool check_syntax(const SourceText& src, core::Diagnostics& diags) { return parse(src, diags).has_value(); }
+
+std::optional<std::chrono::milliseconds> parse_positive_duration(const std::string& text) {
+  return parse_duration_value(text);
+}
 
 }  // namespace goap::load

@@ -6,6 +6,7 @@
 // diagnostic; a function returns nullopt when it reported an error.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -39,6 +40,10 @@ std::optional<model::Effect> resolve_effect(const SourceText& src, const model::
                                             core::Diagnostics& diags);
 std::optional<model::StateLine> resolve_state_line(const SourceText& src, const model::World& w,
                                                    core::Diagnostics& diags, const Broken* broken = nullptr);
+
+// A positive duration as `for` and `budget: {per:}` take it ("30s", "10m", "1h", "1d");
+// nullopt when `text` is not one.
+std::optional<std::chrono::milliseconds> parse_positive_duration(const std::string& text);
 
 // Syntax only (no world): used by `goap check` on a lone actions/goals/state file.
 bool check_syntax(const SourceText& src, core::Diagnostics& diags);

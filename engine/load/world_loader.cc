@@ -166,7 +166,14 @@ std::optional<World> WorldLoader::load(const std::string& path, std::optional<st
   read_facts(get(root, "facts"), wf);
   for (const Doc& d : docs_) read_actions(get(d.y.root, "actions"), d.y.file);
   for (const Doc& d : docs_) read_goals(get(d.y.root, "goals"), d.y.file);
-  if (auto lines = read_state_list(get(root, "state"), wf, world_)) world_.state_lines = std::move(*lines);
+  if (auto lines = read_state_list(get(root, "state"), wf, world_)) {
+    // A world file is read again on every run: `for` there would be evidence that never ages.
+    for (const model::StateLine& l : *lines)
+      if (l.held_for.count() > 0)
+        diags_.error(l.loc, "a world's own state cannot say how long a fact has held")
+            .hint("'for' belongs in a precondition, a 'when', or a state file (--state) for plan and next");
+    world_.state_lines = std::move(*lines);
+  }
   if (diags_.error_count() != errors_before) return std::nullopt;
   return std::move(world_);
 }
@@ -461,7 +468,10 @@ std::optional<model::StateLine> parse_state_line(const std::string& display_name
 }
 
 void apply_state_lines(const model::World& world, const std::vector<model::StateLine>& lines, model::State& state) {
-  for (const model::StateLine& l : lines) state.set(l.term, l.value, world.fact(l.term.fact));
+  for (const model::StateLine& l : lines) {
+    state.set(l.term, l.value, world.fact(l.term.fact));
+    if (l.held_for.count() > 0) state.set_held(l.term, l.held_for);
+  }
 }
 
 std::optional<model::World> check_file(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags,

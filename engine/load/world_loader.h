@@ -118,6 +118,9 @@ class WorldLoader {
 
   std::optional<model::RunSpec> read_run(const YAML::Node& n, std::uint32_t file, const model::Action& a);
 
+  // `budget: {max: N, per: DURATION}`.
+  std::optional<model::ActionBudget> read_budget(const YAML::Node& n, std::uint32_t file, const model::Action& a);
+
   void read_actions(const YAML::Node& n, std::uint32_t file);
 
   void read_goals(const YAML::Node& n, std::uint32_t file);

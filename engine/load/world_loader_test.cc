@@ -503,3 +503,76 @@ TEST_CASE("uses: outside the world's folder is refused unread; --allow-outside l
   }
   fs::remove_all(dir);
 }
+
+TEST_CASE("budget: and 'for': what the model holds") {
+  auto l = load_text("kind: world\n"
+                     "types: {host: {}}\n"
+                     "objects: {web: host}\n"
+                     "facts: {up(host): bool, ssh_ok(host): bool, n: \"int[0..3]\"}\n"
+                     "actions:\n"
+                     "  restart: {params: {h: host}, pre: [not up($h), n < 3 for 90s], eff: [up($h)], budget: {max: 3, per: 1h}}\n"
+                     "  rebuild: {params: {h: host}, pre: [not ssh_ok($h) for 10m], eff: [ssh_ok($h)], budget: {max: 1, per: 1d}}\n"
+                     "goals:\n"
+                     "  back: {when: [not ssh_ok(web) for 5m], want: [ssh_ok(web)]}\n");
+  const model::World& w = ok(*l);
+  const model::Action& r = action(w, "restart");
+  REQUIRE(r.budget);
+  CHECK(r.budget->max == 3);
+  CHECK(r.budget->per == std::chrono::hours(1));
+  CHECK(r.pre[0].held_for.count() == 0);
+  CHECK(r.pre[1].held_for == std::chrono::seconds(90));
+  CHECK(w.condition_text(r.pre[1], r.params) == "n < 3 for 90s");
+  const model::Action& b = action(w, "rebuild");
+  CHECK(b.budget->per == std::chrono::hours(24));
+  CHECK(b.pre[0].held_for == std::chrono::minutes(10));
+  CHECK(b.pre[0].value == 0);
+  CHECK(w.condition_text(b.pre[0], b.params) == "not ssh_ok($h) for 10m");
+  CHECK(goal(w, "back").when[0].held_for == std::chrono::minutes(5));
+}
+
+TEST_CASE("budget: and 'for': every error, located") {
+  auto l = load_text("kind: world\n"
+                     "types: {host: {}}\n"
+                     "objects: {web: host}\n"
+                     "facts: {up(host): bool}\n"
+                     "actions:\n"
+                     "  a: {params: {h: host}, pre: [up($h) for soon], eff: [up($h) for 1m], budget: {max: 0, per: 1h}}\n"
+                     "  b: {params: {h: host}, eff: [up($h)], budget: {max: 2, per: 0s}}\n"
+                     "  c: {params: {h: host}, eff: [up($h)], budget: {max: 2}}\n"
+                     "  d: {params: {h: host}, eff: [up($h)], budget: 3, pre: [up($h) for]}\n"
+                     "goals:\n"
+                     "  g: {want: [up(web) for 5m]}\n");
+  CHECK_FALSE(l->world.has_value());
+  CHECK(l->rendered() ==
+        "w.yaml:6:86: error: 'max' of the budget of action 'a' must be between 1 and 1000000, not 0\n"
+        " 6 |   a: {params: {h: host}, pre: [up($h) for soon], eff: [up($h) for 1m], budget: {max: 0, per: 1h}}\n"
+        "   |                                                                                      ^\n"
+        "w.yaml:6:43: error: 'soon' is not a duration\n"
+        " 6 |   a: {params: {h: host}, pre: [up($h) for soon], eff: [up($h) for 1m], budget: {max: 0, per: 1h}}\n"
+        "   |                                           ^~~~\n"
+        "  hint: write a positive number with a unit: 30s, 10m, 1h or 1d\n"
+        "w.yaml:6:63: error: 'for' asks how long a condition has held, and only belongs in a precondition or a 'when', not in an effect\n"
+        " 6 |   a: {params: {h: host}, pre: [up($h) for soon], eff: [up($h) for 1m], budget: {max: 0, per: 1h}}\n"
+        "   |                                                               ^~~~~~\n"
+        "  hint: remove 'for 1m'\n"
+        "w.yaml:7:63: error: 'per' of the budget of action 'b' must be a duration, not '0s'\n"
+        " 7 |   b: {params: {h: host}, eff: [up($h)], budget: {max: 2, per: 0s}}\n"
+        "   |                                                               ^~\n"
+        "  hint: write a positive number with a unit: 30s, 10m, 1h or 1d\n"
+        "w.yaml:8:49: error: the budget of action 'c' needs 'per:'\n"
+        " 8 |   c: {params: {h: host}, eff: [up($h)], budget: {max: 2}}\n"
+        "   |                                                 ^\n"
+        "  hint: write e.g. 'budget: {max: 3, per: 1h}': at most 3 runs of each ground action in any hour\n"
+        "w.yaml:9:49: error: 'budget' must be a mapping with 'max:' and 'per:', not a single value\n"
+        " 9 |   d: {params: {h: host}, eff: [up($h)], budget: 3, pre: [up($h) for]}\n"
+        "   |                                                 ^\n"
+        "  hint: write e.g. 'budget: {max: 3, per: 1h}'\n"
+        "w.yaml:9:65: error: 'for' needs a duration after it\n"
+        " 9 |   d: {params: {h: host}, eff: [up($h)], budget: 3, pre: [up($h) for]}\n"
+        "   |                                                                 ^~~\n"
+        "  hint: write e.g. 'for 10m' (s, m, h or d)\n"
+        "w.yaml:11:22: error: 'for' asks how long a condition has held, and only belongs in a precondition or a 'when', not in a wanted condition\n"
+        " 11 |   g: {want: [up(web) for 5m]}\n"
+        "    |                      ^~~~~~\n"
+        "  hint: a plan cannot make time pass: put the duration in the goal's 'when:'\n");
+}

@@ -53,6 +53,7 @@ int State::value(const GroundTerm& t, const FactDecl& decl) const {
 }
 
 void State::set(const GroundTerm& t, int index, const FactDecl& decl) {
+  if (!held_.empty()) held_.erase(t);
   if (index == decl.default_index)
     cells_.erase(t);
   else
@@ -171,11 +172,21 @@ std::string operand_text(const FactDecl& d, int index) {
 std::string World::condition_text(const Condition& c, const std::vector<Param>& params) const {
   const FactDecl& d = fact(c.term.fact);
   const std::string t = term_text(c.term, params);
+  const std::string held = c.held_for.count() > 0 ? " for " + duration_text(c.held_for) : "";
   if (d.kind == ValueKind::boolean && (c.op == Cmp::eq || c.op == Cmp::ne)) {
     const bool positive = (c.op == Cmp::eq) == (c.value != 0);
-    return positive ? t : "not " + t;
+    return (positive ? t : "not " + t) + held;
   }
-  return t + ' ' + cmp_text(c.op) + ' ' + operand_text(d, c.value);
+  return t + ' ' + cmp_text(c.op) + ' ' + operand_text(d, c.value) + held;
+}
+
+std::string duration_text(std::chrono::milliseconds d) {
+  const long long ms = d.count();
+  static constexpr std::pair<long long, const char*> units[] = {
+      {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1000, "s"}};
+  for (const auto& [size, name] : units)
+    if (ms != 0 && ms % size == 0) return std::to_string(ms / size) + name;
+  return std::to_string(ms) + "ms";
 }
 
 std::string World::effect_text(const Effect& e, const std::vector<Param>& params) const {

@@ -19,6 +19,7 @@
 // World's lifetime. Every declaration keeps the SourceLoc it came from for diagnostics.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -86,11 +87,14 @@ struct Term {
 enum class Cmp : std::uint8_t { eq, ne, lt, le, gt, ge };
 
 // `f(a)` is {eq, 1}; `not f(a)` is {eq, 0}; `n < 3` is {lt, 3 - lo}.
+// `not f(a) for 10m` is {eq, 0, held_for 10 min}: it also asks the run journal's sensed readings
+// to show the condition held for that long (exec/memory.h). Only in `pre:` and `when:`.
 struct Condition {
   Term term;
   Cmp op = Cmp::eq;
   int value = 1;  // domain index (may lie outside the domain for < <= > >=)
   core::SourceLoc loc;
+  std::chrono::milliseconds held_for{0};  // 0: no `for`
   [[nodiscard]] bool holds(int index) const;
 };
 
@@ -149,6 +153,14 @@ struct CostTerm {
   core::SourceLoc loc;
 };
 
+// `budget: {max: 3, per: 1h}`: at most `max` executions of each ground action in any window of
+// `per`, counted across runs from the journal (exec/memory.h).
+struct ActionBudget {
+  int max = 0;
+  std::chrono::milliseconds per{0};
+  core::SourceLoc loc;
+};
+
 struct Action {
   std::string name;
   std::string doc;
@@ -160,6 +172,7 @@ struct Action {
   std::vector<CostTerm> cost_terms;      // PDDL: added to `cost` per binding (World::action_cost)
   std::optional<RunSpec> run;
   bool approval = false;
+  std::optional<ActionBudget> budget;
   core::SourceLoc loc;
 };
 
@@ -191,9 +204,15 @@ class State {
   [[nodiscard]] int value(const GroundTerm& t, const FactDecl& decl) const;
   void set(const GroundTerm& t, int index, const FactDecl& decl);
   [[nodiscard]] const std::unordered_map<GroundTerm, int, GroundTermHash>& cells() const { return cells_; }
+  // A `kind: state` line or --set with `for D` (plan, next): the caller says the fact has had its
+  // value for D up to now. Evidence for `c for D` conditions (model/held.h); set() forgets it.
+  void set_held(const GroundTerm& t, std::chrono::milliseconds d) { held_[t] = d; }
+  [[nodiscard]] const std::unordered_map<GroundTerm, std::chrono::milliseconds, GroundTermHash>& held() const { return held_; }
+  void clear_held() { held_.clear(); }
 
  private:
   std::unordered_map<GroundTerm, int, GroundTermHash> cells_;
+  std::unordered_map<GroundTerm, std::chrono::milliseconds, GroundTermHash> held_;
 };
 
 // One line of a `state:` list, resolved: which cell, which value, where it was written.
@@ -201,6 +220,7 @@ struct StateLine {
   GroundTerm term;
   int value = 0;
   core::SourceLoc loc;
+  std::chrono::milliseconds held_for{0};  // `f(a) = v for 1h` in a state file or --set
 };
 
 struct World {
@@ -253,5 +273,8 @@ struct World {
 GroundTerm bind_term(const Term& t, const std::vector<ObjectId>& binding);
 
 const char* cmp_text(Cmp op);
+
+// "10m", "1h", "30s", "1d", "1500ms": the shortest exact way to write a duration.
+std::string duration_text(std::chrono::milliseconds d);
 
 }  // namespace goap::model

@@ -27,7 +27,7 @@
 
 namespace goap::plugin {
 
-// "30s", "500ms", "2m", "1h", "1.5s"; a bare number is seconds. nullopt when malformed or negative.
+// "30s", "500ms", "2m", "1h", "1d", "1.5s"; a bare number is seconds. nullopt when malformed or negative.
 inline std::optional<std::chrono::milliseconds> parse_duration(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
@@ -45,6 +45,7 @@ inline std::optional<std::chrono::milliseconds> parse_duration(std::string_view 
   else if (unit == "ms") ms = v;
   else if (unit == "m" || unit == "min") ms = v * 60'000;
   else if (unit == "h") ms = v * 3'600'000;
+  else if (unit == "d") ms = v * 86'400'000;
   else return std::nullopt;
   if (ms > 1e12) return std::nullopt;
   return std::chrono::milliseconds(static_cast<long long>(ms));

@@ -25,6 +25,7 @@ TEST_CASE("durations read the way operators write them") {
   CHECK(parse_duration("500ms") == 500ms);
   CHECK(parse_duration("2m") == 120'000ms);
   CHECK(parse_duration("1h") == 3'600'000ms);
+  CHECK(parse_duration("1d") == 86'400'000ms);
   CHECK(parse_duration("1.5s") == 1'500ms);
   CHECK(parse_duration("45") == 45'000ms);
   CHECK_FALSE(parse_duration("soon"));

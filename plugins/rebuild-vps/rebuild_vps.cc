@@ -3,6 +3,9 @@
 // without one, its SSH port accepts connections. The world marks the action `approval: true`:
 // a rebuild wipes the host.
 //
+// Action `power-cycle-vps`: the same two phases with the provider's hard-reset command (e.g.
+// `doctl compute droplet-action power-cycle`): the cheap, non-destructive try before a rebuild.
+//
 // Sensor `healthy`: the same health check, once.
 //
 // `provision` is the world's argv, run as given (no shell); goap refuses a step whose template
@@ -42,6 +45,14 @@ constexpr goap_param_info kActParams[] = {
     {"timeout", "duration", "30m", "for provisioning and the wait together"},
     {"interval", "duration", "2s", "pause between health checks"},
 };
+constexpr goap_param_info kCycleParams[] = {
+    {"provision", "list", nullptr, "the power-cycle command as an argv, e.g. [doctl, compute, droplet-action, power-cycle, ...]"},
+    {"address", "host", "", "the host's address, for the SSH port check"},
+    {"health", "string", "", "a health URL that must answer 200; empty: the SSH port must accept connections"},
+    {"ssh_port", "int", "22", "the port of the default health check"},
+    {"timeout", "duration", "10m", "for the power cycle and the wait together"},
+    {"interval", "duration", "2s", "pause between health checks"},
+};
 constexpr goap_param_info kSenseParams[] = {
     {"address", "host", "", "the host's address, for the SSH port check"},
     {"health", "string", "", "a health URL that must answer 200; empty: the SSH port must accept connections"},
@@ -51,6 +62,8 @@ constexpr goap_param_info kSenseParams[] = {
 };
 constexpr goap_action_info kActions[] = {
     {"rebuild-vps", "Provision the host again, then wait until it is healthy", kActParams, std::size(kActParams)},
+    {"power-cycle-vps", "Power-cycle (hard reset) the host, then wait until it is healthy", kCycleParams,
+     std::size(kCycleParams)},
 };
 constexpr goap_sensor_info kSensors[] = {
     {"healthy", "Whether the host's health URL answers 200 (or its SSH port accepts connections)", "bool", kSenseParams,
@@ -127,11 +140,12 @@ Outcome handle(const Call& c) {
   const auto deadline = start + timeout;
   goap::plugin::ProcessOptions po;
   po.timeout = timeout;
-  c.info("provisioning: " + goap::plugin::quote_argv(argv));
+  const bool cycle = c.kind() == "power-cycle-vps";
+  c.info(std::string(cycle ? "power-cycling: " : "provisioning: ") + goap::plugin::quote_argv(argv));
   const auto r = goap::plugin::run_process(argv, po);
-  if (r.timed_out) return Outcome::timeout("provisioning " + r.summary());
+  if (r.timed_out) return Outcome::timeout(std::string(cycle ? "power cycle " : "provisioning ") + r.summary());
   if (!r.started || r.signal != 0 || r.exit_code != 0) {
-    return Outcome::failed("provisioning failed: " + r.failure());
+    return Outcome::failed(std::string(cycle ? "power cycle failed: " : "provisioning failed: ") + r.failure());
   }
   const auto interval = c.duration("interval");
   std::string why;
@@ -141,7 +155,7 @@ Outcome handle(const Call& c) {
     if (why.empty()) {
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.2f s", std::chrono::duration<double>(Clock::now() - start).count());
-      return Outcome::ok("provisioned; " + target + " after " + buf);
+      return Outcome::ok(std::string(cycle ? "power-cycled; " : "provisioned; ") + target + " after " + buf);
     }
     c.debug(why);
     std::this_thread::sleep_for(std::min(interval, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now())));

@@ -42,7 +42,7 @@ def main():
         for fact in rng.sample(FLIPS, rng.randint(0, 4)):
             state.append(("not " if rng.random() < 0.8 else "") + fact)
         if rng.random() < 0.2:
-            state.append(f"ollama_restarts = {rng.randint(0, 3)}")
+            rng.randint(0, 3)  # was `ollama_restarts = N`: restarts are now a journal budget; same draws
         if rng.random() < 0.2:
             state.append("llm_provider = " + rng.choice(["kimi", "ollama", "none"]))
         req = {"id": i + 1, "world": a.world, "state": state}
