@@ -5,6 +5,16 @@
 // Goals already met are `satisfied`; goals whose `when` is false are `inactive`.
 // With `only_goal` set, that goal alone is planned whatever its `when` says.
 //
+// Protection (PlannerOptions::protect): a goal that holds now is protected, unless it says
+// `protect: false`. "Holds now" is per ground instance: a binding of its `forall` (the goal itself
+// without one) whose `when` holds (or that has none) and whose whole `want` holds. No plan for a
+// goal of LOWER priority may pass through a state that breaks a protected instance: its search
+// runs on a task without the operators that would (ground/grounder.h, make_goal_task), so it is
+// optimal among the plans that keep them. Goals of equal priority do not protect each other
+// (neither is more important; the tie rule picks one, FORMAT.md section 4), and a goal never
+// constrains its own plan. A goal whose plan would have to break a protected goal is
+// `unsolvable` with the reason "no plan that keeps 'G' holding" (`blocked_by` names G).
+//
 // Determinism: each goal is planned by its own searcher over its own task; threads only decide
 // *when* a goal is planned, never what its answer is, so the output is the same at any thread count.
 #pragma once
@@ -35,6 +45,7 @@ struct PlannerOptions {
   std::vector<std::string> without;
   std::size_t trace_expansions = 0;  // record the first N states each search acts on (--search-tree)
   bool track_progress = false;       // record the lowest h the search reached (explain on a limit)
+  bool protect = true;               // protect goals that hold now (see above)
 };
 
 struct PlanStep {
@@ -73,6 +84,11 @@ struct GoalOutcome {
   int best_h = -1;               // track_progress: the lowest h among them all (-1: not tracked)
   std::int64_t best_h_g = 0;     // and the g of the first state that had it
   std::size_t operators_removed = 0;  // ground actions left out because of `without`
+  // Protection (see above): the higher-priority goals this goal's search kept holding, and
+  // when it is unsolvable only because of them, the ones every plan would break.
+  std::vector<model::GoalId> kept;
+  std::vector<model::GoalId> blocked_by;
+  std::size_t operators_protected = 0;  // ground actions left out because they would break one
 };
 
 struct Decision {
@@ -87,6 +103,9 @@ struct Decision {
   // Grounding hit a limit (ground/budget.h) before any goal could be planned: status is limit and
   // this says which action or goal, its estimated count and which limit. Empty otherwise.
   std::string grounding_limit;
+  // Every goal with at least one instance that holds now and is protected (see above), by
+  // priority then name.
+  std::vector<model::GoalId> protected_goals;
 };
 
 struct PlanningError {

@@ -171,6 +171,17 @@ std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* err
         j->exec("ALTER TABLE steps ADD COLUMN proc_sid INTEGER");
         j->exec("ALTER TABLE steps ADD COLUMN proc_start INTEGER");
       }
+      // Journals from before escalations: steps get their kind, and the escalations table.
+      bool has_kind = false;
+      {
+        Stmt cols(j->db_, "SELECT count(*) FROM pragma_table_info('steps') WHERE name = 'kind'");
+        cols.step();
+        has_kind = cols.num(0) > 0;
+      }
+      if (!has_kind) j->exec("ALTER TABLE steps ADD COLUMN kind TEXT NOT NULL DEFAULT 'action'");
+      j->exec(
+          "CREATE TABLE IF NOT EXISTS escalations(world TEXT NOT NULL, goal TEXT NOT NULL, cause TEXT NOT NULL,"
+          " at_ms INTEGER NOT NULL, PRIMARY KEY(world, goal, cause))");
     }
     if (j->damage_.empty() && has_table("meta")) {
       Stmt w(j->db_, "SELECT coalesce((SELECT value FROM meta WHERE key = 'writes'), 0)");
@@ -349,6 +360,31 @@ std::int64_t Journal::step_started(std::int64_t run, int seq, const std::string&
   return id;
 }
 
+void Journal::step_kind(std::int64_t step, const std::string& kind) {
+  write([&] {
+    Stmt s(db_, "UPDATE steps SET kind = ? WHERE id = ?");
+    s.bind(1, kind).bind(2, step);
+    s.step();
+  });
+}
+
+std::optional<std::int64_t> Journal::last_escalation(const std::string& world, const std::string& goal,
+                                                     const std::string& cause) {
+  Stmt s(db_, "SELECT at_ms FROM escalations WHERE world = ? AND goal = ? AND cause = ?");
+  s.bind(1, world).bind(2, goal).bind(3, cause);
+  if (!s.step()) return std::nullopt;
+  return s.num(0);
+}
+
+void Journal::record_escalation(const std::string& world, const std::string& goal, const std::string& cause,
+                                std::int64_t at_ms) {
+  write([&] {
+    Stmt s(db_, "INSERT OR REPLACE INTO escalations(world, goal, cause, at_ms) VALUES(?, ?, ?, ?)");
+    s.bind(1, world).bind(2, goal).bind(3, cause).bind(4, at_ms);
+    s.step();
+  });
+}
+
 void Journal::step_progress(std::int64_t step, int attempts, const std::string& message) {
   write([&] {
     Stmt s(db_, "UPDATE steps SET attempts = ?, message = ? WHERE id = ?");
@@ -405,7 +441,8 @@ std::optional<RunRow> Journal::run(std::int64_t id) {
 
 std::vector<StepRow> Journal::steps(std::int64_t run) {
   Stmt s(db_, "SELECT id, run_id, seq, attempts, action, coalesce(goal,''), status, coalesce(message,''), coalesce(commands,''),"
-              " started, coalesce(finished,''), coalesce(proc_sid,0), coalesce(proc_start,0) FROM steps WHERE run_id = ?"
+              " started, coalesce(finished,''), coalesce(proc_sid,0), coalesce(proc_start,0), coalesce(kind,'action')"
+              " FROM steps WHERE run_id = ?"
               " ORDER BY seq, id");
   s.bind(1, run);
   std::vector<StepRow> out;
@@ -424,6 +461,7 @@ std::vector<StepRow> Journal::steps(std::int64_t run) {
     r.finished = s.text(10);
     r.proc_sid = s.num(11);
     r.proc_start = s.num(12);
+    r.kind = s.text(13);
     out.push_back(std::move(r));
   }
   return out;

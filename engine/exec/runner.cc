@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "core/log.h"
 #include "core/terminal_text.h"
 #include "exec/binding.h"
+#include "exec/escalation.h"
 #include "load/loader.h"
 #include "plugin_host/invoke.h"
 
@@ -220,7 +222,7 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       }
       for (const StepRow& s : journal->steps(prior->id)) {
         seq = std::max(seq, s.seq);
-        if (s.status == "failed" || s.status == "effects-missing") ++failures[s.action];
+        if (s.kind != "escalation" && (s.status == "failed" || s.status == "effects-missing")) ++failures[s.action];
       }
       std::fprintf(out, "resuming run %lld of %s: %d step%s journaled", static_cast<long long>(prior->id), world.name.c_str(),
                    seq, seq == 1 ? "" : "s");
@@ -245,6 +247,8 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
 
   sense_now(world, sensors, fleet, belief, out, true);
   if (journal && result.run_id) journal->save_belief(result.run_id, belief_text(world, belief));
+  Escalator escalator(world, plugins, fleet, clock, o.dry_run ? nullptr : journal, result.run_id, o.grace, o.fallback, out);
+  std::set<std::string> escalated;  // goals escalated in this run: one message per goal and run
 
   for (;;) {
     PlanningError perr;
@@ -264,6 +268,16 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
         for (const auto& w : planner.without) why += " " + w;
       }
       std::fprintf(out, "no recovery plan:%s\n", why.c_str());
+      // Tell a person (exec/escalation.h): each stuck goal, once per cause per window, and not
+      // again in a run that already escalated it (an action given up for it).
+      if (!o.dry_run)
+        for (const GoalOutcome& g : d->goals) {
+          if (g.status != GoalStatus::unsolvable && g.status != GoalStatus::limit) continue;
+          const std::string& name = world.goal(g.goal).name;
+          if (!escalated.insert(name).second) continue;
+          escalator.escalate(name, EscalationCause::no_plan,
+                             to_string(g.status) + std::string(g.reason.empty() ? "" : ": " + g.reason), seq);
+        }
       return finish(RunStatus::no_plan, "no-plan", "no relevant goal has a plan" + why);
     }
     const GoalOutcome& chosen = d->goals[static_cast<std::size_t>(d->chosen)];
@@ -397,6 +411,9 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       if (n >= o.failures_to_exclude) {
         std::fprintf(out, "  %s failed %d times: not choosing it again in this run\n", step.name.c_str(), n);
         planner.without.push_back(step.name);
+        if (escalated.insert(goal.name).second)
+          escalator.escalate(goal.name, EscalationCause::given_up,
+                             step.name + " failed " + std::to_string(n) + " times and is given up: " + message, seq);
       }
     }
   }
