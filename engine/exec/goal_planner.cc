@@ -138,6 +138,16 @@ void explain_protection(const model::World& world, const ground::Domain& domain,
   out.reason = "no plan that keeps " + quoted_names(world, out.blocked_by) + " holding (without protection: " + plan + ")";
 }
 
+// A protected condition on a fact this goal wants as well, with no value the protected goal would
+// not allow: any plan for this goal ends with it holding, so passing through a state without it
+// is part of this goal's own work (timmy-ops: a destructive step clears operator_notified, which
+// every goal wants, and notify-operator restores it). It is kept at the end, not in every state.
+bool restored_at_end(const ground::GoalInstance& gi, const std::pair<model::GroundTerm, std::vector<std::uint32_t>>& cond) {
+  return std::any_of(gi.want.begin(), gi.want.end(), [&](const auto& w) {
+    return w.first == cond.first && std::includes(cond.second.begin(), cond.second.end(), w.second.begin(), w.second.end());
+  });
+}
+
 void plan_one(const model::World& world, const ground::Domain& domain, const ground::GoalInstance& gi,
               const PlannerOptions& o, const std::string& heuristic, const std::vector<const Guard*>& guards,
               GoalOutcome& out) {
@@ -145,7 +155,8 @@ void plan_one(const model::World& world, const ground::Domain& domain, const gro
   ground::Protected keep;
   for (const Guard* g : guards) {
     out.kept.push_back(g->goal);
-    keep.insert(keep.end(), g->holding.begin(), g->holding.end());
+    for (const auto& cond : g->holding)
+      if (!restored_at_end(gi, cond)) keep.push_back(cond);
   }
   ground::GoalTask gt = ground::make_goal_task(world, domain, gi, budget, keep);
   out.operators_protected = gt.operators_protected;

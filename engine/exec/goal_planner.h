@@ -12,7 +12,11 @@
 // runs on a task without the operators that would (ground/grounder.h, make_goal_task), so it is
 // optimal among the plans that keep them. Goals of equal priority do not protect each other
 // (neither is more important; the tie rule picks one, FORMAT.md section 4), and a goal never
-// constrains its own plan. A goal whose plan would have to break a protected goal is
+// constrains its own plan. A protected fact that the planned goal wants as well (with no value the
+// protected goal would not allow) is kept at the end of the plan rather than in every state: the
+// plan must end with it anyway, so breaking it on the way is part of the goal's own work (the
+// `operator_notified` pattern: a destructive step clears it, notify-operator restores it).
+// A goal whose plan would have to break a protected goal is
 // `unsolvable` with the reason "no plan that keeps 'G' holding" (`blocked_by` names G).
 //
 // Determinism: each goal is planned by its own searcher over its own task; threads only decide

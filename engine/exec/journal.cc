@@ -171,17 +171,6 @@ std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* err
         j->exec("ALTER TABLE steps ADD COLUMN proc_sid INTEGER");
         j->exec("ALTER TABLE steps ADD COLUMN proc_start INTEGER");
       }
-      // Journals from before escalations: steps get their kind, and the escalations table.
-      bool has_kind = false;
-      {
-        Stmt cols(j->db_, "SELECT count(*) FROM pragma_table_info('steps') WHERE name = 'kind'");
-        cols.step();
-        has_kind = cols.num(0) > 0;
-      }
-      if (!has_kind) j->exec("ALTER TABLE steps ADD COLUMN kind TEXT NOT NULL DEFAULT 'action'");
-      j->exec(
-          "CREATE TABLE IF NOT EXISTS escalations(world TEXT NOT NULL, goal TEXT NOT NULL, cause TEXT NOT NULL,"
-          " at_ms INTEGER NOT NULL, PRIMARY KEY(world, goal, cause))");
     }
     if (j->damage_.empty() && has_table("meta")) {
       Stmt w(j->db_, "SELECT coalesce((SELECT value FROM meta WHERE key = 'writes'), 0)");
@@ -194,6 +183,20 @@ std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* err
     }
     if (j->damage_.empty() && has_table("runs") && has_table("steps"))
       if (std::string broken = j->check(); !broken.empty()) j->damage_.push_back(broken);
+    // Journals from before escalations: steps get their kind, and the escalations table. Only
+    // on a journal found sound (a write into a damaged file would hide what is wrong with it).
+    if (has_table("steps")) {
+      Stmt cols(j->db_, "SELECT count(*) FROM pragma_table_info('steps') WHERE name = 'kind'");
+      cols.step();
+      j->has_kind_ = cols.num(0) > 0;
+    }
+    if (j->damage_.empty() && !inspect) {
+      if (!j->has_kind_) j->exec("ALTER TABLE steps ADD COLUMN kind TEXT NOT NULL DEFAULT 'action'");
+      j->has_kind_ = true;
+      j->exec(
+          "CREATE TABLE IF NOT EXISTS escalations(world TEXT NOT NULL, goal TEXT NOT NULL, cause TEXT NOT NULL,"
+          " at_ms INTEGER NOT NULL, PRIMARY KEY(world, goal, cause))");
+    }
   } catch (const std::exception& e) {
     if (j->damage_.empty()) return fail("cannot use the journal '" + path + "': " + e.what());
   }
@@ -440,10 +443,13 @@ std::optional<RunRow> Journal::run(std::int64_t id) {
 }
 
 std::vector<StepRow> Journal::steps(std::int64_t run) {
-  Stmt s(db_, "SELECT id, run_id, seq, attempts, action, coalesce(goal,''), status, coalesce(message,''), coalesce(commands,''),"
-              " started, coalesce(finished,''), coalesce(proc_sid,0), coalesce(proc_start,0), coalesce(kind,'action')"
-              " FROM steps WHERE run_id = ?"
-              " ORDER BY seq, id");
+  Stmt s(db_, has_kind_
+                  ? "SELECT id, run_id, seq, attempts, action, coalesce(goal,''), status, coalesce(message,''), coalesce(commands,''),"
+                    " started, coalesce(finished,''), coalesce(proc_sid,0), coalesce(proc_start,0), coalesce(kind,'action')"
+                    " FROM steps WHERE run_id = ? ORDER BY seq, id"
+                  : "SELECT id, run_id, seq, attempts, action, coalesce(goal,''), status, coalesce(message,''), coalesce(commands,''),"
+                    " started, coalesce(finished,''), coalesce(proc_sid,0), coalesce(proc_start,0), 'action'"
+                    " FROM steps WHERE run_id = ? ORDER BY seq, id");
   s.bind(1, run);
   std::vector<StepRow> out;
   while (s.step()) {

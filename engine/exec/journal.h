@@ -124,6 +124,7 @@ class Journal {
   const Clock* clock_ = &system_clock();
   std::string path_;
   std::vector<std::string> damage_;
+  bool has_kind_ = false;  // steps has its kind column (an old journal opened to inspect may not)
 };
 
 // The seal file beside a journal: "<journal>.seal".

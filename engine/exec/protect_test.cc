@@ -184,3 +184,24 @@ TEST_CASE("protection: timmy-ops does not fence a healthy primary to sync a repo
   CHECK(sync.reason.rfind("no plan that keeps 'infrastructure-restored' holding", 0) == 0);
   CHECK(after.status == exec::GoalStatus::unsolvable);
 }
+
+TEST_CASE("protection: a protected fact the planned goal wants too only has to hold at the end") {
+  // The timmy-ops pattern: a destructive step clears `notified`, which both goals want, and
+  // `notify` sets it again. `up` is kept in every state; `notified` only at the end.
+  const auto w = load_text(R"(
+kind: world
+facts: {up: bool, notified: bool, done: bool}
+state: [up, notified]
+actions:
+  rebuild: {eff: [done, not notified], cost: 1}
+  take-down: {pre: [up], eff: [done, not up], cost: 1}
+  notify: {pre: [not notified], eff: [notified], cost: 1}
+goals:
+  service-up: {priority: 100, want: [up, notified]}
+  work-done: {priority: 10, want: [done, notified]}
+)");
+  const auto d = decide(w, w.initial_state());
+  const auto& work = outcome(w, d, "work-done");
+  REQUIRE(work.status == exec::GoalStatus::plan);
+  CHECK(plan_text(work) == "rebuild notify");
+}
