@@ -191,11 +191,16 @@ std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* err
       j->has_kind_ = cols.num(0) > 0;
     }
     if (j->damage_.empty() && !inspect) {
-      if (!j->has_kind_) j->exec("ALTER TABLE steps ADD COLUMN kind TEXT NOT NULL DEFAULT 'action'");
-      j->has_kind_ = true;
-      j->exec(
-          "CREATE TABLE IF NOT EXISTS escalations(world TEXT NOT NULL, goal TEXT NOT NULL, cause TEXT NOT NULL,"
-          " at_ms INTEGER NOT NULL, PRIMARY KEY(world, goal, cause))");
+      try {
+        if (!j->has_kind_) j->exec("ALTER TABLE steps ADD COLUMN kind TEXT NOT NULL DEFAULT 'action'");
+        j->has_kind_ = true;
+        j->exec(
+            "CREATE TABLE IF NOT EXISTS escalations(world TEXT NOT NULL, goal TEXT NOT NULL, cause TEXT NOT NULL,"
+            " at_ms INTEGER NOT NULL, PRIMARY KEY(world, goal, cause))");
+      } catch (const std::exception& e) {
+        // A file that cannot take its own schema (truncated under its WAL) is damaged.
+        j->damage_.push_back(std::string("SQLite cannot extend its tables: ") + e.what());
+      }
     }
   } catch (const std::exception& e) {
     if (j->damage_.empty()) return fail("cannot use the journal '" + path + "': " + e.what());
