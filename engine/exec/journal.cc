@@ -185,21 +185,23 @@ std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* err
       if (std::string broken = j->check(); !broken.empty()) j->damage_.push_back(broken);
     // Journals from before escalations: steps get their kind, and the escalations table. Only
     // on a journal found sound (a write into a damaged file would hide what is wrong with it).
-    if (has_table("steps")) {
-      Stmt cols(j->db_, "SELECT count(*) FROM pragma_table_info('steps') WHERE name = 'kind'");
-      cols.step();
-      j->has_kind_ = cols.num(0) > 0;
-    }
-    if (j->damage_.empty() && !inspect) {
+    if (j->damage_.empty()) {
       try {
-        if (!j->has_kind_) j->exec("ALTER TABLE steps ADD COLUMN kind TEXT NOT NULL DEFAULT 'action'");
-        j->has_kind_ = true;
-        j->exec(
-            "CREATE TABLE IF NOT EXISTS escalations(world TEXT NOT NULL, goal TEXT NOT NULL, cause TEXT NOT NULL,"
-            " at_ms INTEGER NOT NULL, PRIMARY KEY(world, goal, cause))");
+        if (has_table("steps")) {
+          Stmt cols(j->db_, "SELECT count(*) FROM pragma_table_info('steps') WHERE name = 'kind'");
+          cols.step();
+          j->has_kind_ = cols.num(0) > 0;
+        }
+        if (!inspect) {  // nothing is written to inspect
+          if (!j->has_kind_) j->exec("ALTER TABLE steps ADD COLUMN kind TEXT NOT NULL DEFAULT 'action'");
+          j->has_kind_ = true;
+          j->exec(
+              "CREATE TABLE IF NOT EXISTS escalations(world TEXT NOT NULL, goal TEXT NOT NULL, cause TEXT NOT NULL,"
+              " at_ms INTEGER NOT NULL, PRIMARY KEY(world, goal, cause))");
+        }
       } catch (const std::exception& e) {
         // A file that cannot take its own schema (truncated under its WAL) is damaged.
-        j->damage_.push_back(std::string("SQLite cannot extend its tables: ") + e.what());
+        if (!inspect) j->damage_.push_back(std::string("SQLite cannot read or extend its tables: ") + e.what());
       }
     }
   } catch (const std::exception& e) {
