@@ -53,7 +53,7 @@ int show_history(HistoryOptions o) {
         json outputs = json::array();
         for (const auto& a : j->attempts(st.id))
           outputs.push_back(json{{"attempt", a.attempt}, {"outcome", a.outcome}, {"finished", a.finished}, {"output", a.output}});
-        s.push_back(json{{"seq", st.seq}, {"action", st.action}, {"goal", st.goal}, {"status", st.status},
+        s.push_back(json{{"seq", st.seq}, {"kind", st.kind}, {"action", st.action}, {"goal", st.goal}, {"status", st.status},
                          {"attempts", st.attempts}, {"started", st.started}, {"finished", st.finished},
                          {"commands", st.commands}, {"message", st.message}, {"outputs", std::move(outputs)}});
       }
@@ -71,7 +71,8 @@ int show_history(HistoryOptions o) {
                 run->finished.empty() ? "" : ", finished ", t(run->finished).c_str());
     if (!run->message.empty()) std::printf("  %s\n", t(run->message).c_str());
     for (const auto& st : steps) {
-      std::printf("  %2d. %-40s %-16s %d attempt%s  %s\n", st.seq, t(st.action).c_str(), t(st.status).c_str(), st.attempts,
+      std::printf("  %2d. %-40s %-16s %d attempt%s  %s\n", st.seq,
+                  t(st.kind == "escalation" ? "escalation: " + st.action : st.action).c_str(), t(st.status).c_str(), st.attempts,
                   st.attempts == 1 ? " " : "s", t(st.started).c_str());
       std::string msg = st.message;
       const auto nl = msg.rfind('\n');

@@ -69,9 +69,22 @@ json decision_json(const model::World& w, const model::State& state, const exec:
       j["steps"] = g.plan.size();
     }
     if (!g.reason.empty()) j["reason"] = g.reason;
+    if (!g.kept.empty()) {
+      json kept = json::array();
+      for (model::GoalId k : g.kept) kept.push_back(w.goal(k).name);
+      j["kept"] = kept;
+    }
+    if (!g.blocked_by.empty()) {
+      json by = json::array();
+      for (model::GoalId k : g.blocked_by) by.push_back(w.goal(k).name);
+      j["blocked_by"] = by;
+    }
     goals.push_back(std::move(j));
   }
   out["goals"] = goals;
+  json protected_goals = json::array();
+  for (model::GoalId k : d.protected_goals) protected_goals.push_back(w.goal(k).name);
+  out["protected"] = protected_goals;
   std::uint64_t expanded = 0, generated = 0;
   double search_ms = 0;
   for (const auto& g : d.goals) {

@@ -152,8 +152,16 @@ int run_run(const RunOptions& o, const CommonOptions& common) {
     return kUsage;
   }
 
+  const auto escalate_after = exec::parse_duration(o.approval_escalate_after);
+  if (!escalate_after) {
+    std::fprintf(stderr, "goap: error: --approval-escalate-after %s: expected a duration such as 90s, 30m or 1h\n",
+                 core::terminal_safe(o.approval_escalate_after).c_str());
+    return kUsage;
+  }
+
   exec::RunOptions ro;
   ro.approval_ttl = *ttl;
+  ro.approval_escalate_after = *escalate_after;
   ro.dry_run = o.dry_run;
   ro.resume = o.resume;
   ro.approve = o.approve;

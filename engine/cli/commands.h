@@ -147,6 +147,7 @@ struct RunOptions {
   bool resume = false;
   std::vector<std::string> approve;
   std::string approval_ttl = "1h";         // how long a filed approval request waits (exec/approvals.h)
+  std::string approval_escalate_after = "15m";  // a request pending this long escalates (exec/escalation.h)
   int max_steps = 20;
   int retries = 2;
   long long backoff_ms = 500;

@@ -196,6 +196,8 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   ru->add_option("--approval-ttl", run_o.approval_ttl,
                  "How long an approval request this run files waits, and an approval lasts (e.g. 30m, 1h; default 1h)");
+  ru->add_option("--approval-escalate-after", run_o.approval_escalate_after,
+                 "Escalate (the world's 'escalate:' action) when an approval request has waited this long (default 15m)");
   ru->add_option("--max-steps", run_o.max_steps, "Carry out at most N actions in this invocation")->check(CLI::NonNegativeNumber);
   ru->add_flag("--resume", run_o.resume, "Continue the latest unfinished run of this world from the journal");
   ru->add_flag("--watch", run_o.watch,

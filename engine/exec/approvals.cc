@@ -1,5 +1,7 @@
 #include "exec/approvals.h"
 
+#include "plugin_api/plugin.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -202,20 +204,10 @@ std::string decide_request(Journal& journal, const Clock& clock, const std::stri
 }
 
 std::optional<std::chrono::milliseconds> parse_duration(const std::string& text) {
-  std::size_t i = 0;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
-  if (i == 0 || i > 12) return std::nullopt;
-  const long long n = std::stoll(text.substr(0, i));
-  const std::string unit = text.substr(i);
-  long long ms = 0;
-  if (unit == "ms") ms = n;
-  else if (unit == "s") ms = n * 1000;
-  else if (unit == "m") ms = n * 60'000;
-  else if (unit == "h") ms = n * 3'600'000;
-  else if (unit == "d") ms = n * 86'400'000;
-  else return std::nullopt;
-  if (ms <= 0) return std::nullopt;
-  return std::chrono::milliseconds(ms);
+  // The one duration syntax of goap (`timeout:`, `budget:`, `for`, --interval), positive here.
+  const auto d = plugin::parse_duration(text);
+  if (!d || d->count() <= 0) return std::nullopt;
+  return d;
 }
 
 }  // namespace goap::exec

@@ -218,7 +218,8 @@ TEST_CASE("the files hash changes with a file's contents; durations parse") {
   CHECK(parse_duration("1h") == std::chrono::hours(1));
   CHECK(parse_duration("1s") == std::chrono::seconds(1));
   CHECK(parse_duration("250ms") == std::chrono::milliseconds(250));
-  CHECK_FALSE(parse_duration("1"));
+  CHECK(parse_duration("1") == std::chrono::seconds(1));  // a bare number is seconds, as in `timeout:`
+  CHECK_FALSE(parse_duration("1x"));
   CHECK_FALSE(parse_duration("0s"));
   CHECK_FALSE(parse_duration("h"));
 }

@@ -6,7 +6,7 @@ namespace goap::exec {
 
 std::optional<std::string> expand(const std::string& text, const model::World& world,
                                   const std::vector<model::Param>& params, const std::vector<model::ObjectId>& binding,
-                                  BindError* error) {
+                                  BindError* error, const TemplateContext* context) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '$') {
@@ -28,6 +28,18 @@ std::optional<std::string> expand(const std::string& text, const model::World& w
     const std::string pname = inner.substr(0, dot);
     std::size_t k = 0;
     while (k < params.size() && params[k].name != pname) ++k;
+    if (k == params.size() && pname == "goap" && context != nullptr) {
+      const std::string name = dot == std::string::npos ? "" : inner.substr(dot + 1);
+      const std::string* v = name == "goal" ? &context->goal : name == "reason" ? &context->reason
+                             : name == "cause" ? &context->cause : name == "run" ? &context->run : nullptr;
+      if (v == nullptr) {
+        if (error) error->message = "unknown template '${" + inner + "}' in '" + text + "'";
+        return std::nullopt;
+      }
+      out += *v;
+      i = close;
+      continue;
+    }
     if (k == params.size() || k >= binding.size()) {
       if (error) error->message = "unknown parameter '" + pname + "' in '" + text + "'";
       return std::nullopt;
@@ -52,12 +64,13 @@ std::optional<std::string> expand(const std::string& text, const model::World& w
 std::optional<std::vector<plugin_host::Param>> bind_with(const std::vector<std::pair<std::string, model::WithValue>>& with,
                                                          const model::World& world,
                                                          const std::vector<model::Param>& params,
-                                                         const std::vector<model::ObjectId>& binding, BindError* error) {
+                                                         const std::vector<model::ObjectId>& binding, BindError* error,
+                                                         const TemplateContext* context) {
   std::vector<plugin_host::Param> out;
   for (const auto& [name, value] : with) {
     plugin_host::Param p{name, {}, value.is_list};
     for (const std::string& item : value.items) {
-      auto v = expand(item, world, params, binding, error);
+      auto v = expand(item, world, params, binding, error, context);
       if (!v) {
         if (error) error->message = "'" + name + "': " + error->message;
         return std::nullopt;

@@ -1,6 +1,9 @@
 // Filling `with:` templates for one ground action or sensor (FORMAT.md section 3).
 //
 // `${p}` is the object bound to parameter p, `${p.attr}` that object's attribute, `$$` a `$`.
+// With a TemplateContext (the world's escalation action, exec/escalation.h), `${goap.goal}`,
+// `${goap.reason}`, `${goap.cause}` and `${goap.run}` are the stuck goal, why, the cause and the
+// run id; the loader accepts them only in that action's `with:`.
 // A template fills part of one value: a list value (an argv) stays a list of the same length,
 // so an object name or attribute can never become extra arguments, whatever it contains.
 #pragma once
@@ -19,15 +22,21 @@ struct BindError {
   std::string message;
 };
 
+// What `${goap.NAME}` expands to (see above).
+struct TemplateContext {
+  std::string goal, reason, cause, run;
+};
+
 // nullopt (with *error) when a template names an unknown parameter or a missing attribute.
 std::optional<std::string> expand(const std::string& text, const model::World& world,
                                   const std::vector<model::Param>& params, const std::vector<model::ObjectId>& binding,
-                                  BindError* error);
+                                  BindError* error, const TemplateContext* context = nullptr);
 
 std::optional<std::vector<plugin_host::Param>> bind_with(const std::vector<std::pair<std::string, model::WithValue>>& with,
                                                          const model::World& world,
                                                          const std::vector<model::Param>& params,
-                                                         const std::vector<model::ObjectId>& binding, BindError* error);
+                                                         const std::vector<model::ObjectId>& binding, BindError* error,
+                                                         const TemplateContext* context = nullptr);
 
 // Values that could become options. A `with:` item is in an option position when its parameter
 // has an option-position type (user, host, ref, remote: plugin_api/argv_guard.h), or when it is

@@ -172,11 +172,77 @@ ground::GroundingLimits grounding_limits(const PlannerOptions& o) {
   return l;
 }
 
+// A protected goal's instances that hold now (ground/grounder.h: GoalInstance::holding).
+struct Guard {
+  model::GoalId goal;
+  int priority = 0;
+  ground::Protected holding;
+};
+
+std::string quoted_names(const model::World& world, const std::vector<model::GoalId>& goals) {
+  std::string out;
+  for (std::size_t i = 0; i < goals.size(); ++i)
+    out += std::string(i == 0 ? "" : i + 1 == goals.size() ? " and " : ", ") + "'" + world.goal(goals[i]).name + "'";
+  return out;
+}
+
+// `out` is unsolvable under protection: when the goal has a plan without it, name the protected
+// goals that plan breaks and say so in the reason.
+void explain_protection(const model::World& world, const ground::Domain& domain, const ground::GoalInstance& gi,
+                        const PlannerOptions& o, const TermSet& unknown, const model::HeldFacts* held,
+                        const std::string& heuristic, const std::vector<const Guard*>& guards, GoalOutcome& out) {
+  ground::Budget budget(grounding_limits(o));
+  ground::GoalTask free = ground::make_goal_task(world, domain, gi, budget);
+  if (free.statically_unsolvable) return;
+  remove_operators(world, o.without, free.task);
+  remove_unknown(world, unknown, free.task);
+  remove_unproven(world, held, free.task);
+  auto h = heuristics::make_heuristic(heuristic, free.task);
+  search::Searcher searcher(free.task);
+  search::SearchLimits limits;
+  limits.max_expansions = o.max_expansions;
+  limits.max_ms = o.max_ms;
+  limits.max_memory_bytes = o.max_memory_bytes;
+  const search::SearchResult& r = searcher.solve(*h, config_for(o), limits);
+  if (r.status != search::SearchStatus::solved) return;
+  std::vector<std::string> steps;
+  for (ground::OpId id : r.plan.steps) {
+    ground::Operator op = free.task.operators[id.index()];
+    steps.push_back(op.name);
+    for (ground::VarVal& e : op.eff) e.var = free.domain_var[e.var];
+    for (const Guard* g : guards)
+      if (std::find(out.blocked_by.begin(), out.blocked_by.end(), g->goal) == out.blocked_by.end() &&
+          ground::breaks(domain, op, g->holding))
+        out.blocked_by.push_back(g->goal);
+  }
+  if (out.blocked_by.empty()) return;
+  std::string plan;
+  for (const std::string& s : steps) plan += (plan.empty() ? "" : ", ") + s;
+  out.reason = "no plan that keeps " + quoted_names(world, out.blocked_by) + " holding (without protection: " + plan + ")";
+}
+
+// A protected condition on a fact this goal wants as well, with no value the protected goal would
+// not allow: any plan for this goal ends with it holding, so passing through a state without it
+// is part of this goal's own work (timmy-ops: a destructive step clears operator_notified, which
+// every goal wants, and notify-operator restores it). It is kept at the end, not in every state.
+bool restored_at_end(const ground::GoalInstance& gi, const std::pair<model::GroundTerm, std::vector<std::uint32_t>>& cond) {
+  return std::any_of(gi.want.begin(), gi.want.end(), [&](const auto& w) {
+    return w.first == cond.first && std::includes(cond.second.begin(), cond.second.end(), w.second.begin(), w.second.end());
+  });
+}
+
 void plan_one(const model::World& world, const ground::Domain& domain, const ground::GoalInstance& gi,
               const PlannerOptions& o, const TermSet& unknown, const model::HeldFacts* held, const std::string& heuristic,
-              GoalOutcome& out) {
+              const std::vector<const Guard*>& guards, GoalOutcome& out) {
   ground::Budget budget(grounding_limits(o));
-  ground::GoalTask gt = ground::make_goal_task(world, domain, gi, budget);
+  ground::Protected keep;
+  for (const Guard* g : guards) {
+    out.kept.push_back(g->goal);
+    for (const auto& cond : g->holding)
+      if (!restored_at_end(gi, cond)) keep.push_back(cond);
+  }
+  ground::GoalTask gt = ground::make_goal_task(world, domain, gi, budget, keep);
+  out.operators_protected = gt.operators_protected;
   if (gt.statically_unsolvable) {
     out.status = GoalStatus::unsolvable;
     out.reason = gt.unsolvable_reason;
@@ -215,6 +281,7 @@ void plan_one(const model::World& world, const ground::Domain& domain, const gro
       out.reason = r.stats.initial_h == search::Heuristic::kInfinity
                        ? "the wanted facts are unreachable even ignoring delete effects"
                        : "every reachable state was explored (" + std::to_string(r.stats.expanded) + " expanded)";
+      if (gt.operators_protected > 0) explain_protection(world, domain, gi, o, unknown, held, heuristic, guards, out);
       break;
     case search::SearchStatus::limit:
       out.status = GoalStatus::limit;
@@ -318,12 +385,46 @@ std::optional<Decision> decide(const model::World& world, const model::State& st
     else if (instances[i].status == ground::GoalInstance::Status::satisfied) d.goals[i].status = GoalStatus::satisfied;
     else open.push_back(i);
   }
+  // Protection: the instances of every protected goal that hold now. With only_goal the other
+  // goals were not instantiated above: do it here (a goal too big to ground protects nothing).
+  std::vector<Guard> guards;
+  if (o.protect) {
+    for (std::size_t i = 0; i < world.goals.size(); ++i) {
+      const auto id = model::GoalId::from(i);
+      if (!world.goal(id).protect) continue;
+      Guard g{id, world.goal(id).priority, {}};
+      if (!o.only_goal) {
+        auto it = std::find_if(instances.begin(), instances.end(), [&](const auto& x) { return x.goal == id; });
+        if (it == instances.end() || !too_big[i].empty()) continue;
+        g.holding = it->holding;
+      } else if (*o.only_goal != id) {
+        ground::Budget goal_budget(grounding_limits(o));
+        try {
+          g.holding = ground::instantiate_goal(world, id, state, false, goal_budget, &held).holding;
+        } catch (const ground::LimitExceeded& e) {
+          core::log::info("goal '{}' is not protected: {}", world.goal(id).name, e.message);
+          continue;
+        }
+      }
+      if (!g.holding.empty()) guards.push_back(std::move(g));
+    }
+    std::stable_sort(guards.begin(), guards.end(), [&](const Guard& a, const Guard& b) {
+      return a.priority != b.priority ? a.priority > b.priority : world.goal(a.goal).name < world.goal(b.goal).name;
+    });
+    for (const Guard& g : guards) d.protected_goals.push_back(g.goal);
+  }
+  const auto guards_of = [&](model::GoalId goal) {
+    std::vector<const Guard*> out;
+    for (const Guard& g : guards)
+      if (g.priority > world.goal(goal).priority) out.push_back(&g);
+    return out;
+  };
   core::log::info("planning {} open goal{} ({} satisfied or inactive), {} with {}", open.size(),
                   open.size() == 1 ? "" : "s", d.goals.size() - open.size(), d.algorithm, d.heuristic);
   auto plan_open = [&](std::size_t k) {
     const std::size_t i = open[k];
     try {
-      plan_one(world, *domain, instances[i], o, unknown, &held, d.heuristic, d.goals[i]);
+      plan_one(world, *domain, instances[i], o, unknown, &held, d.heuristic, guards_of(instances[i].goal), d.goals[i]);
     } catch (const ground::LimitExceeded& e) {
       d.goals[i].status = GoalStatus::limit;
       d.goals[i].reason = e.message;

@@ -10,6 +10,20 @@
 // (GoalOutcome::operators_unknown), and a goal whose `when` reads one, or whose `want` reads one
 // where the `when` holds, is `unknown`: not planned, and not reported satisfied on a guess.
 //
+// Protection (PlannerOptions::protect): a goal that holds now is protected, unless it says
+// `protect: false`. "Holds now" is per ground instance: a binding of its `forall` (the goal itself
+// without one) whose `when` holds (or that has none) and whose whole `want` holds. No plan for a
+// goal of LOWER priority may pass through a state that breaks a protected instance: its search
+// runs on a task without the operators that would (ground/grounder.h, make_goal_task), so it is
+// optimal among the plans that keep them. Goals of equal priority do not protect each other
+// (neither is more important; the tie rule picks one, FORMAT.md section 4), and a goal never
+// constrains its own plan. A protected fact that the planned goal wants as well (with no value the
+// protected goal would not allow) is kept at the end of the plan rather than in every state: the
+// plan must end with it anyway, so breaking it on the way is part of the goal's own work (the
+// `operator_notified` pattern: a destructive step clears it, notify-operator restores it).
+// A goal whose plan would have to break a protected goal is
+// `unsolvable` with the reason "no plan that keeps 'G' holding" (`blocked_by` names G).
+//
 // Determinism: each goal is planned by its own searcher over its own task; threads only decide
 // *when* a goal is planned, never what its answer is, so the output is the same at any thread count.
 #pragma once
@@ -50,6 +64,7 @@ struct PlannerOptions {
   bool track_progress = false;       // record the lowest h the search reached (explain on a limit)
   // Facts whose value goap does not know (a sensor failed): see the top of this file.
   std::vector<model::GroundTerm> unknown;
+  bool protect = true;               // protect goals that hold now (see above)
 };
 
 struct PlanStep {
@@ -92,6 +107,11 @@ struct GoalOutcome {
   std::size_t operators_unknown = 0;  // ground actions left out: they read an unknown fact
   std::vector<model::GroundTerm> unknown_read;  // status unknown: the unknown facts it reads
   std::size_t operators_unproven = 0;  // ground actions left out: a `for` precondition lacks evidence
+  // Protection (see above): the higher-priority goals this goal's search kept holding, and
+  // when it is unsolvable only because of them, the ones every plan would break.
+  std::vector<model::GoalId> kept;
+  std::vector<model::GoalId> blocked_by;
+  std::size_t operators_protected = 0;  // ground actions left out because they would break one
 };
 
 struct Decision {
@@ -108,6 +128,9 @@ struct Decision {
   // Grounding hit a limit (ground/budget.h) before any goal could be planned: status is limit and
   // this says which action or goal, its estimated count and which limit. Empty otherwise.
   std::string grounding_limit;
+  // Every goal with at least one instance that holds now and is protected (see above), by
+  // priority then name.
+  std::vector<model::GoalId> protected_goals;
 };
 
 struct PlanningError {

@@ -205,6 +205,27 @@ std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* err
     }
     if (j->damage_.empty() && has_table("runs") && has_table("steps"))
       if (std::string broken = j->check(); !broken.empty()) j->damage_.push_back(broken);
+    // Journals from before escalations: steps get their kind, and the escalations table. Only
+    // on a journal found sound (a write into a damaged file would hide what is wrong with it).
+    if (j->damage_.empty()) {
+      try {
+        if (has_table("steps")) {
+          Stmt cols(j->db_, "SELECT count(*) FROM pragma_table_info('steps') WHERE name = 'kind'");
+          cols.step();
+          j->has_kind_ = cols.num(0) > 0;
+        }
+        if (!inspect) {  // nothing is written to inspect
+          if (!j->has_kind_) j->exec("ALTER TABLE steps ADD COLUMN kind TEXT NOT NULL DEFAULT 'action'");
+          j->has_kind_ = true;
+          j->exec(
+              "CREATE TABLE IF NOT EXISTS escalations(world TEXT NOT NULL, goal TEXT NOT NULL, cause TEXT NOT NULL,"
+              " at_ms INTEGER NOT NULL, PRIMARY KEY(world, goal, cause))");
+        }
+      } catch (const std::exception& e) {
+        // A file that cannot take its own schema (truncated under its WAL) is damaged.
+        if (!inspect) j->damage_.push_back(std::string("SQLite cannot read or extend its tables: ") + e.what());
+      }
+    }
   } catch (const std::exception& e) {
     // A journal whose seal records writes was written by goap: what SQLite cannot read in it
     // (a truncated file, a malformed page) is damage, refused as such.
@@ -372,6 +393,31 @@ std::int64_t Journal::step_started(std::int64_t run, int seq, const std::string&
     id = sqlite3_last_insert_rowid(db_);
   });
   return id;
+}
+
+void Journal::step_kind(std::int64_t step, const std::string& kind) {
+  write([&] {
+    Stmt s(db_, "UPDATE steps SET kind = ? WHERE id = ?");
+    s.bind(1, kind).bind(2, step);
+    s.step();
+  });
+}
+
+std::optional<std::int64_t> Journal::last_escalation(const std::string& world, const std::string& goal,
+                                                     const std::string& cause) {
+  Stmt s(db_, "SELECT at_ms FROM escalations WHERE world = ? AND goal = ? AND cause = ?");
+  s.bind(1, world).bind(2, goal).bind(3, cause);
+  if (!s.step()) return std::nullopt;
+  return s.num(0);
+}
+
+void Journal::record_escalation(const std::string& world, const std::string& goal, const std::string& cause,
+                                std::int64_t at_ms) {
+  write([&] {
+    Stmt s(db_, "INSERT OR REPLACE INTO escalations(world, goal, cause, at_ms) VALUES(?, ?, ?, ?)");
+    s.bind(1, world).bind(2, goal).bind(3, cause).bind(4, at_ms);
+    s.step();
+  });
 }
 
 void Journal::step_progress(std::int64_t step, int attempts, const std::string& message) {
@@ -613,9 +659,13 @@ std::vector<ApprovalRow> Journal::approvals(const std::string& world_path) {
 }
 
 std::vector<StepRow> Journal::steps(std::int64_t run) {
-  Stmt s(db_, "SELECT id, run_id, seq, attempts, action, coalesce(goal,''), status, coalesce(message,''), coalesce(commands,''),"
-              " started, coalesce(finished,''), coalesce(proc_sid,0), coalesce(proc_start,0) FROM steps WHERE run_id = ?"
-              " ORDER BY seq, id");
+  Stmt s(db_, has_kind_
+                  ? "SELECT id, run_id, seq, attempts, action, coalesce(goal,''), status, coalesce(message,''), coalesce(commands,''),"
+                    " started, coalesce(finished,''), coalesce(proc_sid,0), coalesce(proc_start,0), coalesce(kind,'action')"
+                    " FROM steps WHERE run_id = ? ORDER BY seq, id"
+                  : "SELECT id, run_id, seq, attempts, action, coalesce(goal,''), status, coalesce(message,''), coalesce(commands,''),"
+                    " started, coalesce(finished,''), coalesce(proc_sid,0), coalesce(proc_start,0), 'action'"
+                    " FROM steps WHERE run_id = ? ORDER BY seq, id");
   s.bind(1, run);
   std::vector<StepRow> out;
   while (s.step()) {
@@ -633,6 +683,7 @@ std::vector<StepRow> Journal::steps(std::int64_t run) {
     r.finished = s.text(10);
     r.proc_sid = s.num(11);
     r.proc_start = s.num(12);
+    r.kind = s.text(13);
     out.push_back(std::move(r));
   }
   return out;

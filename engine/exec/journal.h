@@ -9,7 +9,8 @@
 //
 // Tables: runs(id, world, world_path, started, finished, status, message, dry_run, belief, pid)
 // and steps(id, run_id, seq, action, goal, status, attempts, message, commands, started,
-// finished); approvals (the inbox of approval requests, ApprovalRow). `belief` is what goap believes about the world after the last completed step, as
+// finished, proc_sid, proc_start, kind); approvals (the inbox of approval requests, ApprovalRow);
+// escalations(world, goal, cause, at_ms). `belief` is what goap believes about the world after the last completed step, as
 // state lines: facts no sensor reads are restored from it on --resume, so a completed step is
 // never repeated for lack of a sensor.
 //
@@ -96,6 +97,7 @@ struct StepRow {
   std::string action, goal, status, message, commands, started, finished;
   std::int64_t proc_sid = 0;    // the session of the process carrying the step out (0: none yet)
   std::int64_t proc_start = 0;  // its leader's start time, clock ticks after boot (/proc/PID/stat)
+  std::string kind = "action";  // action | escalation (exec/escalation.h)
 };
 
 // One approval request (exec/approvals.h says what the fields mean and how they are used).
@@ -157,6 +159,12 @@ class Journal {
   std::vector<DecisionRow> decisions(std::int64_t run);
   // Every decision of the world (canonical path) across its runs, oldest first.
   std::vector<DecisionRow> world_decisions(const std::string& world_path);
+  // A step's kind: `action` (the default) or `escalation` (exec/escalation.h).
+  void step_kind(std::int64_t step, const std::string& kind);
+  // Escalations (exec/escalation.h): when (ms since the epoch, the run's Clock) a (world, goal,
+  // cause) last escalated, across runs; recording one replaces the previous time.
+  std::optional<std::int64_t> last_escalation(const std::string& world, const std::string& goal, const std::string& cause);
+  void record_escalation(const std::string& world, const std::string& goal, const std::string& cause, std::int64_t at_ms);
   // Steps left `running` by a killed goap become `interrupted`; returns how many.
   int mark_interrupted(std::int64_t run);
 
@@ -201,6 +209,7 @@ class Journal {
   const Clock* clock_ = &system_clock();
   std::string path_;
   std::vector<std::string> damage_;
+  bool has_kind_ = false;  // steps has its kind column (an old journal opened to inspect may not)
 };
 
 // The seal file beside a journal: "<journal>.seal".

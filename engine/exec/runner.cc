@@ -16,6 +16,7 @@
 #include "exec/approvals.h"
 #include "exec/binding.h"
 #include "exec/memory.h"
+#include "exec/escalation.h"
 #include "load/loader.h"
 #include "plugin_host/invoke.h"
 
@@ -268,7 +269,7 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       }
       for (const StepRow& s : journal->steps(prior->id)) {
         seq = std::max(seq, s.seq);
-        if (s.status == "failed" || s.status == "effects-missing") ++failures[s.action];
+        if (s.kind != "escalation" && (s.status == "failed" || s.status == "effects-missing")) ++failures[s.action];
       }
       std::fprintf(out, "resuming run %lld of %s: %d step%s journaled", static_cast<long long>(prior->id), world.name.c_str(),
                    seq, seq == 1 ? "" : "s");
@@ -317,6 +318,8 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     row.approval = std::move(approval);
     journal->decided(result.run_id, row);
   };
+  Escalator escalator(world, plugins, fleet, clock, o.dry_run ? nullptr : journal, result.run_id, o.grace, o.fallback, out);
+  std::set<std::string> escalated;  // goals escalated in this run: one message per goal and run
 
   for (;;) {
     if (o.stop && o.stop() && !o.dry_run) {
@@ -353,6 +356,15 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
         result.status = RunStatus::needs_approval;
         result.message = "waiting for approval: " + ids;
         for (const auto& w : waiting) result.waiting.push_back(w.second);
+        // A request pending longer than --approval-escalate-after: tell a person (once per window).
+        if (journal && !o.dry_run)
+          for (const auto& [goal_name, id] : waiting) {
+            const auto row = id.empty() ? std::nullopt : journal->approval(id);
+            const auto filed = row ? parse_iso_utc(row->requested) : std::nullopt;
+            if (!filed || clock.now() - *filed < o.approval_escalate_after) continue;
+            escalator.escalate(goal_name, EscalationCause::approval,
+                               "approval request " + id + " has waited since " + row->requested, seq);
+          }
         if (journal && result.run_id) journal->set_run_status(result.run_id, "needs-approval", result.message, false);
         return result;
       }
@@ -380,10 +392,24 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
         why += "\n  left out after failing twice:";
         for (const auto& w : planner.without) why += " " + w;
       }
-      // Escalation (a stuck goal: no plan, budgets exhausted) belongs here: `exhausted` says
-      // which budgets are used up and until when.
       for (const BudgetUse& u : exhausted) why += "\n  " + exhausted_text(u, clock.now());
       std::fprintf(out, "no recovery plan:%s\n", why.c_str());
+      // Tell a person (exec/escalation.h): each stuck goal, once per cause per window, and not
+      // again in a run that already escalated it (an action given up for it).
+      if (!o.dry_run)
+        for (const GoalOutcome& g : d->goals) {
+          if (g.status != GoalStatus::unsolvable && g.status != GoalStatus::limit) continue;
+          const std::string& name = world.goal(g.goal).name;
+          if (!escalated.insert(name).second) continue;
+          // With budgets used up, the goal may be stuck only for them: say so (cause budget).
+          std::string budgets;
+          for (const BudgetUse& u : exhausted) budgets += (budgets.empty() ? "" : "; ") + exhausted_text(u, clock.now());
+          if (!budgets.empty() && g.status == GoalStatus::unsolvable)
+            escalator.escalate(name, EscalationCause::budget, budgets, seq);
+          else
+            escalator.escalate(name, EscalationCause::no_plan,
+                               to_string(g.status) + std::string(g.reason.empty() ? "" : ": " + g.reason), seq);
+        }
       return finish(RunStatus::no_plan, "no-plan", "no relevant goal has a plan" + why);
     }
     const GoalOutcome& chosen = d->goals[static_cast<std::size_t>(d->chosen)];
@@ -573,6 +599,9 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       if (n >= o.failures_to_exclude) {
         std::fprintf(out, "  %s failed %d times: not choosing it again in this run\n", step.name.c_str(), n);
         planner.without.push_back(step.name);
+        if (escalated.insert(goal.name).second)
+          escalator.escalate(goal.name, EscalationCause::given_up,
+                             step.name + " failed " + std::to_string(n) + " times and is given up: " + message, seq);
       }
     }
   }

@@ -65,6 +65,8 @@ struct RunOptions {
   SenseOptions sense;
   std::string world_path;                       // canonical: how the journal finds a world's runs
   std::chrono::milliseconds approval_ttl{3'600'000};  // how long a filed approval request waits
+  // A request still pending after this long escalates (exec/escalation.h, cause `approval`).
+  std::chrono::milliseconds approval_escalate_after{900'000};
   // The seams (exec/seams.h); nullptr: the wall clock, and sensing and acting through `plugins`.
   Clock* clock = nullptr;
   Fleet* fleet = nullptr;

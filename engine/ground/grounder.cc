@@ -388,6 +388,7 @@ GoalInstance instantiate(const model::World& w, model::GoalId id, const model::S
           active = active && model::condition_holds(w, state, model::bind_term(c.term, binding), c, held);
       if (!active) return;
       any_active = true;
+      const bool binding_holds = std::all_of(g.want.begin(), g.want.end(), holds);
       for (const Condition& c : g.want) {
         all_hold = all_hold && holds(c);
         GroundTerm t = model::bind_term(c.term, binding);
@@ -408,6 +409,16 @@ GoalInstance instantiate(const model::World& w, model::GoalId id, const model::S
           prev = std::move(both);
         }
       }
+      if (binding_holds)
+        for (const Condition& c : g.want) {
+          GroundTerm t = model::bind_term(c.term, binding);
+          const model::FactDecl& decl = w.fact(t.fact);
+          std::vector<std::uint32_t> allowed;
+          for (std::uint32_t v = 0; v < decl.domain_size(); ++v)
+            if (c.holds(static_cast<int>(v))) allowed.push_back(v);
+          budget.charge(want_bytes(t.args.size(), allowed.size()));
+          gi.holding.emplace_back(std::move(t), std::move(allowed));
+        }
       return;
     }
     for (ObjectId o : candidates[k]) {
@@ -465,9 +476,41 @@ GoalInstance instantiate_goal(const model::World& w, model::GoalId id, const mod
 
 namespace {
 
-GoalTask goal_task(const model::World& w, const Domain& d, const GoalInstance& gi, Budget& budget) {
+// keep, in Domain variables: var -> allowed values (empty: not kept).
+std::vector<std::vector<std::uint32_t>> kept_values(const Domain& d, const Protected& keep) {
+  std::vector<std::vector<std::uint32_t>> kept(keep.empty() ? 0 : d.task.variables.size());
+  std::vector<char> seen(kept.size(), 0);
+  for (const auto& [term, allowed] : keep) {
+    auto it = d.var_of.find(term);
+    if (it == d.var_of.end()) continue;  // nothing changes it
+    auto& k = kept[it->second];
+    if (!seen[it->second]) {
+      k = allowed;
+      seen[it->second] = 1;
+    } else {
+      std::vector<std::uint32_t> both;
+      std::set_intersection(k.begin(), k.end(), allowed.begin(), allowed.end(), std::back_inserter(both));
+      k = std::move(both);
+    }
+    if (k.empty()) k.push_back(UINT32_MAX);  // nothing allowed: every change breaks it
+  }
+  return kept;
+}
+
+bool breaks_kept(const Operator& op, const std::vector<std::vector<std::uint32_t>>& kept) {
+  if (kept.empty()) return false;
+  return std::any_of(op.eff.begin(), op.eff.end(), [&](const VarVal& e) {
+    const auto& k = kept[e.var];
+    return !k.empty() && !std::binary_search(k.begin(), k.end(), e.value);
+  });
+}
+
+GoalTask goal_task(const model::World& w, const Domain& d, const GoalInstance& gi, Budget& budget, const Protected& keep) {
   GoalTask gt;
   const Task& full = d.task;
+  const auto kept = kept_values(d, keep);
+  std::vector<char> broken(kept.empty() ? 0 : full.operators.size(), 0);
+  for (std::size_t i = 0; i < broken.size(); ++i) broken[i] = breaks_kept(full.operators[i], kept) ? 1 : 0;
   std::vector<GoalCondition> goal;  // in Domain variable numbers
   for (const auto& [term, allowed] : gi.want) {
     const model::FactDecl& tdecl = w.fact(term.fact);
@@ -504,7 +547,7 @@ GoalTask goal_task(const model::World& w, const Domain& d, const GoalInstance& g
     changed = false;
     for (std::size_t i = 0; i < full.operators.size(); ++i) {
       budget.tick();
-      if (relevant_op[i]) continue;
+      if (relevant_op[i] || (!broken.empty() && broken[i])) continue;
       const Operator& op = full.operators[i];
       if (std::none_of(op.eff.begin(), op.eff.end(), [&](const VarVal& e) { return relevant_var[e.var] != 0; })) continue;
       relevant_op[i] = 1;
@@ -535,23 +578,29 @@ GoalTask goal_task(const model::World& w, const Domain& d, const GoalInstance& g
   for (GoalCondition& g : goal) g.var = new_index[g.var];
   std::sort(goal.begin(), goal.end(), [](const GoalCondition& a, const GoalCondition& b) { return a.var < b.var; });
   gt.task.goal = std::move(goal);
+  gt.operators_protected = static_cast<std::size_t>(std::count(broken.begin(), broken.end(), 1));
   return gt;
 }
 
 }  // namespace
 
-GoalTask make_goal_task(const model::World& w, const Domain& d, const GoalInstance& gi) {
+GoalTask make_goal_task(const model::World& w, const Domain& d, const GoalInstance& gi, const Protected& keep) {
   Budget unlimited;
-  return goal_task(w, d, gi, unlimited);
+  return goal_task(w, d, gi, unlimited, keep);
 }
 
-GoalTask make_goal_task(const model::World& w, const Domain& d, const GoalInstance& gi, Budget& budget) {
+bool breaks(const Domain& d, const Operator& op, const Protected& keep) {
+  return breaks_kept(op, kept_values(d, keep));
+}
+
+GoalTask make_goal_task(const model::World& w, const Domain& d, const GoalInstance& gi, Budget& budget,
+                        const Protected& keep) {
   const auto message = [&](GroundingLimitKind kind) {
     return "building the task of goal '" + w.goal(gi.goal).name + "' from " +
            count_text(static_cast<double>(d.task.operators.size())) + " ground actions stopped at " + budget.limit_text(kind);
   };
   try {
-    return goal_task(w, d, gi, budget);
+    return goal_task(w, d, gi, budget, keep);
   } catch (LimitExceeded& e) {
     if (e.message.empty()) e.message = message(e.kind);
     throw;

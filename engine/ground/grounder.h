@@ -75,6 +75,9 @@ struct GoalInstance {
   enum class Status { inactive, satisfied, open } status = Status::open;
   // The wanted conditions of the active bindings, ground: (fact, allowed values).
   std::vector<std::pair<model::GroundTerm, std::vector<std::uint32_t>>> want;
+  // The wanted conditions of the active bindings whose whole `want` holds now, in the same form:
+  // what protection keeps holding (each forall binding on its own; exec/goal_planner.h).
+  std::vector<std::pair<model::GroundTerm, std::vector<std::uint32_t>>> holding;
 };
 
 // `ignore_when`: plan --goal plans for the goal whatever its `when` says. A `when` condition
@@ -84,15 +87,32 @@ GoalInstance instantiate_goal(const model::World& world, model::GoalId goal, con
 GoalInstance instantiate_goal(const model::World& world, model::GoalId goal, const model::State& state,
                               bool ignore_when, Budget& budget, const model::HeldFacts* held = nullptr);
 
+// Conditions a plan must keep holding in every state it passes through (protected goals,
+// exec/goal_planner.h): ground facts with the values they may take.
+using Protected = std::vector<std::pair<model::GroundTerm, std::vector<std::uint32_t>>>;
+
 struct GoalTask {
   Task task;
+  // Operators left out because they would break a protected condition (see make_goal_task).
+  std::size_t operators_protected = 0;
   std::vector<std::uint32_t> domain_var;  // task variable -> Domain variable
   bool statically_unsolvable = false;      // a wanted fact nothing can change has the wrong value
   std::string unsolvable_reason;           // in the author's terms, when statically unsolvable
 };
 
-GoalTask make_goal_task(const model::World& world, const Domain& domain, const GoalInstance& goal);
-GoalTask make_goal_task(const model::World& world, const Domain& domain, const GoalInstance& goal, Budget& budget);
+// `keep`: protected conditions, all holding in the domain's state. No state of a plan may break
+// one. Since each is `fact in {values}` and the current state satisfies them all, a successor
+// breaks one exactly when its operator sets a kept fact to a value outside its set, whatever the
+// state: pruning those states is leaving those operators out, which this does before relevance
+// (so they pull in nothing). The task is then exactly the constrained problem: A* on it stays
+// optimal within the constraint and every heuristic on it stays admissible.
+GoalTask make_goal_task(const model::World& world, const Domain& domain, const GoalInstance& goal,
+                        const Protected& keep = {});
+GoalTask make_goal_task(const model::World& world, const Domain& domain, const GoalInstance& goal, Budget& budget,
+                        const Protected& keep = {});
+
+// True when `op` (an operator of domain.task) sets a fact of `keep` to a value it does not allow.
+bool breaks(const Domain& domain, const Operator& op, const Protected& keep);
 
 // The bytes one ground operator holds (what grounding charges its Budget for it).
 std::size_t operator_bytes(const Operator& op);

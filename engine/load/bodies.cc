@@ -63,6 +63,26 @@ void WorldLoader::check_templates(const YAML::Node& v, std::uint32_t file, const
     }
     const std::string inner = s.substr(i + 2, close - i - 2);
     const std::string pname = inner.substr(0, inner.find('.'));
+    if (pname == "goap" && std::none_of(a.params.begin(), a.params.end(), [](const model::Param& p) { return p.name == "goap"; })) {
+      // ${goap.goal}, ${goap.reason}, ${goap.cause}, ${goap.run}: filled in only when the
+      // action is run as the world's escalation (exec/escalation.h).
+      const auto at = st.at(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(close - i + 1));
+      const std::string name = inner.find('.') == std::string::npos ? "" : inner.substr(inner.find('.') + 1);
+      static const std::vector<std::string> known{"goal", "reason", "cause", "run"};
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        auto& d = diags_.error(at, "unknown template '${" + inner + "}' in action '" + a.name + "'");
+        d.hint(name.empty() || core::did_you_mean(name, known).empty()
+                   ? "the escalation templates are ${goap.goal}, ${goap.reason}, ${goap.cause} and ${goap.run}"
+                   : core::did_you_mean(name, known));
+      } else if (world_.escalate != a.name) {
+        diags_.error(at, "'${" + inner + "}' is only filled in for the world's escalation action, and action '" + a.name +
+                             "' is not it")
+            .hint(world_.escalate.empty() ? "name it at the top of the world: 'escalate: " + a.name + "'"
+                                          : "the world escalates with '" + world_.escalate + "'");
+      }
+      i = close;
+      continue;
+    }
     auto it = std::find_if(a.params.begin(), a.params.end(), [&](const model::Param& p) { return p.name == pname; });
     if (it == a.params.end()) {
       std::vector<std::string> names;
@@ -174,7 +194,9 @@ void WorldLoader::read_actions(const YAML::Node& n, std::uint32_t file) {
     if (get(body, "budget").IsDefined()) {
       if (auto b = read_budget(get(body, "budget"), file, a)) a.budget = *b; else ok = false;
     }
-    if (const YAML::Node eff = get(body, "eff"); !eff.IsDefined()) {
+    if (const YAML::Node eff = get(body, "eff"); !eff.IsDefined() && a.name == world_.escalate) {
+      // The world's escalation action is run, never planned (exec/escalation.h): it may change nothing.
+    } else if (!eff.IsDefined()) {
       diags_.error(a.loc, "action '" + a.name + "' has no 'eff:'").hint("an action must change something: add 'eff: [...]'");
       ok = false;
     } else if (eff.IsNull() || (eff.IsSequence() && eff.size() == 0)) {
@@ -232,11 +254,14 @@ void WorldLoader::read_goals(const YAML::Node& n, std::uint32_t file) {
           .hint("write '" + g.name + ": {priority: 50, want: [...]}'");
       continue;
     }
-    check_keys(body, file, names_of({"priority", "forall", "when", "want", "doc"}), "goal '" + g.name + "'");
+    check_keys(body, file, names_of({"priority", "forall", "when", "want", "protect", "doc"}), "goal '" + g.name + "'");
     bool ok = true;
     if (get(body, "doc").IsScalar()) g.doc = get(body, "doc").Scalar();
     if (get(body, "priority").IsDefined()) {
       if (auto p = read_int(get(body, "priority"), file, "'priority'", -1000000, 1000000)) g.priority = static_cast<int>(*p); else ok = false;
+    }
+    if (get(body, "protect").IsDefined()) {
+      if (auto b = read_bool(get(body, "protect"), file, "'protect'")) g.protect = *b; else ok = false;
     }
     g.forall = read_params(get(body, "forall"), file, "forall", ok);
     const std::string owner = "goal '" + g.name + "'";

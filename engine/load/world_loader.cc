@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "core/names.h"
+#include "plugin_api/plugin.h"
 #include "load/sensor_loader.h"
 #include "load/world_loader.h"
 
@@ -158,9 +159,11 @@ std::optional<World> WorldLoader::load(const std::string& path, std::optional<st
 
   const YAML::Node& root = docs_.front().y.root;
   const auto wf = docs_.front().y.file;
-  check_keys(root, wf, names_of({"kind", "name", "doc", "uses", "types", "objects", "facts", "state", "actions", "goals"}),
+  check_keys(root, wf, names_of({"kind", "name", "doc", "uses", "types", "objects", "facts", "state", "actions", "goals",
+                                "escalate", "escalate_every"}),
              "a world file");
   read_name(root, wf, p);
+  read_escalate(root, wf);
   read_types(get(root, "types"), wf);
   read_objects(get(root, "objects"), wf);
   read_facts(get(root, "facts"), wf);
@@ -174,6 +177,7 @@ std::optional<World> WorldLoader::load(const std::string& path, std::optional<st
             .hint("'for' belongs in a precondition, a 'when', or a state file (--state) for plan and next");
     world_.state_lines = std::move(*lines);
   }
+  check_escalate();
   if (diags_.error_count() != errors_before) return std::nullopt;
   return std::move(world_);
 }
@@ -399,6 +403,48 @@ std::optional<long long> WorldLoader::read_int(const YAML::Node& n, std::uint32_
     return std::nullopt;
   }
   return v;
+}
+
+void WorldLoader::read_escalate(const YAML::Node& root, std::uint32_t file) {
+  const YAML::Node e = get(root, "escalate");
+  if (e.IsDefined()) {
+    if (check_name(e, file, "action")) {
+      world_.escalate = e.Scalar();
+      world_.escalate_loc = loc_of(e, file, sm_);
+    }
+  }
+  const YAML::Node every = get(root, "escalate_every");
+  if (every.IsDefined()) {
+    const auto d = every.IsScalar() ? plugin::parse_duration(every.Scalar()) : std::nullopt;
+    if (!d || d->count() <= 0)
+      diags_.error(loc_of(every, file, sm_), "'escalate_every' must be a duration such as 30m or 1h")
+          .hint("the default is 1h: each goal escalates once per cause in any hour");
+    else
+      world_.escalate_every_ms = d->count();
+    if (!e.IsDefined())
+      diags_.warning(loc_of(every, file, sm_), "'escalate_every' without 'escalate:' does nothing")
+          .hint("name the action to run when a goal is stuck: 'escalate: notify-operator'");
+  }
+}
+
+void WorldLoader::check_escalate() {
+  if (world_.escalate.empty() || !resolving_) return;
+  auto it = world_.action_index.find(world_.escalate);
+  if (it == world_.action_index.end()) {
+    std::vector<std::string> names;
+    for (const auto& a : world_.actions) names.push_back(a.name);
+    auto& d = diags_.error(world_.escalate_loc, "'escalate' names no action: '" + world_.escalate + "'");
+    if (auto h = core::did_you_mean(world_.escalate, names); !h.empty()) d.hint(h);
+    return;
+  }
+  const model::Action& a = world_.action(it->second);
+  if (!a.params.empty())
+    diags_.error(world_.escalate_loc, "the escalation action '" + a.name + "' takes parameters, so goap cannot choose them")
+        .note(a.loc, "'" + a.name + "' declared here")
+        .hint("escalate with an action without 'params:'; ${goap.goal} and ${goap.reason} say what is stuck");
+  else if (!a.run)
+    diags_.error(world_.escalate_loc, "the escalation action '" + a.name + "' has no 'run:', so goap cannot carry it out")
+        .note(a.loc, "'" + a.name + "' declared here");
 }
 
 std::optional<bool> WorldLoader::read_bool(const YAML::Node& n, std::uint32_t file, const std::string& what) {

@@ -114,6 +114,8 @@ class WorldLoader {
   std::vector<model::Param> read_params(const YAML::Node& n, std::uint32_t file, const std::string& key, bool& ok);
 
   // `${h}`, `${h.address}`, `$$`: every template must name a parameter of the action.
+  void read_escalate(const YAML::Node& root, std::uint32_t file);
+  void check_escalate();
   void check_templates(const YAML::Node& v, std::uint32_t file, const model::Action& a);
 
   std::optional<model::RunSpec> read_run(const YAML::Node& n, std::uint32_t file, const model::Action& a);

@@ -184,6 +184,8 @@ struct Goal {
   std::vector<Condition> when;  // empty and !has_when: relevant while `want` is unmet
   bool has_when = false;
   std::vector<Condition> want;
+  // While its `want` holds, plans for lower-priority goals may not break it (exec/goal_planner.h).
+  bool protect = true;
   core::SourceLoc loc;
 };
 
@@ -237,6 +239,11 @@ struct World {
   // PDDL effect semantics: when one ground action both deletes and adds a bool fact, the fact ends
   // true (deletes apply before adds). Without it such a binding is contradictory and not an operator.
   bool add_after_delete = false;
+  // `escalate: ACTION`: the action `goap run` carries out when a relevant goal is stuck
+  // (exec/escalation.h), at most once per (goal, cause) every `escalate_every`. Empty: none.
+  std::string escalate;
+  core::SourceLoc escalate_loc;
+  std::int64_t escalate_every_ms = 3'600'000;
 
   std::unordered_map<std::string, TypeId> type_index;
   std::unordered_map<std::string, ObjectId> object_index;

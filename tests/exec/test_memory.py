@@ -3,7 +3,8 @@
 start them) share one journal. A stand-in service (a real HTTP server on 127.0.0.1) keeps dying;
 the command plugin restarts it and the http-probe plugin senses it.
   - budgets: 6 runs carry out the restart at most budget.max times in the window, and the runs
-    after that say the budget is used up and until when; `goap history` shows the budget;
+    after that say the budget is used up and until when, and the operator is told once (the
+    world's `escalate:` action, cause budget), not on every tick; `goap history` shows the budget;
   - durations: an action that asks `not up($s) for 2s` is not taken by the run that first sees
     the service down, and is taken by a later run once the journal's readings show 2 s.
 usage: test_memory.py GOAP"""
@@ -27,11 +28,20 @@ subprocess.run(sys.argv[2:], check=True)
 """
 
 
+# The escalation: one line per call in escalations.log (goal, cause, reason).
+NOTIFY = """import sys
+with open(sys.argv[1], "a") as f:
+    f.write("\\t".join(sys.argv[2:]).replace("\\n", " ") + "\\n")
+"""
+
+
 def world(env, port, budget="", pre="not up($s)", extra_action=""):
     env.write("restart.py", RESTART)
+    env.write("notify.py", NOTIFY)
     start = env.service_argv("start", port, "svc.pid", ["/health=200:ok"])
     env.write("svc.yaml", f"""kind: world
 name: svc
+escalate: notify-operator
 types: {{service: {{}}}}
 objects:
   web: {{type: service, port: "{port}"}}
@@ -47,6 +57,12 @@ actions:
       plugin: command
       with:
         argv: {json.dumps([PYTHON, env.path("restart.py"), env.path("restarts.log")] + json.loads(start))}
+        timeout: 10s
+  notify-operator:
+    run:
+      plugin: command
+      with:
+        argv: {json.dumps([PYTHON, env.path("notify.py"), env.path("escalations.log")])[:-1]}, "${{goap.goal}}", "${{goap.cause}}", "${{goap.reason}}"]
         timeout: 10s
 goals:
   service-up: {{priority: 10, want: [up(web)]}}
@@ -81,6 +97,13 @@ def test_budget_counts_restarts_across_six_runs(env):
             m = re.search(r"restart-svc\(web\): budget 3 per 1h used up until (\d\d:\d\d:\d\dZ)", r.stdout)
             check(m is not None, f"tick {tick} says the budget is used up and until when", r.stdout)
             check(restarts(env) == 3, f"tick {tick} restarts nothing", r.stdout)
+    # Ticks 4-6 are stuck on the budget: the operator is told once (cause budget), not every tick.
+    notes = env.read("escalations.log").splitlines() if os.path.exists(env.path("escalations.log")) else []
+    check(len(notes) == 1, "escalated exactly once over ticks 4-6", "\n".join(notes))
+    if notes:
+        goal, cause, reason = (notes[0].split("\t") + ["", "", ""])[:3]
+        check(goal == "service-up" and cause == "budget" and "restart-svc(web): budget 3 per 1h used up until" in reason,
+              "the escalation names the goal, the cause and the budget", notes[0])
     # The budget frees when the first restart leaves the window: one hour after it started.
     first = json.loads(env.goap_run("history", "1", "--json").stdout)["steps"][0]["started"]
     until = re.search(r"until (\d\d:\d\d:\d\dZ)", outputs[5]).group(1)
