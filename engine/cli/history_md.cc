@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cctype>
 #include <cstdio>
 
 #include "core/terminal_text.h"
@@ -165,6 +166,27 @@ void print_timeline(exec::Journal& j, const exec::RunRow& run, std::FILE* out) {
                    inline_md(d.goal).c_str());
       ++approvals;
     }
+  // The requests those decisions name, as the inbox holds them now (exec/approvals.h): who
+  // decided, when, and why.
+  std::vector<std::string> ids;
+  for (const auto& d : decisions)
+    for (std::size_t at = d.approval.find("request "); at != std::string::npos; at = d.approval.find("request ", at + 1)) {
+      std::size_t end = at + 8;
+      while (end < d.approval.size() && std::isalnum(static_cast<unsigned char>(d.approval[end]))) ++end;
+      const std::string id = d.approval.substr(at + 8, end - at - 8);
+      if (!id.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    }
+  if (!ids.empty()) std::fprintf(out, "\n");
+  for (const std::string& id : ids) {
+    const auto a = j.approval(id);
+    if (!a) continue;
+    std::fprintf(out, "- Request %s (goal %s): %s; requested %s, expires %s", inline_md(a->id).c_str(), inline_md(a->goal).c_str(),
+                 inline_md(a->status).c_str(), inline_md(a->requested).c_str(), inline_md(a->expires).c_str());
+    if (!a->decided_by.empty())
+      std::fprintf(out, "; decided by %s at %s", inline_md(a->decided_by).c_str(), inline_md(a->decided_at).c_str());
+    if (!a->reason.empty()) std::fprintf(out, " (%s)", inline_md(a->reason).c_str());
+    std::fprintf(out, "\n");
+  }
   if (approvals == 0) std::fprintf(out, "No step of this run needed an approval.\n");
 }
 

@@ -6,6 +6,7 @@ declined step is planned around; a request expires; an approval is void once the
 usage: test_approvals.py GOAP"""
 import json
 import os
+import re
 import sys
 import time
 
@@ -103,6 +104,11 @@ def test_nothing_runs_before_approval_then_the_next_run_carries_out_the_plan(env
     check("approved by alice" in r.stdout, "the run names who approved", r.stdout)
     req = inbox(env)[0]
     check(req["status"] == "used" and req["decided_by"] == "alice" and req["decided_at"], "the inbox records it", req)
+    # The post-incident timeline of that run says who approved what, and when.
+    run_id = re.search(r"^run (\d+):", r.stdout, re.M)
+    md = env.goap_run("history", run_id.group(1), "--format", "md").stdout if run_id else ""
+    check(f"Request {rid} (goal promoted): used" in md and "decided by alice at" in md, "history --format md: the approval",
+          md[-2000:])
     r = env.goap_run("decline", rid, "--by", "bob", rc=3)
     check("already approved by alice" in r.stderr, "decided once", r.stderr)
     env.goap_run("approve", "a0000000", "--by", "alice", rc=2)
