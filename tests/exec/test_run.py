@@ -78,10 +78,10 @@ goals:
 """)
     env.write("lab.sensors.yaml", """kind: sensors
 sensors:
-  web_up($s): {plugin: http-probe, with: {url: "http://127.0.0.1:${s.port}/health", body_match: '"ok"', timeout: 1s}}
+  web_up($s): {plugin: http-probe, with: {url: "http://127.0.0.1:${s.port}/health", body_match: '"ok"', timeout: 5s}}
   repo_synced($r): {plugin: sync-repo, with: {path: "${r.path}", remote: "${r.remote}"}}
   ready($b): {plugin: command, with: {argv: [test, -f, "${b.file}"]}}
-  ollama_api_ok($h): {plugin: restart-ollama, sensor: api-ok, with: {probe: "http://${h.address}:${h.port}/api/tags", timeout: 1s}}
+  ollama_api_ok($h): {plugin: restart-ollama, sensor: api-ok, with: {probe: "http://${h.address}:${h.port}/api/tags", timeout: 5s}}
 """)
     return web, llm
 

@@ -93,6 +93,20 @@ def test_twenty_overlapping_runs_act_once_and_the_others_exit_23(env):
     check(lines(log) == ["v1"], "a later run does not act again", lines(log))
 
 
+def step_processes(release):
+    """Pids of processes whose command line names `release` (the step's command)."""
+    pids = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/cmdline", "rb") as f:
+                    if release.encode() in f.read():
+                        pids.append(int(d))
+            except OSError:
+                pass
+    return pids
+
+
 def test_the_lock_of_a_kill_9_holder_is_taken_over(env):
     log, release, marker = world(env)
     holder = start(env)
@@ -101,6 +115,9 @@ def test_the_lock_of_a_kill_9_holder_is_taken_over(env):
     check(f"(pid {holder.pid}, started" in r.stderr, "refused while the holder lives", r.stderr)
     os.kill(holder.pid, signal.SIGKILL)  # goap only: its step's supervisor outlives it for a moment
     holder.wait()
+    # The supervisor kills the step once goap is gone; release the step only after that, or the
+    # dying step could still finish the work and leave the next run nothing to do.
+    check(wait_for(lambda: not step_processes(release)), "the killed run's step is gone")
     open(release, "w").close()
     r = env.goap_run("run", "w.yaml")
     check("another goap run" not in r.stderr and "verified: fixed" in r.stdout, "the next run took the lock over",

@@ -49,7 +49,9 @@ sensors:
     return marker
 
 
-FAILURES = {"segfault": "Segmentation fault", "hang": "no answer within", "exit": "without answering",
+# A segfault is "crashed: ... Segmentation fault"; under UBSan the null access is caught first and
+# the plugin exits without answering, still "crashed".
+FAILURES = {"segfault": "crashed: ", "hang": "no answer within", "exit": "without answering",
             "garbage": "'maybe', which is not a value of ssh_ok(gpu)"}
 
 
