@@ -224,6 +224,15 @@ std::optional<std::chrono::milliseconds> parse_duration_value(const std::string&
   return d;
 }
 
+// The `for D` of a condition or state line, or nullopt with a located error.
+std::optional<std::chrono::milliseconds> held_duration(const Expr& e, const SourceText& src, core::Diagnostics& diags) {
+  auto d = parse_duration_value(e.duration);
+  if (!d)
+    diags.error(src.at(e.duration_span.offset, e.duration_span.length), "'" + e.duration + "' is not a duration")
+        .hint("write a positive number with a unit: 30s, 10m, 1h or 1d");
+  return d;
+}
+
 const char* use_name(ExprUse u) {
   switch (u) {
     case ExprUse::precondition: return "a precondition";
@@ -309,12 +318,8 @@ std::optional<model::Condition> resolve_condition(const SourceText& src, const W
   c.term = std::move(rt->term);
   c.loc = src.whole();
   if (!e->duration.empty()) {
-    auto d = parse_duration_value(e->duration);
-    if (!d) {
-      diags.error(src.at(e->duration_span.offset, e->duration_span.length), "'" + e->duration + "' is not a duration")
-          .hint("write a positive number with a unit: 30s, 10m, 1h or 1d");
-      return std::nullopt;
-    }
+    auto d = held_duration(*e, src, diags);
+    if (!d) return std::nullopt;
     c.held_for = *d;
   }
   if (e->op == ExprOp::none) {
@@ -391,12 +396,8 @@ std::optional<model::StateLine> resolve_state_line(const SourceText& src, const 
   line.term = model::bind_term(rt->term, {});
   line.loc = src.whole();
   if (!e->duration.empty()) {
-    auto d = parse_duration_value(e->duration);
-    if (!d) {
-      diags.error(src.at(e->duration_span.offset, e->duration_span.length), "'" + e->duration + "' is not a duration")
-          .hint("write a positive number with a unit: 30s, 10m, 1h or 1d");
-      return std::nullopt;
-    }
+    auto d = held_duration(*e, src, diags);
+    if (!d) return std::nullopt;
     line.held_for = *d;
   }
   if (e->op == ExprOp::none) {
