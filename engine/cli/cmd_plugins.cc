@@ -175,7 +175,16 @@ void check_runs(const model::World& world, const std::string& world_path, core::
       else d.hint("plugins found: " + core::quoted_list(names) + " (see 'goap plugins')");
       continue;
     }
-    const plugin_host::KindInfo* kind = plugin_host::select_action_kind(p->info(), a.name);
+    const plugin_host::KindInfo* kind = plugin_host::select_action_kind(p->info(), a.name, a.run->kind);
+    if (kind == nullptr && !a.run->kind.empty()) {
+      std::vector<std::string> kinds;
+      for (const auto& k : p->info().actions) kinds.push_back(k.name);
+      auto& d = diags.error(a.run->loc, "action '" + a.name + "': plugin '" + a.run->plugin + "' has no action kind '" +
+                                            a.run->kind + "'");
+      if (auto h = core::did_you_mean(a.run->kind, kinds); !h.empty()) d.hint(h);
+      else d.hint("its kinds: " + core::quoted_list(kinds) + " (see 'goap plugins')");
+      continue;
+    }
     if (kind == nullptr) {
       diags.error(a.run->loc, "plugin '" + a.run->plugin + "' carries out no actions (it only senses)");
       continue;

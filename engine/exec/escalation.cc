@@ -69,11 +69,12 @@ Escalated Escalator::escalate(const std::string& goal, EscalationCause cause, co
   std::string error;
   plugin_host::Invocation call;
   const plugin_host::LoadedPlugin* plugin = a.run ? plugins_.find(a.run->plugin) : nullptr;
-  const plugin_host::KindInfo* kind = plugin ? plugin_host::select_action_kind(plugin->info(), a.name) : nullptr;
+  const plugin_host::KindInfo* kind = plugin ? plugin_host::select_action_kind(plugin->info(), a.name, a.run->kind) : nullptr;
   if (plugin == nullptr) {
     error = a.run ? "no plugin named '" + a.run->plugin + "' was found" : "it has no 'run:'";
   } else if (kind == nullptr) {
-    error = "plugin '" + a.run->plugin + "' carries out no actions";
+    error = a.run->kind.empty() ? "plugin '" + a.run->plugin + "' carries out no actions"
+                                : "plugin '" + a.run->plugin + "' has no action kind '" + a.run->kind + "'";
   } else {
     BindError err;
     auto params = bind_with(a.run->with, world_, a.params, {}, &err, &context);

@@ -61,9 +61,10 @@ Bound bind_action(const model::World& w, const PlanStep& step, const plugin_host
     b.error = "no plugin named '" + a.run->plugin + "' was found (see 'goap plugins')";
     return b;
   }
-  const plugin_host::KindInfo* kind = plugin_host::select_action_kind(b.plugin->info(), a.name);
+  const plugin_host::KindInfo* kind = plugin_host::select_action_kind(b.plugin->info(), a.name, a.run->kind);
   if (kind == nullptr) {
-    b.error = "plugin '" + a.run->plugin + "' carries out no actions";
+    b.error = a.run->kind.empty() ? "plugin '" + a.run->plugin + "' carries out no actions"
+                                  : "plugin '" + a.run->plugin + "' has no action kind '" + a.run->kind + "'";
     return b;
   }
   std::vector<model::ObjectId> binding;

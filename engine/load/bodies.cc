@@ -111,7 +111,7 @@ std::optional<model::RunSpec> WorldLoader::read_run(const YAML::Node& n, std::ui
     diags_.error(at, "'run' must be a mapping with 'plugin:' and 'with:'").hint("write e.g. 'run: {plugin: command, with: {argv: [true]}}'");
     return std::nullopt;
   }
-  check_keys(n, file, names_of({"plugin", "with"}), "'run'");
+  check_keys(n, file, names_of({"plugin", "kind", "with"}), "'run'");
   model::RunSpec r;
   r.loc = at;
   const YAML::Node p = get(n, "plugin");
@@ -121,6 +121,10 @@ std::optional<model::RunSpec> WorldLoader::read_run(const YAML::Node& n, std::ui
   }
   if (!check_name(p, file, "plugin")) return std::nullopt;
   r.plugin = p.Scalar();
+  if (const YAML::Node k = get(n, "kind"); k.IsDefined()) {
+    if (!check_name(k, file, "kind")) return std::nullopt;
+    r.kind = k.Scalar();
+  }
   // A wrong parameter is reported and left out; the rest of the action still loads.
   const auto check = [&](const YAML::Node& v) {
     check_templates(v, file, a);

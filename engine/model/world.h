@@ -123,6 +123,7 @@ struct WithValue {
 
 struct RunSpec {
   std::string plugin;
+  std::string kind;  // the plugin's action kind; empty: the one named like the action, else its first
   std::vector<std::pair<std::string, WithValue>> with;  // in file order
   core::SourceLoc loc;
 };

@@ -105,7 +105,8 @@ const KindInfo* PluginInfo::sensor(std::string_view n) const {
   return nullptr;
 }
 
-const KindInfo* select_action_kind(const PluginInfo& p, std::string_view action_name) {
+const KindInfo* select_action_kind(const PluginInfo& p, std::string_view action_name, std::string_view kind) {
+  if (!kind.empty()) return p.action(kind);
   if (const KindInfo* k = p.action(action_name)) return k;
   return p.actions.empty() ? nullptr : &p.actions.front();
 }

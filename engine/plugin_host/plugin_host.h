@@ -96,8 +96,9 @@ class PluginSet {
 // The search path for these --plugin-dir values, GOAP_PLUGIN_PATH and the binary's location.
 std::vector<std::string> search_dirs(const std::vector<std::string>& plugin_dirs);
 
-// The kind a `run:` selects: the kind named like the world's action when the plugin has one,
-// else the plugin's first action kind. nullptr when it has none.
-const KindInfo* select_action_kind(const PluginInfo& p, std::string_view action_name);
+// The kind a `run:` selects: its `kind:` when given (nullptr when the plugin has no such kind),
+// else the kind named like the world's action when the plugin has one, else the plugin's first
+// action kind. nullptr when it has none.
+const KindInfo* select_action_kind(const PluginInfo& p, std::string_view action_name, std::string_view kind = {});
 
 }  // namespace goap::plugin_host
