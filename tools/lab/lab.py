@@ -29,19 +29,17 @@ goap-escalate; DIR/work/timmy-config is the fleet's working copy.
 This one file is every program of the lab: it dispatches on the name it is called by (the
 stand-ins are symbolic links to copies of it), so the lab needs python3 and OpenSSH only.
 """
-import fcntl
-import http.server
 import json
 import os
 import pwd
-import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-import urllib.request
+
+# The stand-ins run for every sensor reading: the heavier modules are imported where they are used.
 
 SSHD = "/usr/sbin/sshd"
 DEFAULT_DIR = "/tmp/goap-lab"
@@ -149,6 +147,15 @@ def kill_pid(pid, wait=5):
             time.sleep(0.02)
 
 
+def install_copy(dest):
+    """This file at `dest`, run by the system's python3 without site packages: a stand-in runs
+    for every sensor reading, and a version manager's shim would cost more than the program."""
+    py = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
+    with open(os.path.realpath(__file__)) as f:
+        body = f.read().split("\n", 1)[1]
+    write(dest, f"#!{py} -S\n" + body, 0o755)
+
+
 def spawn(argv, log, env=None):
     """A daemon: its own session, no terminal, its output to `log`; returns its pid."""
     with open(log, "a") as out:
@@ -221,7 +228,7 @@ class Host:
     def install_image(self):
         """The host's programs (what the droplet's image brings), its sshd config and host key."""
         os.makedirs(self.p("bin"), exist_ok=True)
-        shutil.copy(os.path.realpath(__file__), self.p("bin", "lab-host"))
+        install_copy(self.p("bin", "lab-host"))
         for name in IMAGE:
             link = self.p("bin", name)
             if not os.path.lexists(link):
@@ -261,6 +268,7 @@ SetEnv PATH={self.p("root", "usr", "local", "bin")}:{self.p("bin")}:/usr/bin:/bi
 
     def cloud_init(self):
         """What the provider's user data lays down on a new or rebuilt droplet."""
+        import secrets
         write(self.p("root", "etc", "tailscale", "authkey"), "tskey-lab-" + secrets.token_hex(8) + "\n", 0o600)
         write(self.p("root", "etc", "restic", "password"), "lab\n", 0o600)
 
@@ -456,6 +464,7 @@ def cmd_df(args):
 
 
 def cmd_ollama(args):
+    import urllib.request
     h = this_host()
     if len(args) == 2 and args[0] == "pull":
         try:
@@ -480,33 +489,34 @@ def cmd_git_pack(name, args):
     os.execvp("git", ["git", name[len("git-"):], path])
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    kind = ""
-    root = ""
-
-    def do_GET(self):
-        if self.kind == "ollama" and self.path == "/api/tags":
-            d = os.path.join(self.root, "var", "lib", "ollama", "models")
-            models = sorted(os.listdir(d)) if os.path.isdir(d) else []
-            body = json.dumps({"models": [{"name": m, "model": m} for m in models]})
-        elif self.kind == "gitea" and self.path == "/api/healthz":
-            body = json.dumps({"status": "pass", "description": "Gitea: Git with a cup of tea (lab)"})
-        else:
-            self.send_error(404)
-            return
-        data = body.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, fmt, *a):
-        sys.stderr.write("%s %s\n" % (self.kind, fmt % a))
-
-
 def cmd_lab_serve(args):
+    import http.server
     h = this_host()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        kind = ""
+        root = ""
+
+        def do_GET(self):
+            if self.kind == "ollama" and self.path == "/api/tags":
+                d = os.path.join(self.root, "var", "lib", "ollama", "models")
+                models = sorted(os.listdir(d)) if os.path.isdir(d) else []
+                body = json.dumps({"models": [{"name": m, "model": m} for m in models]})
+            elif self.kind == "gitea" and self.path == "/api/healthz":
+                body = json.dumps({"status": "pass", "description": "Gitea: Git with a cup of tea (lab)"})
+            else:
+                self.send_error(404)
+                return
+            data = body.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, fmt, *a):
+            sys.stderr.write("%s %s\n" % (self.kind, fmt % a))
+
     Handler.kind, Handler.root = args[0], h.p("root")
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", int(args[1])), Handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -573,6 +583,8 @@ def cmd_gitea_primary(args):
 
 def cmd_doctl(args):
     """The provider's CLI, for the subcommands rebuild-vps and the sensors use."""
+    import fcntl
+    import secrets
     lab = this_lab()
     flags, pos = {}, []
     valued = {"--format", "--image", "--region", "--size", "-t", "--access-token", "-o", "--output"}
@@ -683,6 +695,8 @@ def provision(h):
 # --- the lab's own commands ---
 
 def lab_up(lab):
+    import secrets
+    import subprocess
     if not os.access(SSHD, os.X_OK) or not shutil.which("ssh-keygen") or not shutil.which("git"):
         die("the lab needs openssh-server, openssh-client and git (tools/setup.sh installs them)")
     if os.path.exists(lab.p("lab.json")):
@@ -697,7 +711,7 @@ def lab_up(lab):
     if os.geteuid() == 0:
         os.makedirs("/run/sshd", mode=0o755, exist_ok=True)  # sshd's privilege separation directory
     write(lab.p("lab.json"), json.dumps({"dir": lab.dir, "port": lab.port, "user": lab.user, "src": SRC}))
-    shutil.copy(os.path.realpath(__file__), lab.p("lab.py"))
+    install_copy(lab.p("lab.py"))
     os.makedirs(lab.p("bin"))
     for name in LOCAL:
         os.symlink("../lab.py", lab.p("bin", name))
@@ -851,7 +865,12 @@ def render_world(lab, uses=None):
     cut = head.rfind("\n\n")
     head = head[:cut + 2] if cut >= 0 else head
     head += "# Every object of a type carries the same attribute keys (worlds/timmy-ops.yaml explains them).\n"
-    return LAB_HEADER.format(dir=lab.dir) + head + objs + body[end:]
+    rest = body[end:]
+    wc = "    path: /srv/timmy/timmy-config          # the fleet's working copy, next to goap\n"
+    if wc not in rest:
+        die("worlds/timmy-ops.yaml's timmy-config has another path line: update tools/lab/lab.py render_world")
+    rest = rest.replace(wc, f"    path: {json.dumps(lab.p('work', 'timmy-config'))}   # the lab's working copy\n")
+    return LAB_HEADER.format(dir=lab.dir) + head + objs + rest
 
 
 def render_sensors(lab):
