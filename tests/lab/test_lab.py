@@ -259,9 +259,37 @@ def test_committed_lab_world_is_the_rendered_one(env):
               rendered)
 
 
+def test_run_kind_names_the_plugins_action_kind(env):
+    """`run: kind:` picks one of a plugin's action kinds (fence-primary runs rebuild-vps's
+    power-off-vps); a kind the plugin lacks is a located error of `goap check`."""
+    env.write("k.yaml", """kind: world
+name: k
+types: {host: {}}
+objects: {web: {type: host}}
+facts: {up(host): bool}
+state: []
+actions:
+  good:
+    params: {h: host}
+    eff: [up($h)]
+    run: {plugin: command, kind: command, with: {argv: ["true"]}}
+  bad:
+    params: {h: host}
+    eff: [up($h)]
+    run: {plugin: command, kind: comand, with: {argv: ["true"]}}
+goals:
+  g: {want: [up(web)]}
+""")
+    p = env.goap_run("check", "k.yaml", rc=None)
+    check(p.returncode != 0 and "k.yaml:15:10: error: action 'bad': plugin 'command' has no action kind 'comand'" in p.stderr
+          and "did you mean 'command'?" in p.stderr and "action 'good'" not in p.stderr,
+          "an unknown kind is located, with a hint; a known one passes", p.stdout, p.stderr)
+
+
 if __name__ == "__main__":
     from goaptest import main
     if not sshlab.available():
         print("skip: the lab needs openssh-server and openssh-client (tools/setup.sh installs them)")
         sys.exit(77)
-    sys.exit(main([test_committed_lab_world_is_the_rendered_one, test_lab_heals_every_scenario], GOAP))
+    sys.exit(main([test_run_kind_names_the_plugins_action_kind, test_committed_lab_world_is_the_rendered_one,
+                  test_lab_heals_every_scenario], GOAP))
