@@ -48,6 +48,16 @@ TEST_CASE("a command's exit status and output are captured, without a shell") {
   CHECK(r.output == "a b|*|$(id)|");
 }
 
+TEST_CASE("an environment entry given to the command replaces the inherited one of its name") {
+  setenv("GOAP_TEST_SECRET", "inherited", 1);
+  ProcessOptions o;
+  o.timeout = 5s;
+  o.env = {"GOAP_TEST_SECRET=given"};
+  const auto r = run_process({"sh", "-c", "env | grep '^GOAP_TEST_SECRET='"}, o);
+  unsetenv("GOAP_TEST_SECRET");
+  CHECK(r.output == "GOAP_TEST_SECRET=given\n");  // once: no second, inherited entry
+}
+
 TEST_CASE("a chatty command's output keeps its last bytes and says how much was dropped") {
   ProcessOptions o;
   o.max_output = 1024;

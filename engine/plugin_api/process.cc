@@ -95,7 +95,17 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   args.push_back(nullptr);
   std::vector<std::string> env_store;
   std::vector<char*> envp;
-  for (char** e = environ; e && *e; ++e) envp.push_back(*e);
+  // An entry of o.env replaces the inherited one of its name (a child reading its environment
+  // may take the first of two, as glibc's getenv and Python's os.environ do).
+  auto overridden = [&o](const char* e) {
+    for (const std::string& x : o.env) {
+      const std::size_t eq = x.find('=');
+      if (eq != std::string::npos && std::strncmp(e, x.c_str(), eq + 1) == 0) return true;
+    }
+    return false;
+  };
+  for (char** e = environ; e && *e; ++e)
+    if (!overridden(*e)) envp.push_back(*e);
   for (const std::string& e : o.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
   const pid_t parent = getpid();

@@ -19,7 +19,7 @@ struct ProcessOptions {
   std::chrono::milliseconds timeout{30'000};
   std::chrono::milliseconds kill_grace{500};
   std::string cwd;                        // empty: inherit
-  std::vector<std::string> env;           // extra "KEY=value" entries
+  std::vector<std::string> env;           // extra "KEY=value" entries; each replaces an inherited KEY
   std::size_t max_output = 64 * 1024;
 };
 

@@ -424,9 +424,11 @@ actions:
     run:
       plugin: rebuild-vps
       with:
-        provision: ["ssh", "${{v.ssh_user}}@${{v.address}}", "rebuild", "${{v.droplet}}"]
+        droplet: "${{v.droplet}}"
+        image: debian-12-x64
         address: "${{v.address}}"
-        health: "http://127.0.0.1:9/health"
+        ssh_user: "${{v.ssh_user}}"
+        ssh_known_hosts: /dev/null
         timeout: 2s
         interval: 100ms
 goals:
@@ -478,10 +480,11 @@ goals:
         for args, how in [(["run", "repos.yaml", "--retries", "0"], "run"), (["check", "repos.yaml"], "check")]:
             cs.append(Case("inject", f"sync-repo {label}: {how}", args, expect="error", marker=M,
                            setup=git_setup(remote, branch, mirror)))
-    # rebuild-vps: address and a provision argv element that starts with a template
+    # rebuild-vps: address, ssh_user and droplet (the name doctl gets) from the world
     for label, addr, droplet, user in [("address -oProxyCommand", P, "web-1", "root"),
-                                       ("provision user -oProxyCommand", "gpu.example", "web-1", P),
-                                       ("provision droplet shell text", "gpu.example", f"x; touch {M}", "root")]:
+                                       ("ssh_user -oProxyCommand", "gpu.example", "web-1", P),
+                                       ("droplet --hook", "gpu.example", f"--hook=touch {M}", "root"),
+                                       ("droplet shell text", "gpu.example", f"x; touch {M}", "root")]:
         expect_run = "either" if "shell" in label else "error"
         for args, how in [(["run", "w.yaml", "--retries", "0", "--approve", "rebuild-vps"], "run"),
                           (["check", "w.yaml"], "check")]:
