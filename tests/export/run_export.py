@@ -40,8 +40,8 @@ def main():
 
     # ---- golden pictures ---------------------------------------------------------------------
     cases = [
-        ("total-loss.plan.dot", [goap, "plan", world, "--state", total_loss, "--format", "dot"]),
-        ("total-loss.plan.mmd", [goap, "plan", world, "--state", total_loss, "--format", "mermaid"]),
+        ("total-loss.plan.dot", [goap, "plan", world, "--state", total_loss, "--goal", "hosts-restored", "--format", "dot"]),
+        ("total-loss.plan.mmd", [goap, "plan", world, "--state", total_loss, "--goal", "hosts-restored", "--format", "mermaid"]),
         ("traps.plan.dot", [goap, "plan", traps, "--format", "dot"]),
         ("traps.plan.mmd", [goap, "plan", traps, "--format", "mermaid"]),
         ("traps.graph.dot", [goap, "graph", traps]),
@@ -89,7 +89,7 @@ def main():
                 fail(f"{name}: a statement starts with {first!r}, not a generated id: {line}")
 
     # ---- script output -------------------------------------------------------------------------
-    rc, out, err = run([goap, "plan", world, "--state", total_loss, "--quiet"])
+    rc, out, err = run([goap, "plan", world, "--state", total_loss, "--goal", "hosts-restored", "--quiet"])
     want = "rebuild-vps(hermes-vps)\nreconnect-tailscale(hermes-vps)\nrestore-from-backup(hermes-vps)\nnotify-operator\n"
     if rc != 0 or out != want:
         fail(f"plan --quiet: exit {rc}, printed {out!r}, expected {want!r}")
@@ -99,14 +99,14 @@ def main():
     rc, out, err = run([goap, "plan", world, "--state", os.path.join(root, "tests", "scenarios", "timmy-ops", "healthy.yaml"), "--quiet"])
     if rc != 0 or out != "":
         fail(f"plan --quiet with nothing to do: exit {rc}, printed {out!r}")
-    rc, out, err = run([goap, "plan", world, "--state", total_loss])
+    rc, out, err = run([goap, "plan", world, "--state", total_loss, "--goal", "hosts-restored"])
     if rc != 0 or "\x1b[" in out or "1. rebuild-vps(hermes-vps)" not in out or "[needs approval]" not in out:
         fail(f"plan (text, not a terminal): exit {rc}, expected plain text with the steps:\n{out}")
     if "-> provisioned(hermes-vps), reachable(hermes-vps)" not in out:
         fail(f"plan (text): each step should show what it changes:\n{out}")
 
     # ---- --search-tree ------------------------------------------------------------------------
-    rc, out, err = run([goap, "plan", world, "--state", total_loss, "--goal", "infrastructure-restored", "--json",
+    rc, out, err = run([goap, "plan", world, "--state", total_loss, "--goal", "hosts-restored", "--json",
                         "--search-tree", "3"])
     try:
         tree = json.loads(out)["search_tree"]
@@ -118,14 +118,14 @@ def main():
             fail(f"--search-tree: f = g + h above the optimal cost 43 under an admissible heuristic: {tree}")
     except (json.JSONDecodeError, KeyError) as e:
         fail(f"--search-tree 3 --json: no search_tree ({e}): {out[:300]}")
-    rc, out, err = run([goap, "plan", world, "--state", total_loss, "--goal", "infrastructure-restored", "--search-tree", "50"])
+    rc, out, err = run([goap, "plan", world, "--state", total_loss, "--goal", "hosts-restored", "--search-tree", "50"])
     if "first 5 search nodes" not in out or "notify-operator s" not in out or "  goal" not in out:
         fail(f"--search-tree 50 (text): the five nodes of this search, ending at the goal:\n{out}")
 
     # ---- HTML without Graphviz -----------------------------------------------------------------
     with tempfile.TemporaryDirectory() as empty:
         env = dict(os.environ, PATH=empty)  # no `dot` anywhere on PATH
-        rc, out, err = run([goap, "plan", world, "--state", total_loss, "--format", "html"], env=env)
+        rc, out, err = run([goap, "plan", world, "--state", total_loss, "--goal", "hosts-restored", "--format", "html"], env=env)
         if rc != 0 or 'id="no-picture"' not in out or "not installed" not in out or "<svg" in out:
             fail(f"html without Graphviz: exit {rc}; the page should say there is no picture and why")
         if "restore-from-backup(hermes-vps)" not in out:

@@ -92,15 +92,14 @@ def main():
 
     report = os.path.join(out_dir, "report.html")
     with open(report, "w", encoding="utf-8") as f:
-        p = subprocess.run([goap, "plan", world, "--state", os.path.join(scen, "total-loss.yaml"), "--format", "html",
+        p = subprocess.run([goap, "plan", world, "--state", os.path.join(scen, "total-loss.yaml"), "--goal", "hosts-restored", "--format", "html",
                             "--search-tree", "10"], stdout=f, stderr=subprocess.PIPE, text=True, timeout=60)
     if p.returncode != 0:
         print(f"FAIL: goap plan --format html exited {p.returncode}: {p.stderr}")
         return 1
     steps = ["rebuild-vps(hermes-vps)", "reconnect-tailscale(hermes-vps)", "restore-from-backup(hermes-vps)",
              "notify-operator"]
-    goals = ["infrastructure-restored", "gitea-available", "agents-running", "ollama-recovered",
-             "no-orphaned-children", "heartbeat-healthy"]
+    goals = ["hosts-restored"]  # the goal asked for (--goal): the table lists that one
 
     with tempfile.TemporaryDirectory() as profile:
         r = chromium(["--dump-dom", "file://" + os.path.abspath(report)], profile)
@@ -118,7 +117,7 @@ def main():
             for s in steps:
                 if s not in svg.group(0):
                     failures.append(f"the SVG picture does not show the step {s}")
-            if "goal reached: infrastructure-restored" not in svg.group(0):
+            if "goal reached: hosts-restored" not in svg.group(0):
                 failures.append("the SVG picture does not show the goal state")
         if 'id="no-picture"' in dom:
             failures.append("the page says there is no picture although Graphviz is installed")

@@ -66,7 +66,7 @@ def main():
     total_loss = os.path.join(root, "tests", "scenarios", "timmy-ops", "total-loss.yaml")
     traps = os.path.join(HERE, "fixtures", "traps.yaml")
     cases = {
-        "total-loss plan": [goap, "plan", world, "--state", total_loss, "--format", "mermaid"],
+        "total-loss plan": [goap, "plan", world, "--state", total_loss, "--goal", "hosts-restored", "--format", "mermaid"],
         "bundled domain": [goap, "graph", world, "--format", "mermaid"],
         "traps plan": [goap, "plan", traps, "--format", "mermaid"],
         "traps domain": [goap, "graph", traps, "--format", "mermaid"],

@@ -60,8 +60,8 @@ def free_base():
 def shift_journal(path, seconds):
     """Every timestamp in the journal `seconds` earlier: the runs so far happened that long ago."""
     def back(v):
-        if v is None:
-            return None
+        if not v:  # not set (NULL or empty)
+            return v
         t = datetime.datetime.strptime(v, "%Y-%m-%dT%H:%M:%S.%fZ" if "." in v else "%Y-%m-%dT%H:%M:%SZ")
         t -= datetime.timedelta(seconds=seconds)
         return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z" if "." in v else t.strftime("%Y-%m-%dT%H:%M:%SZ")
