@@ -181,7 +181,7 @@ void render_one(std::string& out, const Diagnostic& d, const SourceManager& sm, 
   out += reset;
   out += '\n';
 
-  if (d.loc.known() && d.loc.file < sm.size() && d.loc.line != 0 && sm.excerpts(d.loc.file)) {
+  if (d.quote_source && d.loc.known() && d.loc.file < sm.size() && d.loc.line != 0 && sm.excerpts(d.loc.file)) {
     const Excerpt e = excerpt(sm.line(d.loc.file, d.loc.line), d.loc.col, d.loc.length);
     const std::string num = std::to_string(d.loc.line);
     const std::string gutter(num.size(), ' ');

@@ -77,6 +77,7 @@ struct Diagnostic {
   std::string yaml_path;          // e.g. "actions.restart-ollama.pre[1]"; may be empty
   std::vector<std::string> hints;  // printed as "  hint: ..."
   std::vector<Diagnostic> notes;   // located notes, e.g. the other declaration
+  bool quote_source = true;        // false: the source line is not printed (it holds a secret)
 
   Diagnostic& hint(std::string h) { hints.push_back(std::move(h)); return *this; }
   Diagnostic& note(SourceLoc at, std::string msg);

@@ -55,7 +55,8 @@ void apply_state_lines(const model::World& world, const std::vector<model::State
 
 // `goap check FILE`: a world is loaded fully (plus its uses and its <stem>.sensors.yaml); an
 // actions, goals or state file on its own is checked for structure and expression syntax only; a
-// sensors file is checked against the world beside it. Returns the world if FILE is one.
+// sensors file is checked against the world beside it. Every file read is also searched for
+// secrets written into it (load/secrets.h: warnings). Returns the world if FILE is one.
 std::optional<model::World> check_file(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags,
                                        const LoadOptions& options = {});
 

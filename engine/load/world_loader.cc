@@ -13,6 +13,7 @@
 
 #include "core/names.h"
 #include "plugin_api/plugin.h"
+#include "load/secrets.h"
 #include "load/sensor_loader.h"
 #include "load/world_loader.h"
 
@@ -520,8 +521,10 @@ void apply_state_lines(const model::World& world, const std::vector<model::State
   }
 }
 
-std::optional<model::World> check_file(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags,
-                                       const LoadOptions& options) {
+namespace {
+
+std::optional<model::World> check_one(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags,
+                                      const LoadOptions& options) {
   // Peek at the kind first: a world is loaded fully, anything else only for syntax.
   core::SourceManager peek_sm;
   core::Diagnostics peek_diags;
@@ -569,6 +572,17 @@ std::optional<model::World> check_file(const std::string& path, core::SourceMana
   auto k = loader.kind_of(*y, {"actions", "goals", "state"});
   if (k) loader.check_alone(*y, *k);
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<model::World> check_file(const std::string& path, core::SourceManager& sm, core::Diagnostics& diags,
+                                       const LoadOptions& options) {
+  const auto first = static_cast<std::uint32_t>(sm.size());
+  auto world = check_one(path, sm, diags, options);
+  // Every file the check read (the world, its uses, its sensors): no secret written into any.
+  warn_secret_literals(sm, first, diags);
+  return world;
 }
 
 }  // namespace goap::load

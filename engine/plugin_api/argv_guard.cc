@@ -214,12 +214,10 @@ std::string remote_command(const std::vector<std::string>& argv) {
   return out;
 }
 
-std::vector<std::string> ssh_argv(const SshTarget& t, const std::vector<std::string>& remote_argv,
-                                  const SshParamNames& names) {
-  if (t.host.empty()) throw BadRequest("'" + names.host + "' is empty: ssh needs a host");
-  require_value(names.host, "host", t.host);
-  require_value(names.user, "user", t.user);
-  std::vector<std::string> argv{"ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10"};
+std::vector<std::string> ssh_options_argv(const SshTarget& t, const SshParamNames& names) {
+  // StrictHostKeyChecking=yes on the command line wins over any config file's setting: an
+  // unknown or changed host key is always refused, never accepted or asked about.
+  std::vector<std::string> argv{"ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "ConnectTimeout=10"};
   if (t.port != 0) {
     if (t.port < 1 || t.port > 65535)
       throw BadRequest("'" + names.port + "' must be a port from 1 to 65535, not " + std::to_string(t.port));
@@ -237,9 +235,50 @@ std::vector<std::string> ssh_argv(const SshTarget& t, const std::vector<std::str
       throw BadRequest("'" + names.config + "' must be " + what + ", not '" + printable(t.config) + "'");
     argv.insert(argv.end(), {"-F", t.config});
   }
+  return argv;
+}
+
+namespace {
+
+// The checked [USER@]HOST.
+std::string ssh_destination(const SshTarget& t, const SshParamNames& names) {
+  if (t.host.empty()) throw BadRequest("'" + names.host + "' is empty: ssh needs a host");
+  require_value(names.host, "host", t.host);
+  require_value(names.user, "user", t.user);
+  return t.user.empty() ? t.host : t.user + "@" + t.host;
+}
+
+}  // namespace
+
+std::vector<std::string> ssh_argv(const SshTarget& t, const std::vector<std::string>& remote_argv,
+                                  const SshParamNames& names) {
+  const std::string destination = ssh_destination(t, names);
+  std::vector<std::string> argv = ssh_options_argv(t, names);
   argv.push_back("--");
-  argv.push_back(t.user.empty() ? t.host : t.user + "@" + t.host);
+  argv.push_back(destination);
   argv.push_back(remote_command(remote_argv));
+  return argv;
+}
+
+std::vector<std::string> ssh_forward_argv(const SshTarget& t, const std::string& local_socket, const std::string& to_host,
+                                          int to_port, const SshParamNames& names) {
+  const std::string destination = ssh_destination(t, names);
+  std::vector<std::string> argv = ssh_options_argv(t, names);
+  // ssh splits the -L spec at ':' ([...] keeps an IPv6 literal whole): the socket path must
+  // hold none, and the target must be a checked host name or address.
+  if (local_socket.empty() || local_socket.find(':') != std::string::npos || local_socket.find('/') == std::string::npos ||
+      has_control(local_socket))
+    throw BadRequest("the forward's socket path must be a path with a '/' and without ':' or control characters");
+  if (to_host.empty() || !check_host(to_host).empty())
+    throw BadRequest("the forward's target must be a host name or an IP address, not '" + printable(to_host) + "'");
+  if (to_port < 1 || to_port > 65535) throw BadRequest("the forward's target port must be from 1 to 65535");
+  const std::string target = to_host.find(':') != std::string::npos ? "[" + to_host + "]" : to_host;
+  // -N: no remote command; the tunnel is its own connection (no ControlMaster sharing, which
+  // could leave a master behind), fails at once when the forward cannot be set up, and its
+  // socket is its owner's alone.
+  argv.insert(argv.end(), {"-N", "-o", "ExitOnForwardFailure=yes", "-o", "ControlMaster=no", "-o", "ControlPath=none",
+                           "-o", "StreamLocalBindMask=0177", "-L",
+                           local_socket + ":" + target + ":" + std::to_string(to_port), "--", destination});
   return argv;
 }
 

@@ -13,6 +13,8 @@
 //     to parse again: the remote side then sees exactly the argv the dry run shows.
 //   - ssh_argv builds the whole ssh call: fixed options first, `--`, the checked destination,
 //     then the quoted command (ssh reads everything after the destination as the command).
+//     ssh_forward_argv builds a forward to a port on the host's side (no command);
+//     ssh_options_argv is their common part. Host keys are always checked strictly.
 //
 // Every check returns "" when the value is fine, else what it must be ("a user name: letters,
 // ..."); an empty value passes (it means "not given"; a plugin that needs one says so).
@@ -69,16 +71,30 @@ struct SshTarget {
                             // user that no one else can write (or "none", /dev/null)
 };
 
-// ssh -o BatchMode=yes -o ConnectTimeout=10 [-p PORT] [-i FILE] [-o UserKnownHostsFile=FILE]
-//     [-F FILE] -- [USER@]HOST '<remote_command(argv)>'
+// ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=10 [-p PORT] [-i FILE]
+//     [-o UserKnownHostsFile=FILE] [-F FILE] -- [USER@]HOST '<remote_command(argv)>'
 // Throws BadRequest naming the parameter (`user_param`, `host_param`, ...) and the value when
-// one fails its check.
+// one fails its check. Host keys are always checked strictly: an unknown or changed key fails
+// the call (ssh exits 255), whatever a config file says.
 struct SshParamNames {
   std::string user = "ssh_user", host = "host", port = "ssh_port", identity = "ssh_identity",
               known_hosts = "ssh_known_hosts", config = "ssh_config";
 };
 std::vector<std::string> ssh_argv(const SshTarget& target, const std::vector<std::string>& remote_argv,
                                   const SshParamNames& names = {});
+
+// The same ssh call up to (not including) the `--`: "ssh" and its checked options (port,
+// identity, known hosts, config; not the user and host), for callers that add their own options
+// and destination (git's GIT_SSH_COMMAND, a forward).
+std::vector<std::string> ssh_options_argv(const SshTarget& target, const SshParamNames& names = {});
+
+// A forward with no remote command: the options of ssh_options_argv, then
+//   -N -o ExitOnForwardFailure=yes -o ControlMaster=no -o ControlPath=none
+//   -o StreamLocalBindMask=0177 -L LOCAL_SOCKET:TO_HOST:TO_PORT -- [USER@]HOST
+// A connection to the Unix socket LOCAL_SOCKET is carried over ssh and opened BY THE HOST to
+// TO_HOST:TO_PORT (so 127.0.0.1 is the host's own loopback). TO_HOST is checked as a host.
+std::vector<std::string> ssh_forward_argv(const SshTarget& target, const std::string& local_socket,
+                                          const std::string& to_host, int to_port, const SshParamNames& names = {});
 
 // A value as it may be shown in a one-line message: control bytes escaped (\n, \x1b), cut
 // after 120 bytes.

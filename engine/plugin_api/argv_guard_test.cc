@@ -109,15 +109,16 @@ TEST_CASE("ssh_argv: fixed options, '--', a checked destination, one quoted comm
   t.identity = "-weird key";
   t.known_hosts = "/tmp/kh";
   CHECK(ssh_argv(t, {"systemctl", "restart", "--", "ollama; touch /tmp/y"}) ==
-        std::vector<std::string>{"ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-p", "2222", "-i",
+        std::vector<std::string>{"ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "ConnectTimeout=10",
+                                 "-p", "2222", "-i",
                                  "-weird key", "-o", "UserKnownHostsFile=/tmp/kh", "--", "root@10.0.0.5",
                                  "systemctl restart -- 'ollama; touch /tmp/y'"});
   t.user = "";
   t.port = 0;
   t.identity = "";
   t.known_hosts = "";
-  CHECK(ssh_argv(t, {"id"}) == std::vector<std::string>{"ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "--",
-                                                       "10.0.0.5", "id"});
+  CHECK(ssh_argv(t, {"id"}) == std::vector<std::string>{"ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
+                                                       "-o", "ConnectTimeout=10", "--", "10.0.0.5", "id"});
   t.user = "-oProxyCommand=touch /tmp/x;";
   CHECK_THROWS_WITH_AS(ssh_argv(t, {"id"}), doctest::Contains("'ssh_user' must be a user name"), BadRequest);
   t.user = "root";
@@ -147,17 +148,39 @@ TEST_CASE("an ssh config file must be as trusted as ~/.ssh/config: it can run co
   chmod(cfg.c_str(), 0620);
   CHECK_THROWS_AS(ssh_argv(t, {"id"}), BadRequest);
   chmod(cfg.c_str(), 0600);
-  CHECK(ssh_argv(t, {"id"})[5] == "-F");
+  CHECK(ssh_argv(t, {"id"})[7] == "-F");
   t.config = dir;  // a directory
   CHECK_THROWS_WITH_AS(ssh_argv(t, {"id"}), doctest::Contains("an existing regular file"), BadRequest);
   t.config = std::string(dir) + "/missing";
   CHECK_THROWS_AS(ssh_argv(t, {"id"}), BadRequest);
   for (const char* none : {"none", "/dev/null"}) {
     t.config = none;
-    CHECK(ssh_argv(t, {"id"})[6] == none);
+    CHECK(ssh_argv(t, {"id"})[8] == none);
   }
   unlink(cfg.c_str());
   rmdir(dir);
+}
+
+TEST_CASE("ssh_forward_argv: the same checked options, -N, a Unix socket forward, '--', the destination") {
+  SshTarget t;
+  t.user = "root";
+  t.host = "192.0.2.10";
+  t.port = 2222;
+  CHECK(ssh_forward_argv(t, "/tmp/d/socket", "127.0.0.1", 11434) ==
+        std::vector<std::string>{"ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "ConnectTimeout=10",
+                                 "-p", "2222", "-N", "-o", "ExitOnForwardFailure=yes", "-o", "ControlMaster=no", "-o",
+                                 "ControlPath=none", "-o", "StreamLocalBindMask=0177", "-L",
+                                 "/tmp/d/socket:127.0.0.1:11434", "--", "root@192.0.2.10"});
+  CHECK(ssh_forward_argv(t, "/tmp/d/socket", "::1", 11434)[19] == "/tmp/d/socket:[::1]:11434");
+  // The target and the socket go into one ':'-separated spec: nothing may add a field.
+  CHECK_THROWS_AS(ssh_forward_argv(t, "/tmp/d/socket", "127.0.0.1:22:x", 11434), BadRequest);
+  CHECK_THROWS_AS(ssh_forward_argv(t, "/tmp/d/socket", "-oProxyCommand=x", 11434), BadRequest);
+  CHECK_THROWS_AS(ssh_forward_argv(t, "/tmp/a:b/socket", "127.0.0.1", 11434), BadRequest);
+  CHECK_THROWS_AS(ssh_forward_argv(t, "socket", "127.0.0.1", 11434), BadRequest);
+  CHECK_THROWS_AS(ssh_forward_argv(t, "/tmp/d/socket", "127.0.0.1", 0), BadRequest);
+  t.user = "-oProxyCommand=x";
+  CHECK_THROWS_WITH_AS(ssh_forward_argv(t, "/tmp/d/socket", "127.0.0.1", 1), doctest::Contains("'ssh_user' must be"),
+                       BadRequest);
 }
 
 TEST_CASE("values in messages stay on one line and cannot drive the terminal") {

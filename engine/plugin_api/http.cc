@@ -35,9 +35,11 @@ std::string lower(std::string s) {
 }
 
 // libcurl's words, in the terms a probe's log wants.
-std::string why(CURLcode rc, const char* detail, long os_errno, const Url& u, std::chrono::milliseconds timeout) {
+std::string why(CURLcode rc, const char* detail, long os_errno, const Url& u, std::chrono::milliseconds timeout,
+                const std::string& unix_socket) {
   const std::string d = detail && *detail ? detail : curl_easy_strerror(rc);
-  const std::string where = u.host + ":" + std::to_string(u.port);
+  const std::string where =
+      u.host + ":" + std::to_string(u.port) + (unix_socket.empty() ? "" : " through the Unix socket " + unix_socket);
   switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST: return "cannot resolve '" + u.host + "': " + d;
     case CURLE_COULDNT_CONNECT:
@@ -117,6 +119,7 @@ HttpResponse http_get(const std::string& url_text, std::chrono::milliseconds tim
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
+  if (!options.unix_socket.empty()) curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, options.unix_socket.c_str());
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &on_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
@@ -131,7 +134,7 @@ HttpResponse http_get(const std::string& url_text, std::chrono::milliseconds tim
     r.body = std::move(sink.body);
     return r;
   }
-  r.error = why(rc, detail, os_errno, *url, timeout);
+  r.error = why(rc, detail, os_errno, *url, timeout, options.unix_socket);
   r.tls_error = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM ||
                 rc == CURLE_SSL_CONNECT_ERROR;
   return r;

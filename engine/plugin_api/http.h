@@ -5,7 +5,8 @@
 // test CA) when given; there is no way to turn verification off. Redirects are not followed:
 // a probe sees the 3xx status the server answered. The whole exchange (resolve, connect, TLS,
 // send, read) shares one deadline; the body is kept up to 1 MiB (more is cut, the answer still
-// counts); chunked transfer coding is decoded.
+// counts); chunked transfer coding is decoded. `unix_socket` sends the request through a Unix
+// socket instead (an ssh forward), the URL unchanged.
 #pragma once
 
 #include <chrono>
@@ -38,6 +39,10 @@ struct HttpResponse {
 
 struct HttpOptions {
   std::string ca_file;    // PEM file of the CAs to trust for https (empty: the system's store)
+  // Connect to this Unix socket instead of the URL's host:port (e.g. an ssh forward, see
+  // argv_guard.h ssh_forward_argv). The URL still gives the Host header and, for https, the
+  // name the certificate must match. Empty: connect to the URL's host:port.
+  std::string unix_socket = {};  // (an initializer: HttpOptions{ca_file} stays warning-free)
 };
 
 HttpResponse http_get(const std::string& url, std::chrono::milliseconds timeout, const HttpOptions& options = {});

@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <doctest/doctest.h>
@@ -203,4 +204,81 @@ TEST_CASE("a URL cannot add headers or a second request to the GET") {
     CHECK(err.find("control character") != std::string::npos);
   }
   CHECK(parse_url("http://127.0.0.1:11434/api/tags?x=%20y", &err));
+}
+
+TEST_CASE("a background process runs until stopped, and stop() takes its whole group") {
+  char tmpl[] = "/tmp/goap-bg-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  const std::string pidfile = std::string(tmpl) + "/pid";
+  ProcessOptions o;
+  o.kill_grace = 200ms;
+  int helper = 0;
+  {
+    BackgroundProcess p({"sh", "-c", "echo up; sleep 30 & echo $! > " + pidfile + "; wait"}, o);
+    REQUIRE(p.started());
+    for (int i = 0; i < 300 && helper == 0; ++i) {
+      std::ifstream in(pidfile);
+      in >> helper;
+      if (helper == 0) usleep(10'000);
+    }
+    REQUIRE(helper > 0);
+    CHECK(p.running());
+    const ProcessResult& r = p.stop();
+    CHECK(r.signal == SIGTERM);
+    CHECK(r.output == "up\n");
+    CHECK_FALSE(p.running());
+  }
+  std::ifstream stat("/proc/" + std::to_string(helper) + "/stat");
+  std::string pid, comm, state;
+  CHECK((!(stat >> pid >> comm >> state) || state == "Z"));
+  std::system(("rm -rf " + std::string(tmpl)).c_str());
+
+  BackgroundProcess quick({"sh", "-c", "echo bye; exit 3"}, o);
+  for (int i = 0; i < 300 && quick.running(); ++i) usleep(10'000);
+  CHECK_FALSE(quick.running());
+  CHECK(quick.stop().exit_code == 3);
+  CHECK(quick.output() == "bye\n");
+  BackgroundProcess missing({"/nonexistent/program"}, o);
+  CHECK_FALSE(missing.started());
+  CHECK(missing.error().find("No such file") != std::string::npos);
+}
+
+TEST_CASE("http_get through a Unix socket keeps the URL's host in the request") {
+  char tmpl[] = "/tmp/goap-us-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  const std::string path = std::string(tmpl) + "/s";
+  const int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  listen(fd, 1);
+  std::string request;
+  std::thread th([&] {
+    const int c = accept(fd, nullptr, nullptr);
+    char buf[2048];
+    while (request.find("\r\n\r\n") == std::string::npos) {
+      const ssize_t n = recv(c, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      request.append(buf, static_cast<std::size_t>(n));
+    }
+    const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    (void)!send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
+    close(c);
+  });
+  HttpOptions o;
+  o.unix_socket = path;
+  // Nothing listens on 127.0.0.1:9 (discard): the answer can only have come through the socket.
+  auto r = http_get("http://127.0.0.1:9/api/tags", 2s, o);
+  th.join();
+  close(fd);
+  CHECK(r.ok);
+  CHECK(r.body == "ok");
+  CHECK(request.rfind("GET /api/tags HTTP/1.1\r\n", 0) == 0);
+  CHECK(request.find("Host: 127.0.0.1:9\r\n") != std::string::npos);
+  o.unix_socket = path + ".missing";
+  r = http_get("http://127.0.0.1:9/", 1s, o);
+  CHECK_FALSE(r.ok);
+  CHECK(r.error.find("through the Unix socket " + path + ".missing") != std::string::npos);
+  std::system(("rm -rf " + std::string(tmpl)).c_str());
 }

@@ -56,44 +56,33 @@ bool drain(int fd, ProcessResult& r, std::size_t cap) {
   }
 }
 
-}  // namespace
+struct Spawned {
+  pid_t pid = -1;
+  int out = -1;
+};
 
-std::string ProcessResult::summary() const {
-  if (!started) return "could not start: " + error;
-  if (timed_out) return "timed out after " + std::to_string(static_cast<long long>(ms)) + " ms";
-  if (signal != 0) return "killed by signal " + std::to_string(signal);
-  return "exit " + std::to_string(exit_code);
-}
-
-std::string ProcessResult::failure() const {
-  std::string m = summary();
-  if (const auto l = last_line(output); !l.empty()) m += ": " + l;
-  return m;
-}
-
-ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& o) {
-  ProcessResult r;
-  const auto start = Clock::now();
+// Forks and execs `argv` as run_process describes; on success r.started is set and the child's
+// pid and the read end of its output pipe (non-blocking) are returned, else r.error says why.
+Spawned spawn(const std::vector<std::string>& argv, const ProcessOptions& o, ProcessResult& r) {
   if (argv.empty() || argv[0].empty()) {
     r.error = "empty argv";
-    return r;
+    return {};
   }
   int out[2], err_pipe[2];
   if (pipe2(out, O_CLOEXEC) != 0) {
     r.error = std::string("pipe: ") + std::strerror(errno);
-    return r;
+    return {};
   }
   if (pipe2(err_pipe, O_CLOEXEC) != 0) {
     r.error = std::string("pipe: ") + std::strerror(errno);
     close(out[0]);
     close(out[1]);
-    return r;
+    return {};
   }
   // Everything the child needs is built before fork: after fork only async-signal-safe calls.
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  std::vector<std::string> env_store;
   std::vector<char*> envp;
   // An entry of o.env replaces the inherited one of its name (a child reading its environment
   // may take the first of two, as glibc's getenv and Python's os.environ do).
@@ -114,7 +103,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   if (pid < 0) {
     r.error = std::string("fork: ") + std::strerror(errno);
     close(out[0]); close(out[1]); close(err_pipe[0]); close(err_pipe[1]);
-    return r;
+    return {};
   }
   if (pid == 0) {
     setpgid(0, 0);
@@ -145,10 +134,54 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     waitpid(pid, nullptr, 0);
     close(out[0]);
     r.error = argv[0] + ": " + std::strerror(exec_errno);
-    return r;
+    return {};
   }
   r.started = true;
   fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
+  return {pid, out[0]};
+}
+
+// SIGTERM to the child's group, SIGKILL after `grace` (and to the group in any case: the leader
+// may be gone while helpers in its group live on); reaps the child. Returns its wait status.
+int stop_group(pid_t pid, std::chrono::milliseconds grace) {
+  int status = 0;
+  bool exited = false;
+  kill(-pid, SIGTERM);
+  const auto grace_end = Clock::now() + grace;
+  while (Clock::now() < grace_end) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      exited = true;
+      break;
+    }
+    usleep(10'000);
+  }
+  kill(-pid, SIGKILL);
+  if (!exited) waitpid(pid, &status, 0);
+  return status;
+}
+
+}  // namespace
+
+std::string ProcessResult::summary() const {
+  if (!started) return "could not start: " + error;
+  if (timed_out) return "timed out after " + std::to_string(static_cast<long long>(ms)) + " ms";
+  if (signal != 0) return "killed by signal " + std::to_string(signal);
+  return "exit " + std::to_string(exit_code);
+}
+
+std::string ProcessResult::failure() const {
+  std::string m = summary();
+  if (const auto l = last_line(output); !l.empty()) m += ": " + l;
+  return m;
+}
+
+ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& o) {
+  ProcessResult r;
+  const auto start = Clock::now();
+  const Spawned child = spawn(argv, o, r);
+  if (!r.started) return r;
+  const pid_t pid = child.pid;
+  const int out[1] = {child.out};
 
   const auto deadline = start + o.timeout;
   bool open_fd = true;
@@ -173,17 +206,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   }
   if (!exited) {
     r.timed_out = true;
-    kill(-pid, SIGTERM);
-    const auto grace_end = Clock::now() + o.kill_grace;
-    while (Clock::now() < grace_end) {
-      if (waitpid(pid, &status, WNOHANG) == pid) {
-        exited = true;
-        break;
-      }
-      usleep(10'000);
-    }
-    kill(-pid, SIGKILL);  // the leader may be gone while helpers in its group live on
-    if (!exited) waitpid(pid, &status, 0);
+    status = stop_group(pid, o.kill_grace);
   }
   set_status(r, status);
   // What the command wrote before it exited; a daemon it started may hold the pipe open, so
@@ -193,6 +216,47 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   finish_output(r, o.max_output);
   r.ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   return r;
+}
+
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const ProcessOptions& options)
+    : options_(options) {
+  const Spawned child = spawn(argv, options_, result_);
+  pid_ = child.pid;
+  out_ = child.out;
+}
+
+BackgroundProcess::~BackgroundProcess() { stop(); }
+
+bool BackgroundProcess::running() {
+  if (!result_.started || exited_ || stopped_) return false;
+  if (out_ >= 0 && !drain(out_, result_, options_.max_output)) {
+    close(out_);
+    out_ = -1;
+  }
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    exited_ = true;
+    set_status(result_, status);
+    return false;
+  }
+  return true;
+}
+
+const ProcessResult& BackgroundProcess::stop() {
+  if (stopped_ || !result_.started) return result_;
+  running();
+  if (!exited_) {
+    set_status(result_, stop_group(pid_, options_.kill_grace));
+    exited_ = true;
+  }
+  stopped_ = true;
+  if (out_ >= 0) {
+    drain(out_, result_, options_.max_output);
+    close(out_);
+    out_ = -1;
+  }
+  finish_output(result_, options_.max_output);
+  return result_;
 }
 
 std::string quote_argv(const std::vector<std::string>& argv) {

@@ -6,6 +6,11 @@
 // by itself the group is left alone: a restart command may start a daemon on purpose. The child
 // also dies with its parent (PR_SET_PDEATHSIG), so a killed worker takes its command with it.
 //
+// A BackgroundProcess is the same child (own group, /dev/null stdin, captured output, dies with
+// its parent) that runs beside the plugin, e.g. an ssh tunnel, until stop(): then its whole
+// group gets SIGTERM, then SIGKILL after `kill_grace`. Its destructor stops it, so a plugin that
+// returns or throws never leaves it behind.
+//
 // POSIX and the standard library only: this is part of the plugin support library.
 #pragma once
 
@@ -40,6 +45,34 @@ struct ProcessResult {
 };
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options);
+
+class BackgroundProcess {
+ public:
+  // Starts `argv` (options.timeout is not used: the owner decides when it ends).
+  BackgroundProcess(const std::vector<std::string>& argv, const ProcessOptions& options);
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+
+  [[nodiscard]] bool started() const { return result_.started; }
+  // What it wrote so far (as far as running() or stop() read it).
+  [[nodiscard]] const std::string& output() const { return result_.output; }
+  // Why it did not start.
+  [[nodiscard]] const std::string& error() const { return result_.error; }
+  // False once it has exited (reaped here); reads what it wrote so far.
+  bool running();
+  // Ends it as described above (a no-op after the first call) and returns how it ended and
+  // what it wrote. `signal` is the signal that ended it; `timed_out` stays false.
+  const ProcessResult& stop();
+
+ private:
+  ProcessOptions options_;
+  ProcessResult result_;
+  int pid_ = -1;
+  int out_ = -1;
+  bool exited_ = false;
+  bool stopped_ = false;
+};
 
 // How an argv reads in a terminal: each element shell-quoted when it needs it. For display only.
 std::string quote_argv(const std::vector<std::string>& argv);

@@ -11,6 +11,16 @@
 // are allowed (GIT_ALLOW_PROTOCOL), and commit ids read from a remote are used only when they
 // are hex. Sensor `in-sync`: whether the branch's commit is the same locally, on `remote` (and
 // on `mirror`), by `git ls-remote`.
+//
+// Over ssh (`ssh://user@host:port/path.git`, or `user@host:path`), git runs the ssh command
+// goap gives it in GIT_SSH_COMMAND, always, whatever the environment or a git config says:
+//   ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=10 -o IdentitiesOnly=yes
+//       [-i ssh_identity] [-o UserKnownHostsFile=ssh_known_hosts] [-F ssh_config]
+// every word quoted for the shell git hands it to, the files checked as for any ssh call
+// (argv_guard.h). So a host whose key is unknown or changed is refused (git fails, nothing
+// moves), never asked about or accepted; no password prompt can hang a run.
+#include <sys/stat.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -29,17 +39,23 @@ using Clock = std::chrono::steady_clock;
 constexpr goap_param_info kActParams[] = {
     {"repo", "string", "", "the repo's name, for messages"},
     {"path", "string", nullptr, "the local working copy or bare mirror"},
-    {"remote", "remote", nullptr, "the remote's URL (or path)"},
+    {"remote", "remote", nullptr, "the remote's URL (or path), e.g. ssh://git@192.0.2.10:22/ops/config.git"},
     {"mirror", "remote", "", "a second remote that gets the same commit (push only)"},
     {"branch", "ref", "main", "the branch to sync"},
+    {"ssh_identity", "string", "", "ssh remotes: the identity file (-i, with IdentitiesOnly=yes); empty: ssh's default keys"},
+    {"ssh_known_hosts", "string", "", "ssh remotes: the known-hosts file (UserKnownHostsFile); empty: ssh's default"},
+    {"ssh_config", "string", "", "ssh remotes: ssh's config file (-F): yours or root's, writable by no one else; none: no config; empty: ~/.ssh/config"},
     {"timeout", "duration", "120s", "for all git commands together"},
 };
 constexpr goap_param_info kSenseParams[] = {
     {"repo", "string", "", "the repo's name, for messages"},
     {"path", "string", nullptr, "the local working copy or bare mirror"},
-    {"remote", "remote", nullptr, "the remote's URL (or path)"},
+    {"remote", "remote", nullptr, "the remote's URL (or path), e.g. ssh://git@192.0.2.10:22/ops/config.git"},
     {"mirror", "remote", "", "a second remote that must agree too"},
     {"branch", "ref", "main", "the branch"},
+    {"ssh_identity", "string", "", "ssh remotes: the identity file (-i, with IdentitiesOnly=yes); empty: ssh's default keys"},
+    {"ssh_known_hosts", "string", "", "ssh remotes: the known-hosts file (UserKnownHostsFile); empty: ssh's default"},
+    {"ssh_config", "string", "", "ssh remotes: ssh's config file (-F): yours or root's, writable by no one else; none: no config; empty: ~/.ssh/config"},
     {"timeout", "duration", "30s", "for the git commands together"},
 };
 constexpr goap_action_info kActions[] = {
@@ -50,13 +66,41 @@ constexpr goap_sensor_info kSensors[] = {
     {"in-sync", "Whether the branch has the same commit locally and on the remote(s)", "bool", kSenseParams,
      std::size(kSenseParams)},
 };
-constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "sync-repo", "1.1.0",
+constexpr goap_plugin_info kInfo = {GOAP_PLUGIN_API_VERSION, "sync-repo", "1.2.0",
                                     "Keeps a git repository and its remotes on the same commit, with git", kActions,
                                     std::size(kActions), kSensors, std::size(kSensors)};
 
+// GIT_SSH_COMMAND: ssh with strict host keys, no prompts, only the given identity. git runs it
+// through a shell, so each word is quoted (argv_guard.h remote_command); the files are checked
+// by ssh_options_argv (a known-hosts name ssh's option parser would split, a config file others
+// could write: refused).
+std::string git_ssh_command(const Call& c) {
+  goap::plugin::SshTarget t;
+  t.identity = c.str("ssh_identity");
+  struct stat st {};
+  if (!t.identity.empty() && (stat(t.identity.c_str(), &st) != 0 || !S_ISREG(st.st_mode)))
+    throw goap::plugin::BadRequest("'ssh_identity' must be an existing key file, not '" +
+                                   goap::plugin::printable(t.identity) + "'");
+  t.known_hosts = c.str("ssh_known_hosts");
+  t.config = c.str("ssh_config");
+  auto argv = goap::plugin::ssh_options_argv(t);
+  argv.insert(argv.begin() + 1, {"-o", "IdentitiesOnly=yes"});
+  return goap::plugin::remote_command(argv);
+}
+
+// Whether git reaches `url` over ssh: ssh://, git+ssh://, ssh+git:// or the scp-like
+// [user@]host:path (a ':' before any '/').
+bool over_ssh(const std::string& url) {
+  for (const char* scheme : {"ssh://", "git+ssh://", "ssh+git://"})
+    if (url.rfind(scheme, 0) == 0) return true;
+  const std::size_t colon = url.find(':');
+  return url.find("://") == std::string::npos && colon != std::string::npos && colon < url.find('/');
+}
+
 class Git {
  public:
-  Git(const Call& c, std::string path, Clock::time_point deadline) : c_(c), path_(std::move(path)), deadline_(deadline) {}
+  Git(const Call& c, std::string path, Clock::time_point deadline, std::string ssh_command)
+      : c_(c), path_(std::move(path)), deadline_(deadline), ssh_command_(std::move(ssh_command)) {}
 
   // Runs git -C path ARGS; the output on exit 0, else nullopt with `error` set.
   std::optional<std::string> run(std::vector<std::string> args) {
@@ -69,7 +113,9 @@ class Git {
       timed_out = true;
       return std::nullopt;
     }
-    po.env = {"GIT_TERMINAL_PROMPT=0", "LC_ALL=C", "GIT_ALLOW_PROTOCOL=file:git:http:https:ssh"};
+    // GIT_SSH_COMMAND wins over GIT_SSH and core.sshCommand; GIT_SSH_VARIANT: it is OpenSSH.
+    po.env = {"GIT_TERMINAL_PROMPT=0", "LC_ALL=C", "GIT_ALLOW_PROTOCOL=file:git:http:https:ssh",
+              "GIT_SSH_COMMAND=" + ssh_command_, "GIT_SSH_VARIANT=ssh"};
     c_.debug(goap::plugin::quote_argv(argv));
     auto r = goap::plugin::run_process(argv, po);
     if (r.timed_out) timed_out = true;
@@ -101,6 +147,7 @@ class Git {
   const Call& c_;
   std::string path_;
   Clock::time_point deadline_;
+  std::string ssh_command_;
 };
 
 Outcome fail(const Git& g, const std::string& what) {
@@ -132,7 +179,10 @@ Outcome handle(const Call& c) {
   goap::plugin::require_value("branch", "ref", branch);
   if (remote.empty() || branch.empty()) throw goap::plugin::BadRequest("'remote' and 'branch' must not be empty");
   const auto deadline = Clock::now() + c.duration("timeout");
+  const std::string ssh_command = git_ssh_command(c);  // checked before anything runs
   if (c.describing()) {
+    if (over_ssh(remote) || over_ssh(mirror))
+      c.emit("command", "GIT_SSH_COMMAND=" + goap::plugin::shell_quote(ssh_command) + " for every git call below");
     c.emit("command", goap::plugin::quote_argv({"git", "-C", path, "fetch", "--", remote, "refs/heads/" + branch}));
     c.emit("command", "then fast-forward " + path + " or " +
                           goap::plugin::quote_argv({"git", "-C", path, "push", "--", remote, "<commit>:refs/heads/" + branch}) +
@@ -141,7 +191,7 @@ Outcome handle(const Call& c) {
     c.emit("command", goap::plugin::quote_argv({"git", "-C", path, "ls-remote", "--", remote, "refs/heads/" + branch}) + " must match");
     return Outcome::ok("");
   }
-  Git g(c, path, deadline);
+  Git g(c, path, deadline, ssh_command);
   auto ours = g.run({"rev-parse", "--verify", "--quiet", "refs/heads/" + branch + "^{commit}"});
   if (c.op() == GOAP_OP_SENSE) {
     if (!ours) {

@@ -7,6 +7,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "plugins"))
 from goaptest import check, main  # noqa: E402
+import sshlab  # noqa: E402
 
 
 def setup(env, mirror=False):
@@ -143,7 +144,105 @@ def test_hostile_remotes_and_branches_run_nothing_and_move_nothing(env):
     check((refs(env, forge), refs(env, work)) == before, "no ref moved or appeared on either side", refs(env, work))
 
 
+def ssh_setup(env, lab, known_hosts=None):
+    """The forge is a bare repo served by the lab's real sshd: the world's remote is
+    ssh://USER@127.0.0.1:PORT/<path>.git, with the lab's key, known hosts and config."""
+    setup(env)
+    remote = f"ssh://{lab.user}@127.0.0.1:{lab.port}{env.path('forge.git')}"
+    ssh = (f'ssh_identity: {json.dumps(lab.key)}, ssh_known_hosts: {json.dumps(known_hosts or lab.known_hosts)}, '
+           f'ssh_config: {json.dumps(lab.config)}')
+    for name in ("repos.yaml", "repos.sensors.yaml"):
+        text = env.read(name).replace(f'remote: "{env.path("forge.git")}"', f"remote: {json.dumps(remote)}")
+        text = text.replace('remote: "${r.remote}",', 'remote: "${r.remote}", ' + ssh + ",")  # the sensor
+        text = text.replace('        remote: "${r.remote}"\n', '        remote: "${r.remote}"\n        ' +
+                            ssh.replace(", ssh_", "\n        ssh_") + "\n")  # the action
+        env.write(name, text)
+    return remote
+
+
+def sessions(lab):
+    return lab.log().count("Accepted publickey")
+
+
+def test_ssh_equal_is_sensed_in_sync_over_ssh(env):
+    lab = sshlab.SshLab(env)
+    ssh_setup(env, lab)
+    env.goap_run("check", "repos.yaml")
+    dry = env.goap_run("run", "repos.yaml", "--dry-run").stdout
+    check("every relevant goal is met" in dry or "nothing" in dry, "nothing to do", dry)
+    before = sessions(lab)
+    check("- repo_synced(config)" in env.goap_run("sense", "repos.yaml").stdout, "in sync, read over ssh")
+    check(sessions(lab) > before, "the sensor's ls-remote went through sshd", lab.log())
+    r = env.goap_run("run", "repos.yaml")
+    check("step 1" not in r.stdout and "every relevant goal is met" in r.stdout, "nothing to do", r.stdout)
+
+
+def test_ssh_behind_is_fast_forwarded_over_ssh(env):
+    lab = sshlab.SshLab(env)
+    ssh_setup(env, lab)
+    commit(env, "other", "NEWS", "from elsewhere\n")
+    env.sh("git", "-C", env.path("other"), "push", "--quiet", "origin", "main")
+    check("not repo_synced(config)" in env.goap_run("sense", "repos.yaml").stdout, "behind reads as out of sync")
+    dry = env.goap_run("run", "repos.yaml", "--dry-run").stdout
+    check("GIT_SSH_COMMAND=" in dry and "StrictHostKeyChecking=yes" in dry and "IdentitiesOnly=yes" in dry
+          and "BatchMode=yes" in dry and "StrictHostKeyChecking=no" not in dry, "the dry run shows git's ssh command", dry)
+    r = env.goap_run("run", "repos.yaml", "--retries", "0")
+    check("fast-forwarded" in r.stdout and "verified: repo_synced(config)" in r.stdout, "fast-forward", r.stdout)
+    check(env.read("work/NEWS") == "from elsewhere\n", "the working tree moved with the branch")
+    check(head(env, env.path("work")) == head(env, env.path("forge.git")), "heads agree")
+
+
+def test_ssh_ahead_is_pushed_over_ssh(env):
+    lab = sshlab.SshLab(env)
+    ssh_setup(env, lab)
+    commit(env, "work", "LOCAL", "written here\n")
+    r = env.goap_run("run", "repos.yaml", "--retries", "0")
+    check("pushed" in r.stdout and "verified: repo_synced(config)" in r.stdout, "pushed", r.stdout)
+    check(head(env, env.path("work")) == head(env, env.path("forge.git")), "the forge got our commit over ssh")
+
+
+def test_ssh_diverged_is_refused_and_nothing_moves_on_either_side(env):
+    lab = sshlab.SshLab(env)
+    ssh_setup(env, lab)
+    commit(env, "other", "THEIRS", "theirs\n")
+    env.sh("git", "-C", env.path("other"), "push", "--quiet", "origin", "main")
+    commit(env, "work", "OURS", "ours\n")
+    forge, work = env.path("forge.git"), env.path("work", ".git")
+    before = (refs(env, forge), refs(env, work), env.sh("git", "-C", env.path("work"), "status", "--porcelain"))
+    r = env.goap_run("run", "repos.yaml", "--retries", "0", rc=20)
+    check("diverged" in r.stdout and "refusing" in r.stdout, "refuses", r.stdout)
+    check(sessions(lab) > 0, "it did talk to the forge over ssh", lab.log())
+    after = (refs(env, forge), refs(env, work), env.sh("git", "-C", env.path("work"), "status", "--porcelain"))
+    check(after == before, "no ref moved on either side, the working tree untouched", str(before), str(after))
+    check("not repo_synced(config)" in env.goap_run("sense", "repos.yaml").stdout, "still out of sync")
+
+
+def test_ssh_an_unknown_host_key_is_refused_and_nothing_moves(env):
+    lab = sshlab.SshLab(env)
+    other = env.path("other_key")
+    env.sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other)
+    with open(other + ".pub") as f:
+        env.write("wrong_known_hosts", f"[127.0.0.1]:{lab.port} " + " ".join(f.read().split()[:2]) + "\n")
+    ssh_setup(env, lab, known_hosts=env.path("wrong_known_hosts"))
+    commit(env, "work", "LOCAL", "written here\n")  # ahead: a sync would push
+    forge, work = env.path("forge.git"), env.path("work", ".git")
+    before = (refs(env, forge), refs(env, work))
+    s = env.goap_run("sense", "repos.yaml", rc=None)
+    check("repo_synced(config)" in s.stdout and "- repo_synced(config)" not in s.stdout and "not repo_synced(config)" not in s.stdout,
+          "the sensor cannot look: unknown, neither true nor false", s.stdout, s.stderr)
+    r = env.goap_run("run", "repos.yaml", "--retries", "0", rc=None)
+    check(r.returncode != 0 and "Host key verification failed" in r.stdout, "strict checking refuses the host", r.stdout)
+    check((refs(env, forge), refs(env, work)) == before, "nothing moved on either side")
+    check("Accepted publickey" not in lab.log(), "no session was opened", lab.log())
+    with open(env.path("wrong_known_hosts")) as f:
+        check(f.read().count("\n") == 1, "the known-hosts file was not changed")
+
+
 if __name__ == "__main__":
-    sys.exit(main([test_in_sync_is_sensed_and_nothing_to_do, test_behind_is_fast_forwarded,
-                   test_ahead_is_pushed_and_mirrored, test_diverged_is_refused_and_nothing_moves,
-                   test_hostile_remotes_and_branches_run_nothing_and_move_nothing], sys.argv[1]))
+    sys.exit(main(sshlab.runnable([
+        test_in_sync_is_sensed_and_nothing_to_do, test_behind_is_fast_forwarded,
+        test_ahead_is_pushed_and_mirrored, test_diverged_is_refused_and_nothing_moves,
+        test_hostile_remotes_and_branches_run_nothing_and_move_nothing,
+        test_ssh_equal_is_sensed_in_sync_over_ssh, test_ssh_behind_is_fast_forwarded_over_ssh,
+        test_ssh_ahead_is_pushed_over_ssh, test_ssh_diverged_is_refused_and_nothing_moves_on_either_side,
+        test_ssh_an_unknown_host_key_is_refused_and_nothing_moves]), sys.argv[1]))

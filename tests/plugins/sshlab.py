@@ -1,6 +1,7 @@
 """A real OpenSSH server on 127.0.0.1 for the plugin tests that go over ssh, with throwaway keys.
 
     lab = SshLab(env)     # starts /usr/sbin/sshd -D -e on a free port; env.cleanup() stops it
+    SshLab(env, extra_config="LogLevel DEBUG1\n")   # more sshd_config lines (sshd.log shows forwards)
     lab.params("h")       # the `with:` lines that point a plugin at it (ssh_port, ssh_identity, ...)
 
 The server accepts only the generated user key, for the user running the tests, and only on
@@ -13,6 +14,7 @@ import json
 import os
 import pwd
 import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -46,7 +48,7 @@ def runnable(tests):
 
 
 class SshLab:
-    def __init__(self, env):
+    def __init__(self, env, extra_config=""):
         self.env = env
         self.dir = env.path("sshlab")
         self.bin = os.path.join(self.dir, "bin")
@@ -81,7 +83,7 @@ KbdInteractiveAuthentication no
 UsePAM no
 AllowUsers {self.user}
 SetEnv PATH={self.bin}:/usr/bin:/bin
-""")
+{extra_config}""")
         # sshd refuses to start without its privilege separation directory (the Debian service
         # creates it at boot; a container may not have it).
         if os.geteuid() == 0:
@@ -104,6 +106,14 @@ SetEnv PATH={self.bin}:/usr/bin:/bin
             except OSError:
                 time.sleep(0.05)
         raise AssertionError("sshd did not answer:\n" + self.log())
+
+    def stop(self):
+        """Stops sshd now (a test that needs the host unreachable); cleanup stops it anyway."""
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # the listener and any session it forked
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
 
     def log(self):
         with open(os.path.join(self.dir, "sshd.log")) as f:
