@@ -100,7 +100,7 @@ class Lab:
         return p.stdout
 
     def goap(self, *args, journal, rc=0, timeout=240):
-        p = subprocess.run([GOAP] + list(args) + ["--journal", journal], capture_output=True, text=True,
+        p = subprocess.run([GOAP] + list(args) + ["--journal", journal, "--allow-outside", SRC], capture_output=True, text=True,
                            timeout=timeout, env=self.runenv, cwd=self.env.dir)
         if rc is not None:
             check(p.returncode == rc, f"goap {' '.join(args)}: exit {p.returncode}, wanted {rc}", p.stdout, p.stderr)
@@ -108,12 +108,13 @@ class Lab:
 
     def sense_holds(self, journal):
         """`goap next --sense`: every relevant goal holds, by what the sensors read now."""
-        p = subprocess.run([GOAP, "next", self.world, "--sense", "--json"], capture_output=True, text=True,
+        p = subprocess.run([GOAP, "next", self.world, "--sense", "--allow-outside", SRC], capture_output=True, text=True,
                            timeout=120, env=self.runenv, cwd=self.env.dir)
+        check(p.stdout.startswith("{"), "goap next --sense answers", p.stdout, p.stderr)
         doc = json.loads(p.stdout)
         check(p.returncode == 0 and doc.get("status") == "satisfied",
               "after healing, goap next --sense finds every goal met", p.stdout, p.stderr)
-        s = subprocess.run([GOAP, "sense", self.world, "--sensed-only", "--json"], capture_output=True, text=True,
+        s = subprocess.run([GOAP, "sense", self.world, "--sensed-only", "--json", "--allow-outside", SRC], capture_output=True, text=True,
                            timeout=120, env=self.runenv, cwd=self.env.dir)
         readings = json.loads(s.stdout)["readings"]
         return {r["fact"]: r["value"] for r in readings if r["status"] == "sensed"}
@@ -228,7 +229,7 @@ def test_lab_heals_every_scenario(env):
         facts = lab.sense_holds(env.path("j-healthy.db"))
         check(facts["reachable(allegro-vps)"] == "true" and facts["agent_running(ezra)"] == "true", "sensed healthy",
               json.dumps(facts))
-        c = subprocess.run([GOAP, "check", lab.world], capture_output=True, text=True, timeout=60, env=lab.runenv)
+        c = subprocess.run([GOAP, "check", lab.world, "--allow-outside", SRC], capture_output=True, text=True, timeout=60, env=lab.runenv)
         check(c.returncode == 0, "goap check passes on the lab's world and sensors", c.stdout, c.stderr)
         for s in (scenario_ollama_down, scenario_gitea_down, scenario_host_unreachable, scenario_host_lost):
             s(lab)

@@ -947,7 +947,8 @@ def main():
             die("--out wants a FILE.yaml (its sensors go to FILE.sensors.yaml beside it)", 2)
         write(out, render_world(lab, os.path.relpath(SRC, os.path.dirname(out))))
         write(out[:-5] + ".sensors.yaml", render_sensors(lab))
-        print(f"wrote {out} and {out[:-5]}.sensors.yaml")
+        print(f"wrote {out} and {out[:-5]}.sensors.yaml" +
+              ("" if out.startswith(SRC + "/") else f"; it uses {SRC}'s actions and goals: run goap with --allow-outside {SRC}"))
         return 0
     if not os.path.exists(lab.p("lab.json")):
         if cmd == "down":
