@@ -149,12 +149,13 @@ class Walker {
  private:
   void check(const YAML::Node& n, const std::string& key) {
     const std::string& v = n.Scalar();
+    const std::string under = key.empty() ? "" : " (key '" + key + "')";
     std::string what;
-    if (const std::string f = token_format(v); !f.empty()) what = "this looks like " + f;
-    else if (secret_key(key) && !harmless_value(v)) what = "'" + key + "' holds a secret written into the file";
-    else if (random_looking(v)) what = "this long random-looking value looks like a secret";
+    if (const std::string f = token_format(v); !f.empty()) what = "this looks like " + f + under;
+    else if (secret_key(key) && !harmless_value(v)) what = "'" + key + "' holds a literal value: a secret written into the file";
+    else if (random_looking(v)) what = "this long random-looking value looks like a secret" + under;
     if (what.empty()) return;
-    auto& d = diags_.warning(detail::loc_of(n, file_, sm_), what + (key.empty() ? "" : " (key '" + key + "')"));
+    auto& d = diags_.warning(detail::loc_of(n, file_, sm_), what);
     d.quote_source = false;  // never print the secret again
     d.hint("goap files are shared (git, backups, this output): keep the secret in a file only goap's user can read "
            "and name that file (e.g. token_file: /etc/goap/provider-token, ssh_identity: /etc/goap/id_ed25519), or "

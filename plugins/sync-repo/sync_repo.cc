@@ -97,6 +97,21 @@ bool over_ssh(const std::string& url) {
   return url.find("://") == std::string::npos && colon != std::string::npos && colon < url.find('/');
 }
 
+// The line in which ssh refused the connection (a host key, a login), or "". The marks are
+// tried in order: for a changed host key ssh prints a banner, then "Host key verification failed."
+std::string ssh_refusal(const std::string& output) {
+  for (const char* mark : {"Host key verification failed", "Permission denied (", "Connection refused",
+                           "Could not resolve hostname", "Connection timed out"}) {
+    const std::size_t at = output.find(mark);
+    if (at == std::string::npos) continue;
+    const std::size_t begin = output.rfind('\n', at);
+    const std::size_t end = output.find('\n', at);
+    return goap::plugin::last_line(output.substr(begin == std::string::npos ? 0 : begin + 1,
+                                                 end == std::string::npos ? std::string::npos : end - (begin + 1)));
+  }
+  return {};
+}
+
 class Git {
  public:
   Git(const Call& c, std::string path, Clock::time_point deadline, std::string ssh_command)
@@ -121,6 +136,8 @@ class Git {
     if (r.timed_out) timed_out = true;
     if (!r.started || r.timed_out || r.signal != 0 || r.exit_code != 0) {
       error = goap::plugin::quote_argv(argv) + ": " + r.failure();
+      // git's last line is advice ("...and the repository exists."); ssh's own refusal says why.
+      if (const std::string why = ssh_refusal(r.output); !why.empty()) error += " (ssh: " + why + ")";
       last_exit = r.exit_code;
       return std::nullopt;
     }

@@ -222,21 +222,32 @@ def test_ssh_an_unknown_host_key_is_refused_and_nothing_moves(env):
     other = env.path("other_key")
     env.sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other)
     with open(other + ".pub") as f:
-        env.write("wrong_known_hosts", f"[127.0.0.1]:{lab.port} " + " ".join(f.read().split()[:2]) + "\n")
-    ssh_setup(env, lab, known_hosts=env.path("wrong_known_hosts"))
-    commit(env, "work", "LOCAL", "written here\n")  # ahead: a sync would push
-    forge, work = env.path("forge.git"), env.path("work", ".git")
-    before = (refs(env, forge), refs(env, work))
-    s = env.goap_run("sense", "repos.yaml", rc=None)
-    check("repo_synced(config)" in s.stdout and "- repo_synced(config)" not in s.stdout and "not repo_synced(config)" not in s.stdout,
-          "the sensor cannot look: unknown, neither true nor false", s.stdout, s.stderr)
-    r = env.goap_run("run", "repos.yaml", "--retries", "0", rc=None)
-    check(r.returncode != 0 and "Host key verification failed" in r.stdout, "strict checking refuses the host", r.stdout)
-    check((refs(env, forge), refs(env, work)) == before, "nothing moved on either side")
-    check("Accepted publickey" not in lab.log(), "no session was opened", lab.log())
-    with open(env.path("wrong_known_hosts")) as f:
-        check(f.read().count("\n") == 1, "the known-hosts file was not changed")
-
+        wrong = f"[127.0.0.1]:{lab.port} " + " ".join(f.read().split()[:2]) + "\n"
+    # A host that is not in the known-hosts file at all, then one whose key is not the known one.
+    for known, text in [("empty_known_hosts", ""), ("wrong_known_hosts", wrong)]:
+        env.write(known, text)
+        if os.path.exists(env.path("work")):
+            for d in ("work", "other", "forge.git"):
+                env.sh("rm", "-rf", env.path(d))
+        ssh_setup(env, lab, known_hosts=env.path(known))
+        commit(env, "work", "LOCAL", "written here\n")  # ahead: a sync would push
+        forge, work = env.path("forge.git"), env.path("work", ".git")
+        before = (refs(env, forge), refs(env, work))
+        s = env.goap_run("sense", "repos.yaml", rc=None)
+        check("repo_synced(config)" in s.stdout and "- repo_synced(config)" not in s.stdout
+              and "not repo_synced(config)" not in s.stdout and "Host key verification failed" in s.stdout,
+              "the sensor cannot look: unknown, neither true nor false", s.stdout, s.stderr)
+        r = env.goap_run("run", "repos.yaml", "--retries", "0", rc=None)
+        check(r.returncode != 0 and "Host key verification failed" in r.stdout and "step 1" not in r.stdout,
+              "strict checking refuses the host: nothing is done on a guess", r.stdout)
+        # The action itself, carried out regardless of the sensor (as a stale plan would): refused too.
+        os.rename(env.path("repos.sensors.yaml"), env.path("sensors.off"))
+        r = env.goap_run("run", "repos.yaml", "--retries", "0", rc=None)
+        check(r.returncode != 0 and "Host key verification failed" in r.stdout, "the sync is refused", r.stdout)
+        os.rename(env.path("sensors.off"), env.path("repos.sensors.yaml"))
+        check((refs(env, forge), refs(env, work)) == before, "nothing moved on either side")
+        check(env.read(known) == text, "the known-hosts file was not changed")
+    check("Accepted publickey" not in lab.log(), "no session was ever opened", lab.log())
 
 if __name__ == "__main__":
     sys.exit(main(sshlab.runnable([
