@@ -46,16 +46,16 @@
 #include "plugin_api/known_hosts.h"
 #include "plugin_api/plugin.h"
 #include "plugin_api/process.h"
+#include "doctl.h"
 
 namespace {
 
+using namespace rebuild_vps;
 using goap::plugin::BadRequest;
 using goap::plugin::Call;
 using goap::plugin::Outcome;
 using Clock = std::chrono::steady_clock;
 using ms = std::chrono::milliseconds;
-
-constexpr const char* kTokenVar = "DIGITALOCEAN_ACCESS_TOKEN";
 
 #define DOCTL_PARAMS                                                                                                  \
   {"droplet", "host", nullptr, "the droplet's name; its numeric id is looked up before every action"},              \
@@ -195,117 +195,6 @@ void require_ipv4(const std::string& param, const std::string& v) {
     throw BadRequest("'" + param + "' must be an IPv4 address, not '" + goap::plugin::printable(v) + "'");
 }
 
-// ------------------------------------------------------------------------------ doctl
-
-struct Droplet {
-  std::string id, name, ip;
-};
-
-class Doctl {
- public:
-  Doctl(const Call& c, Clock::time_point deadline) : c_(c), program_(c.str("doctl")), deadline_(deadline) {
-    if (program_.empty()) throw BadRequest("'doctl' is empty");
-  }
-
-  static std::vector<std::string> list_args() {
-    return {"compute", "droplet", "list", "--format", "ID,Name,PublicIPv4", "--no-header"};
-  }
-  std::vector<std::string> argv(const std::vector<std::string>& args) const {
-    std::vector<std::string> a{program_};
-    a.insert(a.end(), args.begin(), args.end());
-    return a;
-  }
-
-  // Reads the token once, before anything runs. Throws BadRequest when there is none.
-  void load_token() {
-    const std::string file = c_.str("token_file");
-    if (file.empty()) {
-      const char* v = std::getenv(kTokenVar);
-      if (v == nullptr || *v == '\0')
-        throw BadRequest(std::string("no DigitalOcean token: set ") + kTokenVar +
-                         " in goap's environment, or give 'token_file' (a file holding it)");
-      token_ = v;
-      return;
-    }
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw BadRequest("'token_file' " + goap::plugin::printable(file) + ": cannot read it: " + std::strerror(errno));
-    std::stringstream s;
-    s << in.rdbuf();
-    std::string t = s.str();
-    while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ' || t.back() == '\t')) t.pop_back();
-    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.erase(0, 1);
-    if (t.empty()) throw BadRequest("'token_file' " + goap::plugin::printable(file) + " is empty");
-    if (std::any_of(t.begin(), t.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f; }))
-      throw BadRequest("'token_file' " + goap::plugin::printable(file) + " must hold the token alone, on one line");
-    struct stat st {};
-    if (stat(file.c_str(), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)) != 0)
-      c_.warn("token_file " + file + " can be read by other users than its owner (chmod go-r it)");
-    token_ = t;
-    from_file_ = true;
-  }
-
-  // Never shows the token, whatever a command printed.
-  [[nodiscard]] std::string scrub(std::string m) const {
-    if (token_.size() >= 4)
-      for (std::size_t p; (p = m.find(token_)) != std::string::npos;) m.replace(p, token_.size(), "[token]");
-    return m;
-  }
-
-  struct Result {
-    bool ok = false;
-    std::string output, error;  // error: why it failed, token scrubbed
-  };
-  Result run(const std::vector<std::string>& args) const {
-    const auto a = argv(args);
-    goap::plugin::ProcessOptions po;
-    po.timeout = std::max(ms(1000), std::chrono::duration_cast<ms>(deadline_ - Clock::now()));
-    if (from_file_) po.env = {std::string(kTokenVar) + "=" + token_};  // the environment's own is inherited
-    c_.info("$ " + goap::plugin::quote_argv(a));
-    const auto r = goap::plugin::run_process(a, po);
-    Result out;
-    out.output = r.output;
-    out.ok = r.started && !r.timed_out && r.signal == 0 && r.exit_code == 0;
-    if (!out.ok) out.error = scrub(goap::plugin::quote_argv({a.begin(), a.begin() + std::min<std::size_t>(a.size(), 4)}) +
-                                   "... " + r.failure());
-    return out;
-  }
-
-  // The droplets named `name`; `error` set when the list failed or could not be read.
-  std::vector<Droplet> find(const std::string& name, std::string& error) const {
-    const Result r = run(list_args());
-    if (!r.ok) {
-      error = "cannot list the droplets: " + r.error;
-      return {};
-    }
-    std::vector<Droplet> out;
-    std::istringstream lines(r.output);
-    std::string line;
-    while (std::getline(lines, line)) {
-      std::istringstream w(line);
-      Droplet d;
-      w >> d.id >> d.name >> d.ip;
-      if (d.id.empty()) continue;
-      std::string extra;
-      w >> extra;
-      const bool numeric = std::all_of(d.id.begin(), d.id.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-      // A line that is not "ID NAME [IP]" is not skipped: a droplet missed here would be created twice.
-      if (!numeric || d.name.empty() || !extra.empty()) {
-        error = "cannot read doctl's droplet list (expected ID NAME [IPV4] per line): '" + scrub(goap::plugin::printable(line)) + "'";
-        return {};
-      }
-      if (d.name == name) out.push_back(d);
-    }
-    return out;
-  }
-
- private:
-  const Call& c_;
-  std::string program_;
-  Clock::time_point deadline_;
-  std::string token_;
-  bool from_file_ = false;
-};
-
 std::string seconds_since(Clock::time_point start) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f s", std::chrono::duration<double>(Clock::now() - start).count());
@@ -320,52 +209,19 @@ void pause(const Call& c, Clock::time_point deadline) {
   std::this_thread::sleep_for(std::min(c.duration("interval"), left(deadline)));
 }
 
-// The droplet of that name when there is exactly one; none when there is none; an error when
-// there are several (which one is meant cannot be known) or the list failed.
-struct Lookup {
-  std::optional<Droplet> droplet;
-  std::string error;
-};
-Lookup lookup(const Doctl& d, const std::string& name) {
-  Lookup l;
-  const auto found = d.find(name, l.error);
-  if (!l.error.empty()) return l;
-  if (found.size() > 1) {
-    std::string ids;
-    for (const auto& f : found) ids += (ids.empty() ? "" : ", ") + f.id;
-    l.error = std::to_string(found.size()) + " droplets are named '" + name + "' (ids " + ids +
-              "): refusing to guess which one is meant; rename or destroy the others";
-    return l;
-  }
-  if (!found.empty()) l.droplet = found.front();
-  return l;
-}
-
 // ------------------------------------------------------------------------------ the actions
-
-std::vector<std::string> action_args(std::string_view kind, const std::string& id, const Call& c) {
-  if (kind == "rebuild-vps") return {"compute", "droplet-action", "rebuild", id, "--image", c.str("image"), "--wait"};
-  return {"compute", "droplet-action", kind == "power-off-vps" ? "power-off" : "power-cycle", id, "--wait"};
-}
-
-std::vector<std::string> create_args(const Call& c) {
-  std::vector<std::string> a{"compute", "droplet", "create", c.str("droplet"), "--image", c.str("image"),
-                             "--region", c.str("region"), "--size", c.str("size")};
-  std::string keys;
-  for (const std::string& k : c.list("ssh_keys"))
-    if (!k.empty()) keys += (keys.empty() ? "" : ",") + k;
-  if (!keys.empty()) a.insert(a.end(), {"--ssh-keys", keys});
-  a.insert(a.end(), {"--wait", "--format", "ID", "--no-header"});
-  return a;
-}
-
-std::vector<std::string> assign_args(const Call& c, const std::string& id) {
-  return {"compute", "reserved-ip-action", "assign", c.str("reserved_ip"), id, "--wait"};
-}
 
 goap::plugin::SshTarget ssh_target(const Call& c) {
   return {c.str("ssh_user"), c.str("address"), c.integer("ssh_port"), c.str("ssh_identity"), c.str("ssh_known_hosts"),
           c.str("ssh_config")};
+}
+
+// The login that proves the new key: ssh_argv's call, with strict host-key checking said
+// explicitly so that no ssh config file can turn it off for this check.
+std::vector<std::string> login_argv(const Call& c) {
+  auto argv = goap::plugin::ssh_argv(ssh_target(c), {"true"});
+  argv.insert(argv.begin() + 1, {"-o", "StrictHostKeyChecking=yes"});
+  return argv;
 }
 
 std::vector<std::string> keygen_find_argv(const std::string& pattern, const std::string& file) {
@@ -388,7 +244,7 @@ void validate(const Call& c) {
     if (!k.empty() && (k[0] == '-' || k.find_first_of(", \t\n") != std::string::npos))
       throw BadRequest("'ssh_keys' holds '" + goap::plugin::printable(k) + "': each must be a key id or fingerprint");
   if (c.str("ssh_known_hosts").empty()) throw BadRequest("'ssh_known_hosts' is empty: the file whose entry is replaced");
-  goap::plugin::ssh_argv(ssh_target(c), {"true"});  // throws on a bad user, known-hosts name or config
+  login_argv(c);  // throws on a bad user, known-hosts name or config
 }
 
 Outcome describe(const Call& c) {
@@ -398,7 +254,7 @@ Outcome describe(const Call& c) {
   c.emit("command", "# doctl gets DIGITALOCEAN_ACCESS_TOKEN " +
                         (file.empty() ? std::string("from goap's environment") : "from token_file " + file) +
                         "; <id> is the id of the one droplet named '" + name + "' in:");
-  c.emit("command", goap::plugin::quote_argv(d.argv(Doctl::list_args())));
+  c.emit("command", goap::plugin::quote_argv(d.argv(list_args())));
   auto with_id = [&](const std::vector<std::string>& args) {
     std::string s = goap::plugin::quote_argv(d.argv(args));
     const std::size_t p = s.find("@ID@");
@@ -424,7 +280,7 @@ Outcome describe(const Call& c) {
   c.emit("command", "# wait until " + target + " accepts connections, then take the new host key:");
   c.emit("command", goap::plugin::quote_argv(goap::plugin::keyscan_argv(c.str("address"), c.integer("ssh_port"), 10)));
   c.emit("command", "# replace the entries of " + pattern + " in " + c.str("ssh_known_hosts") + " (every other line kept), then:");
-  c.emit("command", goap::plugin::quote_argv(goap::plugin::ssh_argv(ssh_target(c), {"true"})));
+  c.emit("command", goap::plugin::quote_argv(login_argv(c)));
   return Outcome::ok("");
 }
 
@@ -494,7 +350,7 @@ std::string take_new_host_key(const Call& c, Clock::time_point deadline, std::st
          " in " + file + " replaced by its new " + types + " key" + (keys.size() == 1 ? "" : "s"));
   // The login proves the key, the identity and the user; a booting host may not have the user's
   // key installed yet, so failures are retried until the deadline, except a host-key mismatch.
-  const auto ssh = goap::plugin::ssh_argv(ssh_target(c), {"true"});
+  const auto ssh = login_argv(c);
   c.info("$ " + goap::plugin::quote_argv(ssh));
   while (true) {
     goap::plugin::ProcessOptions po;
@@ -521,7 +377,7 @@ Outcome carry_out(const Call& c) {
   const std::string name = c.str("droplet");
   Doctl d(c, deadline);
   d.load_token();
-  Lookup l = lookup(d, name);
+  const Doctl::Lookup l = d.lookup(name);
   if (!l.error.empty()) return Outcome::failed(l.error);
 
   if (kind == "power-off-vps") {
