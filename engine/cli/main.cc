@@ -3,13 +3,18 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/did_you_mean.h"
+#include "cli/goap_commit.h"
+#include "cli/goap_version.h"
 #include "core/log.h"
+#include "plugin_api/goap_plugin.h"
 
 namespace {
 
@@ -45,13 +50,64 @@ void add_search_options(CLI::App& cmd, goap::cli::PlanOptions& o) {
   cmd.add_option("--max-memory-mb", o.max_memory_mb, "Search limit: MiB of search memory per goal")->check(CLI::PositiveNumber);
 }
 
+// `goap --version`: what was built, from which commit, for which plugin API.
+std::string version_text() {
+  return std::string("goap ") + GOAP_VERSION + "\nplugin API " + std::to_string(GOAP_PLUGIN_API_VERSION) + "\ncommit " +
+         GOAP_GIT_COMMIT;
+}
+
+// The long options `sub` takes, its parents' included (what a mistyped one is compared with).
+std::vector<std::string> long_options(const CLI::App* sub) {
+  std::vector<std::string> out;
+  for (; sub != nullptr; sub = sub->get_parent())
+    for (const CLI::Option* opt : sub->get_options())
+      for (const std::string& name : opt->get_lnames()) out.push_back(name);
+  return out;
+}
+
+// A usage error with a did-you-mean, before CLI11 says it less helpfully: a first word that
+// is no subcommand, or an unknown long option of the subcommand given. Returns true when it
+// printed one. Only flags come before the subcommand (-v, --log-json, --help, --version).
+bool mistyped(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* sub = nullptr;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") return false;
+    if (sub == nullptr) {
+      if (arg.empty() || arg[0] == '-') continue;
+      std::vector<std::string> names;
+      for (const CLI::App* s : app.get_subcommands({})) {
+        if (s->check_name(arg)) sub = s;
+        names.push_back(s->get_name());
+      }
+      if (sub != nullptr) continue;
+      std::fprintf(stderr, "goap: error: no command '%s';%s\n", arg.c_str(),
+                   goap::cli::closest_names(arg, names).empty() ? " see 'goap --help'"
+                                                      : goap::cli::did_you_mean(goap::cli::closest_names(arg, names)).c_str());
+      return true;
+    }
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) continue;
+    const std::string name = arg.substr(2, arg.find('=') - 2);
+    const auto known = long_options(sub);
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    const auto near = goap::cli::closest_names(name, known);
+    if (near.empty()) return false;  // CLI11's own message names it
+    std::fprintf(stderr, "goap %s: error: no option '--%s';%s\n", sub->get_name().c_str(), name.c_str(),
+                 goap::cli::did_you_mean(near, "--").c_str());
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace goap::cli;
   CLI::App app{"goap: goal-oriented action planning for operators and agents"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "goap 0.1.0");
+  app.set_version_flag("--version", version_text(), "Print the version, the plugin API version and the git commit, and exit");
+  // `--help` shows every option's default (subcommands copy these when they are added).
+  app.option_defaults()->always_capture_default();
   CommonOptions common;
   add_common(app, common);
 
@@ -249,6 +305,12 @@ int main(int argc, char** argv) {
   add_allow_outside(*ap, common);
   for (auto* sub : {c, p, n, v, ba, ex, gr, se, ru}) add_allow_outside(*sub, common);
 
+  // An empty list is no default worth showing ("=[]"): those options say what they do without one.
+  for (CLI::App* sub : app.get_subcommands({}))
+    for (CLI::Option* opt : sub->get_options())
+      if (opt->get_default_str() == "[]") opt->default_str("");
+
+  if (mistyped(app, argc, argv)) return kUsage;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
