@@ -32,7 +32,7 @@ void add_allow_outside(CLI::App& cmd, goap::cli::CommonOptions& common) {
 }
 
 void add_state_options(CLI::App& cmd, std::string& state_file, std::vector<std::string>& set_lines) {
-  cmd.add_option("--state", state_file, "A 'kind: state' file (YAML or JSON) overriding the world's state; '-' reads stdin");
+  cmd.add_option("--state", state_file, "A 'kind: state' file (YAML or JSON) overriding the world's state; '-' reads stdin (default: the world's own state)");
   cmd.add_option("--set", set_lines, "A state line such as 'disk_ok(hermes-vps)' or 'ollama_restarts = 2' (repeatable)")
       ->take_last()
       ->allow_extra_args(false);
@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
   PlanOptions plan;
   auto* p = app.add_subcommand("plan", "Plan toward a goal (the highest-priority relevant one by default)");
   p->add_option("world", plan.world, "The world file")->required();
-  p->add_option("--goal", plan.goal, "Plan for this goal, whatever its 'when' says");
+  p->add_option("--goal", plan.goal, "Plan for this goal, whatever its 'when' says (default: the highest-priority relevant goal)");
   add_state_options(*p, plan.state_file, plan.set_lines);
   p->add_option("--format", plan.format, "text | json | dot | mermaid | html (a self-contained report)")
       ->check(CLI::IsMember({"text", "json", "dot", "mermaid", "html"}));
@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
   n->add_flag("--sense", next.sense, "Run the world's sensors first; what they read overrides the state");
   n->add_option("--sensors", next.sensors_files, "A 'kind: sensors' file (default: <world>.sensors.yaml beside the world)");
   n->add_option("--plugin-dir", next.plugin_dirs, "Also look for plugins here (repeatable)");
-  n->add_option("--sense-jobs", next.sense_jobs, "With --sense: read at most N sensors at once (default 8)")
+  n->add_option("--sense-jobs", next.sense_jobs, "With --sense: read at most N sensors at once")
       ->check(CLI::Range(1, 256));
   n->add_flag("--commands", next.commands, "Ask each step's plugin what it would run (the step's 'command'); runs nothing");
   n->add_flag("-q,--quiet", next.quiet, "Print only the action to do now (nothing when there is none)");
@@ -154,14 +154,15 @@ int main(int argc, char** argv) {
   auto* v = app.add_subcommand("validate", "Replay a plan (JSON from 'goap plan --json') and check it step by step");
   v->add_option("world", validate.world, "The world file")->required();
   v->add_option("plan", validate.plan_file, "The plan: JSON output of 'goap plan --json', or '-' for stdin")->required();
-  v->add_option("--goal", validate.goal, "Check this goal instead of the plan's own");
+  v->add_option("--goal", validate.goal, "Check this goal instead of the plan's own (default: the plan's 'goal')");
   add_state_options(*v, validate.state_file, validate.set_lines);
+  v->add_flag("--json", validate.json, "Print the verdict as one JSON document");
 
   PddlOptions pddl;
   auto* pd = app.add_subcommand("pddl", "Plan for a PDDL domain and problem; print the plan in the IPC format");
   pd->add_option("domain", pddl.domain, "The PDDL domain file")->required();
   pd->add_option("problem", pddl.problem, "The PDDL problem file")->required();
-  pd->add_option("--plan-file", pddl.plan_file, "Write the plan here instead of stdout");
+  pd->add_option("--plan-file", pddl.plan_file, "Write the plan here (default: stdout)");
   pd->add_flag("--json", pddl.json, "Print statistics as JSON on stdout");
   pd->add_option("--search", pddl.search,
                  "astar (optimal, default) | gbfs (greedy, preferred operators with ff) | lazy-gbfs "
@@ -214,7 +215,7 @@ int main(int argc, char** argv) {
   ExplainOptions explain_o;
   auto* ex = app.add_subcommand("explain", "Why a goal has no plan, or what each step of its plan is for");
   ex->add_option("world", explain_o.plan.world, "The world file")->required();
-  ex->add_option("--goal", explain_o.plan.goal, "Explain this goal, whatever its 'when' says");
+  ex->add_option("--goal", explain_o.plan.goal, "Explain this goal, whatever its 'when' says (default: the highest-priority relevant goal)");
   add_state_options(*ex, explain_o.plan.state_file, explain_o.plan.set_lines);
   add_search_options(*ex, explain_o.plan);
   ex->add_option("--without", explain_o.without, "Also plan without this action (or ground action) and show the extra cost");
@@ -241,7 +242,7 @@ int main(int argc, char** argv) {
   se->add_flag("--sensed-only", sense_o.sensed_only, "Print only the facts sensors read");
   se->add_flag("--strict", sense_o.strict, "Exit 12 when a sensor fails (its fact is unknown)");
   se->add_flag("--json", sense_o.json, "Print one JSON document: every reading, the unknown facts with their errors");
-  se->add_option("--sense-jobs", sense_o.sense_jobs, "Read at most N sensors at once (default 8)")->check(CLI::Range(1, 256));
+  se->add_option("--sense-jobs", sense_o.sense_jobs, "Read at most N sensors at once")->check(CLI::Range(1, 256));
 
   RunOptions run_o;
   auto* ru = app.add_subcommand("run", "Sense, plan, act through plugins, verify, replan until the goals hold");
@@ -251,9 +252,9 @@ int main(int argc, char** argv) {
       ->take_last()
       ->allow_extra_args(false);
   ru->add_option("--approval-ttl", run_o.approval_ttl,
-                 "How long an approval request this run files waits, and an approval lasts (e.g. 30m, 1h; default 1h)");
+                 "How long an approval request this run files waits, and an approval lasts (e.g. 30m, 1h)");
   ru->add_option("--approval-escalate-after", run_o.approval_escalate_after,
-                 "Escalate (the world's 'escalate:' action) when an approval request has waited this long (default 15m)");
+                 "Escalate (the world's 'escalate:' action) when an approval request has waited this long");
   ru->add_option("--max-steps", run_o.max_steps, "Carry out at most N actions in this invocation")->check(CLI::NonNegativeNumber);
   ru->add_flag("--resume", run_o.resume, "Continue the latest unfinished run of this world from the journal");
   ru->add_flag("--watch", run_o.watch,
@@ -272,9 +273,10 @@ int main(int argc, char** argv) {
   ru->add_option("--journal", run_o.journal, "The journal database (default: $GOAP_JOURNAL or ~/.local/state/goap/journal.db)");
   ru->add_option("--sensors", run_o.sensors_files, "A 'kind: sensors' file (default: <world>.sensors.yaml beside the world)");
   ru->add_option("--plugin-dir", run_o.plugin_dirs, "Also look for plugins here (repeatable)");
-  ru->add_option("--sense-jobs", run_o.sense_jobs, "Read at most N sensors at once (default 8)")->check(CLI::Range(1, 256));
+  ru->add_option("--sense-jobs", run_o.sense_jobs, "Read at most N sensors at once")->check(CLI::Range(1, 256));
   ru->add_option("--threads", run_o.threads, "Worker threads for planning goals at once (0: all cores)")->check(CLI::Range(0, 1024));
   add_state_options(*ru, run_o.state_file, run_o.set_lines);
+  ru->add_flag("--json", run_o.json, "Print one JSON event a line on stdout instead of the human lines (docs/operations.md)");
 
   HistoryOptions history_o;
   auto* hi = app.add_subcommand("history", "Past runs from the journal, or the steps of one run");
@@ -305,10 +307,11 @@ int main(int argc, char** argv) {
   add_allow_outside(*ap, common);
   for (auto* sub : {c, p, n, v, ba, ex, gr, se, ru}) add_allow_outside(*sub, common);
 
-  // An empty list is no default worth showing ("=[]"): those options say what they do without one.
+  // An empty list is no default worth showing ("=[]"): those options say what they do without one;
+  // nor is a flag's (a flag is off unless given).
   for (CLI::App* sub : app.get_subcommands({}))
     for (CLI::Option* opt : sub->get_options())
-      if (opt->get_default_str() == "[]") opt->default_str("");
+      if (opt->get_default_str() == "[]" || opt->get_type_size() == 0) opt->default_str("");
 
   if (mistyped(app, argc, argv)) return kUsage;
   try {
