@@ -11,10 +11,9 @@
 
 #include "cli/commands.h"
 #include "cli/did_you_mean.h"
-#include "cli/goap_commit.h"
-#include "cli/goap_version.h"
+#include "cli/version.h"
 #include "core/log.h"
-#include "plugin_api/goap_plugin.h"
+#include "core/terminal_text.h"
 
 namespace {
 
@@ -50,12 +49,6 @@ void add_search_options(CLI::App& cmd, goap::cli::PlanOptions& o) {
   cmd.add_option("--max-memory-mb", o.max_memory_mb, "Search limit: MiB of search memory per goal")->check(CLI::PositiveNumber);
 }
 
-// `goap --version`: what was built, from which commit, for which plugin API.
-std::string version_text() {
-  return std::string("goap ") + GOAP_VERSION + "\nplugin API " + std::to_string(GOAP_PLUGIN_API_VERSION) + "\ncommit " +
-         GOAP_GIT_COMMIT;
-}
-
 // The long options `sub` takes, its parents' included (what a mistyped one is compared with).
 std::vector<std::string> long_options(const CLI::App* sub) {
   std::vector<std::string> out;
@@ -66,34 +59,37 @@ std::vector<std::string> long_options(const CLI::App* sub) {
 }
 
 // A usage error with a did-you-mean, before CLI11 says it less helpfully: a first word that
-// is no subcommand, or an unknown long option of the subcommand given. Returns true when it
-// printed one. Only flags come before the subcommand (-v, --log-json, --help, --version).
+// is no subcommand, or an unknown long option of the subcommand given (or of goap itself, before
+// it). Returns true when it printed one. Only flags come before the subcommand (-v, --log-json,
+// --help, --version), so the first word that is no option names the subcommand.
 bool mistyped(const CLI::App& app, int argc, char** argv) {
+  using goap::cli::closest_names;
+  using goap::cli::did_you_mean;
+  using goap::core::terminal_safe;
   const CLI::App* sub = nullptr;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--") return false;
-    if (sub == nullptr) {
-      if (arg.empty() || arg[0] == '-') continue;
+    if (sub == nullptr && !arg.empty() && arg[0] != '-') {
       std::vector<std::string> names;
       for (const CLI::App* s : app.get_subcommands({})) {
         if (s->check_name(arg)) sub = s;
         names.push_back(s->get_name());
       }
       if (sub != nullptr) continue;
-      std::fprintf(stderr, "goap: error: no command '%s';%s\n", arg.c_str(),
-                   goap::cli::closest_names(arg, names).empty() ? " see 'goap --help'"
-                                                      : goap::cli::did_you_mean(goap::cli::closest_names(arg, names)).c_str());
+      const auto near = closest_names(arg, names);
+      std::fprintf(stderr, "goap: error: no command '%s';%s\n", terminal_safe(arg).c_str(),
+                   near.empty() ? " see 'goap --help'" : did_you_mean(near).c_str());
       return true;
     }
     if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) continue;
     const std::string name = arg.substr(2, arg.find('=') - 2);
-    const auto known = long_options(sub);
+    const auto known = long_options(sub != nullptr ? sub : &app);
     if (std::find(known.begin(), known.end(), name) != known.end()) continue;
-    const auto near = goap::cli::closest_names(name, known);
+    const auto near = closest_names(name, known);
     if (near.empty()) return false;  // CLI11's own message names it
-    std::fprintf(stderr, "goap %s: error: no option '--%s';%s\n", sub->get_name().c_str(), name.c_str(),
-                 goap::cli::did_you_mean(near, "--").c_str());
+    std::fprintf(stderr, "goap%s%s: error: no option '--%s';%s\n", sub != nullptr ? " " : "",
+                 sub != nullptr ? sub->get_name().c_str() : "", terminal_safe(name).c_str(), did_you_mean(near, "--").c_str());
     return true;
   }
   return false;
@@ -105,7 +101,8 @@ int main(int argc, char** argv) {
   using namespace goap::cli;
   CLI::App app{"goap: goal-oriented action planning for operators and agents"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", version_text(), "Print the version, the plugin API version and the git commit, and exit");
+  app.set_version_flag("--version", goap::cli::version_text(),
+                       "Print the version, the plugin API version and the git commit, and exit (with --json: as JSON)");
   // `--help` shows every option's default (subcommands copy these when they are added).
   app.option_defaults()->always_capture_default();
   CommonOptions common;
@@ -313,6 +310,12 @@ int main(int argc, char** argv) {
     for (CLI::Option* opt : sub->get_options())
       if (opt->get_default_str() == "[]" || opt->get_type_size() == 0) opt->default_str("");
 
+  // `goap --version --json` (either order): CLI11's version flag knows no options of its own.
+  if (argc == 3 && ((std::string(argv[1]) == "--version" && std::string(argv[2]) == "--json") ||
+                    (std::string(argv[1]) == "--json" && std::string(argv[2]) == "--version"))) {
+    std::printf("%s\n", version_json().c_str());
+    return kOk;
+  }
   if (mistyped(app, argc, argv)) return kUsage;
   try {
     app.parse(argc, argv);

@@ -3,6 +3,7 @@
 command or long option (exit 2, the usage-error code), and --version with the plugin API version
 and the git commit the binary was built from.
 usage: test_cli.py GOAP SOURCE_ROOT"""
+import json
 import os
 import re
 import subprocess
@@ -69,7 +70,9 @@ def test_a_mistyped_command_gets_a_suggestion():
                       (["run", "--dry-rn", "w.yaml"], "goap run: error: no option '--dry-rn'; did you mean '--dry-run'?\n"),
                       (["plan", "w.yaml", "--max-expansion=5"],
                        "goap plan: error: no option '--max-expansion'; did you mean '--max-expansions'?\n"),
-                      (["sense", "w.yaml", "--verbos"], "goap sense: error: no option '--verbos'; did you mean '--verbose'?\n")]:
+                      (["sense", "w.yaml", "--verbos"], "goap sense: error: no option '--verbos'; did you mean '--verbose'?\n"),
+                      (["--versoin"], "goap: error: no option '--versoin'; did you mean '--version'?\n"),
+                      (["nxt\x1b[2J"], "goap: error: no command 'nxt\\x1b[2J'; see 'goap --help'\n")]:
         r = goap(*args)
         check(r.returncode == 2 and r.stderr == err and r.stdout == "", f"goap {' '.join(args)}: exit 2, {err!r}",
               r.returncode, r.stderr)
@@ -96,6 +99,11 @@ def test_version_names_the_plugin_api_and_the_commit():
         check(m is not None and head.startswith(m.group(1)), f"the built commit is HEAD ({head[:12]})", commit)
     else:
         check(commit == "commit unknown", "outside a git checkout: unknown", commit)
+    for args in (["--version", "--json"], ["--json", "--version"]):
+        r = goap(*args)
+        doc = json.loads(r.stdout) if r.returncode == 0 else {}
+        check(doc == {"format_version": 1, "version": version, "plugin_api": int(api), "commit": commit[len("commit "):]},
+              "--version --json says the same", r.stdout, r.stderr)
 
 
 passed = failed = 0
