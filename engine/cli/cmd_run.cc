@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "cli/input.h"
@@ -109,6 +110,20 @@ std::optional<Loaded> load_world(const RunOptions& o, const CommonOptions& commo
   return Loaded{std::move(*in), std::move(*specs)};
 }
 
+const char* status_name(exec::RunStatus s) {
+  switch (s) {
+    case exec::RunStatus::done: return "done";
+    case exec::RunStatus::dry_run: return "dry-run";
+    case exec::RunStatus::stopped: return "stopped";
+    case exec::RunStatus::nothing_to_resume: return "nothing-to-resume";
+    case exec::RunStatus::needs_approval: return "needs-approval";
+    case exec::RunStatus::no_plan: return "no-plan";
+    case exec::RunStatus::step_limit: return "step-limit";
+    case exec::RunStatus::facts_unknown: return "facts-unknown";
+  }
+  return "unknown";
+}
+
 int exit_code(exec::RunStatus s) {
   switch (s) {
     case exec::RunStatus::done:
@@ -200,16 +215,29 @@ int run_run(const RunOptions& o, const CommonOptions& common) {
     }
     install_signal_handlers(o.watch);
   }
-  std::FILE* out = fopencookie(new SafeOut{stdout, {}}, "w", {nullptr, &safe_write, nullptr, &safe_close});
+  // Human lines go through SafeOut; JSON events straight to stdout (dump escapes every control byte).
+  std::FILE* out = o.json ? stdout : fopencookie(new SafeOut{stdout, {}}, "w", {nullptr, &safe_write, nullptr, &safe_close});
   if (out == nullptr) out = stdout;
   std::setvbuf(out, nullptr, _IOLBF, 0);  // progress shows as it happens, even into a pipe
   const auto close_out = [&] {
     if (out != stdout) std::fclose(out);
   };
+  exec::RunReport report(out, o.json ? exec::RunReport::Format::json_lines : exec::RunReport::Format::text);
+  // The end of each run, for JSON only: the human lines already said how it ended.
+  const auto ended = [&](const exec::RunResult& res) {
+    nlohmann::ordered_json unknown = nlohmann::ordered_json::array();
+    for (const auto& u : res.unknown) unknown.push_back(loaded->in.world.term_name(u.term));
+    report.emit("run_ended", "",
+                {{"run_id", res.run_id ? nlohmann::ordered_json(res.run_id) : nlohmann::ordered_json()},
+                 {"status", status_name(res.status)}, {"exit_code", exit_code(res.status)}, {"steps", res.steps},
+                 {"failed_steps", res.failed_steps}, {"detail", res.message}, {"waiting", res.waiting},
+                 {"unknown", std::move(unknown)}});
+    return res;
+  };
   exec::RunResult r;
   try {
     if (!o.watch) {
-      r = exec::run(loaded->in.world, loaded->in.state, loaded->specs, plugins, journal.get(), ro, out);
+      r = ended(exec::run(loaded->in.world, loaded->in.state, loaded->specs, plugins, journal.get(), ro, report));
     } else {
       exec::WatchPolicy policy;
       policy.interval = interval;
@@ -221,7 +249,7 @@ int run_run(const RunOptions& o, const CommonOptions& common) {
         exec::RunOptions iteration = ro;
         iteration.resume = ro.resume && first;  // --resume: the first run continues the unfinished one
         first = false;
-        return exec::run(loaded->in.world, loaded->in.state, loaded->specs, plugins, journal.get(), iteration, out);
+        return ended(exec::run(loaded->in.world, loaded->in.state, loaded->specs, plugins, journal.get(), iteration, report));
       };
       hooks.stop_requested = [] { return g_stop != 0; };
       hooks.reload_requested = [] { return g_reload != 0; };
@@ -231,19 +259,22 @@ int run_run(const RunOptions& o, const CommonOptions& common) {
         int reload_rc = kOk;
         if (auto fresh = load_world(o, common, plugins, &reload_rc)) {
           loaded = std::move(fresh);
-          std::fprintf(out, "watch: reloaded %s\n", o.world.c_str());
+          report.emit("watch_reloaded", "watch: reloaded " + o.world, {{"world", o.world}, {"ok", true}});
           core::log::info("reloaded the world {}", o.world);
         } else {
-          std::fprintf(out, "watch: the reload of %s failed (see the errors above); keeping the world loaded before\n",
-                       o.world.c_str());
+          report.emit("watch_reloaded",
+                      "watch: the reload of " + o.world + " failed (see the errors above); keeping the world loaded before",
+                      {{"world", o.world}, {"ok", false}});
           core::log::warn("reload of {} failed; keeping the world loaded before", o.world);
         }
       };
-      exec::watch_loop(schedule, exec::system_clock(), hooks, out);
+      exec::watch_loop(schedule, exec::system_clock(), hooks, report);
       close_out();
       return kOk;
     }
   } catch (const std::exception& e) {
+    report.emit("run_ended", "",
+                {{"run_id", nullptr}, {"status", "error"}, {"exit_code", kRunFailed}, {"detail", e.what()}});
     close_out();
     std::fprintf(stderr, "goap: error: %s\n", core::terminal_safe(e.what()).c_str());
     return kRunFailed;

@@ -84,6 +84,21 @@ std::string check_cost(const json& j, long long* cost) {
   return "'cost' must be the plan's total cost, a whole number from 0 to 2^63-1, not " + shown(c);
 }
 
+// The verdict: the human line, or one JSON document (--json) with the same facts.
+int verdict(const ValidateOptions& o, bool valid, const std::string& text, std::size_t steps, const std::string& goal,
+            long long cost, int rc) {
+  if (!o.json) {
+    std::printf("%s\n", text.c_str());
+    return rc;
+  }
+  nlohmann::ordered_json doc{{"format_version", 1}, {"valid", valid}, {"steps", steps},
+                             {"goal", goal.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(goal)}};
+  doc["cost"] = cost >= 0 ? nlohmann::ordered_json(cost) : nlohmann::ordered_json();
+  doc["error"] = valid ? nlohmann::ordered_json() : nlohmann::ordered_json(text.substr(text.find(": ") + 2));
+  std::printf("%s\n", doc.dump(2, ' ', false, json::error_handler_t::replace).c_str());
+  return rc;
+}
+
 }  // namespace
 
 int run_validate(const ValidateOptions& o, const CommonOptions& common) {
@@ -140,10 +155,7 @@ int run_validate(const ValidateOptions& o, const CommonOptions& common) {
     return kInvalidInput;
   }
   const model::ReplayResult r = model::replay(in->world, in->state, steps);
-  if (!r.ok) {
-    std::printf("invalid: %s\n", core::terminal_safe(r.error).c_str());
-    return kNoPlan;
-  }
+  if (!r.ok) return verdict(o, false, "invalid: " + core::terminal_safe(r.error), steps.size(), goal, -1, kNoPlan);
   if (!goal.empty()) {
     auto it = in->world.goal_index.find(goal);
     if (it == in->world.goal_index.end()) {
@@ -151,18 +163,19 @@ int run_validate(const ValidateOptions& o, const CommonOptions& common) {
       return kUsage;
     }
     std::string unmet;
-    if (!model::goal_holds(in->world, it->second, r.final_state, &unmet)) {
-      std::printf("invalid: after %zu steps the goal '%s' is not met: %s\n", steps.size(), goal.c_str(), unmet.c_str());
-      return kNoPlan;
-    }
+    if (!model::goal_holds(in->world, it->second, r.final_state, &unmet))
+      return verdict(o, false,
+                     "invalid: after " + std::to_string(steps.size()) + " steps the goal '" + goal + "' is not met: " + unmet,
+                     steps.size(), goal, r.cost, kNoPlan);
   }
-  if (stated_cost >= 0 && stated_cost != r.cost) {
-    std::printf("invalid: the plan says cost %lld, the actions add up to %lld\n", stated_cost, r.cost);
-    return kNoPlan;
-  }
-  std::printf("valid: %zu step%s, cost %lld%s\n", steps.size(), steps.size() == 1 ? "" : "s", r.cost,
-              goal.empty() ? "" : (", goal '" + goal + "' met").c_str());
-  return kOk;
+  if (stated_cost >= 0 && stated_cost != r.cost)
+    return verdict(o, false,
+                   "invalid: the plan says cost " + std::to_string(stated_cost) + ", the actions add up to " + std::to_string(r.cost),
+                   steps.size(), goal, r.cost, kNoPlan);
+  return verdict(o, true,
+                 "valid: " + std::to_string(steps.size()) + " step" + (steps.size() == 1 ? "" : "s") + ", cost " +
+                     std::to_string(r.cost) + (goal.empty() ? "" : ", goal '" + goal + "' met"),
+                 steps.size(), goal, r.cost, kOk);
 }
 
 }  // namespace goap::cli

@@ -69,6 +69,7 @@ struct ValidateOptions {
   std::string state_file;
   std::vector<std::string> set_lines;
   std::string goal;
+  bool json = false;                       // the verdict as one JSON document
 };
 int run_validate(const ValidateOptions& o, const CommonOptions& common);
 
@@ -163,6 +164,7 @@ struct RunOptions {
   std::string interval = "60s";            // --watch: the sleep between runs
   long long watch_seed = -1;               // --watch: the jitter's seed (-1: random)
   int sense_jobs = 8;                      // sensors read at once
+  bool json = false;                       // one JSON event a line on stdout (exec/run_report.h)
 };
 int run_run(const RunOptions& o, const CommonOptions& common);
 

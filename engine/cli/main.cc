@@ -3,13 +3,17 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/did_you_mean.h"
+#include "cli/version.h"
 #include "core/log.h"
+#include "core/terminal_text.h"
 
 namespace {
 
@@ -27,7 +31,7 @@ void add_allow_outside(CLI::App& cmd, goap::cli::CommonOptions& common) {
 }
 
 void add_state_options(CLI::App& cmd, std::string& state_file, std::vector<std::string>& set_lines) {
-  cmd.add_option("--state", state_file, "A 'kind: state' file (YAML or JSON) overriding the world's state; '-' reads stdin");
+  cmd.add_option("--state", state_file, "A 'kind: state' file (YAML or JSON) overriding the world's state; '-' reads stdin (default: the world's own state)");
   cmd.add_option("--set", set_lines, "A state line such as 'disk_ok(hermes-vps)' or 'ollama_restarts = 2' (repeatable)")
       ->take_last()
       ->allow_extra_args(false);
@@ -45,13 +49,62 @@ void add_search_options(CLI::App& cmd, goap::cli::PlanOptions& o) {
   cmd.add_option("--max-memory-mb", o.max_memory_mb, "Search limit: MiB of search memory per goal")->check(CLI::PositiveNumber);
 }
 
+// The long options `sub` takes, its parents' included (what a mistyped one is compared with).
+std::vector<std::string> long_options(const CLI::App* sub) {
+  std::vector<std::string> out;
+  for (; sub != nullptr; sub = sub->get_parent())
+    for (const CLI::Option* opt : sub->get_options())
+      for (const std::string& name : opt->get_lnames()) out.push_back(name);
+  return out;
+}
+
+// A usage error with a did-you-mean, before CLI11 says it less helpfully: a first word that
+// is no subcommand, or an unknown long option of the subcommand given (or of goap itself, before
+// it). Returns true when it printed one. Only flags come before the subcommand (-v, --log-json,
+// --help, --version), so the first word that is no option names the subcommand.
+bool mistyped(const CLI::App& app, int argc, char** argv) {
+  using goap::cli::closest_names;
+  using goap::cli::did_you_mean;
+  using goap::core::terminal_safe;
+  const CLI::App* sub = nullptr;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") return false;
+    if (sub == nullptr && !arg.empty() && arg[0] != '-') {
+      std::vector<std::string> names;
+      for (const CLI::App* s : app.get_subcommands({})) {
+        if (s->check_name(arg)) sub = s;
+        names.push_back(s->get_name());
+      }
+      if (sub != nullptr) continue;
+      const auto near = closest_names(arg, names);
+      std::fprintf(stderr, "goap: error: no command '%s';%s\n", terminal_safe(arg).c_str(),
+                   near.empty() ? " see 'goap --help'" : did_you_mean(near).c_str());
+      return true;
+    }
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) continue;
+    const std::string name = arg.substr(2, arg.find('=') - 2);
+    const auto known = long_options(sub != nullptr ? sub : &app);
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    const auto near = closest_names(name, known);
+    if (near.empty()) return false;  // CLI11's own message names it
+    std::fprintf(stderr, "goap%s%s: error: no option '--%s';%s\n", sub != nullptr ? " " : "",
+                 sub != nullptr ? sub->get_name().c_str() : "", terminal_safe(name).c_str(), did_you_mean(near, "--").c_str());
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace goap::cli;
   CLI::App app{"goap: goal-oriented action planning for operators and agents"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "goap 0.1.0");
+  app.set_version_flag("--version", goap::cli::version_text(),
+                       "Print the version, the plugin API version and the git commit, and exit (with --json: as JSON)");
+  // `--help` shows every option's default (subcommands copy these when they are added).
+  app.option_defaults()->always_capture_default();
   CommonOptions common;
   add_common(app, common);
 
@@ -66,7 +119,7 @@ int main(int argc, char** argv) {
   PlanOptions plan;
   auto* p = app.add_subcommand("plan", "Plan toward a goal (the highest-priority relevant one by default)");
   p->add_option("world", plan.world, "The world file")->required();
-  p->add_option("--goal", plan.goal, "Plan for this goal, whatever its 'when' says");
+  p->add_option("--goal", plan.goal, "Plan for this goal, whatever its 'when' says (default: the highest-priority relevant goal)");
   add_state_options(*p, plan.state_file, plan.set_lines);
   p->add_option("--format", plan.format, "text | json | dot | mermaid | html (a self-contained report)")
       ->check(CLI::IsMember({"text", "json", "dot", "mermaid", "html"}));
@@ -89,7 +142,7 @@ int main(int argc, char** argv) {
   n->add_flag("--sense", next.sense, "Run the world's sensors first; what they read overrides the state");
   n->add_option("--sensors", next.sensors_files, "A 'kind: sensors' file (default: <world>.sensors.yaml beside the world)");
   n->add_option("--plugin-dir", next.plugin_dirs, "Also look for plugins here (repeatable)");
-  n->add_option("--sense-jobs", next.sense_jobs, "With --sense: read at most N sensors at once (default 8)")
+  n->add_option("--sense-jobs", next.sense_jobs, "With --sense: read at most N sensors at once")
       ->check(CLI::Range(1, 256));
   n->add_flag("--commands", next.commands, "Ask each step's plugin what it would run (the step's 'command'); runs nothing");
   n->add_flag("-q,--quiet", next.quiet, "Print only the action to do now (nothing when there is none)");
@@ -98,14 +151,15 @@ int main(int argc, char** argv) {
   auto* v = app.add_subcommand("validate", "Replay a plan (JSON from 'goap plan --json') and check it step by step");
   v->add_option("world", validate.world, "The world file")->required();
   v->add_option("plan", validate.plan_file, "The plan: JSON output of 'goap plan --json', or '-' for stdin")->required();
-  v->add_option("--goal", validate.goal, "Check this goal instead of the plan's own");
+  v->add_option("--goal", validate.goal, "Check this goal instead of the plan's own (default: the plan's 'goal')");
   add_state_options(*v, validate.state_file, validate.set_lines);
+  v->add_flag("--json", validate.json, "Print the verdict as one JSON document");
 
   PddlOptions pddl;
   auto* pd = app.add_subcommand("pddl", "Plan for a PDDL domain and problem; print the plan in the IPC format");
   pd->add_option("domain", pddl.domain, "The PDDL domain file")->required();
   pd->add_option("problem", pddl.problem, "The PDDL problem file")->required();
-  pd->add_option("--plan-file", pddl.plan_file, "Write the plan here instead of stdout");
+  pd->add_option("--plan-file", pddl.plan_file, "Write the plan here (default: stdout)");
   pd->add_flag("--json", pddl.json, "Print statistics as JSON on stdout");
   pd->add_option("--search", pddl.search,
                  "astar (optimal, default) | gbfs (greedy, preferred operators with ff) | lazy-gbfs "
@@ -158,7 +212,7 @@ int main(int argc, char** argv) {
   ExplainOptions explain_o;
   auto* ex = app.add_subcommand("explain", "Why a goal has no plan, or what each step of its plan is for");
   ex->add_option("world", explain_o.plan.world, "The world file")->required();
-  ex->add_option("--goal", explain_o.plan.goal, "Explain this goal, whatever its 'when' says");
+  ex->add_option("--goal", explain_o.plan.goal, "Explain this goal, whatever its 'when' says (default: the highest-priority relevant goal)");
   add_state_options(*ex, explain_o.plan.state_file, explain_o.plan.set_lines);
   add_search_options(*ex, explain_o.plan);
   ex->add_option("--without", explain_o.without, "Also plan without this action (or ground action) and show the extra cost");
@@ -185,7 +239,7 @@ int main(int argc, char** argv) {
   se->add_flag("--sensed-only", sense_o.sensed_only, "Print only the facts sensors read");
   se->add_flag("--strict", sense_o.strict, "Exit 12 when a sensor fails (its fact is unknown)");
   se->add_flag("--json", sense_o.json, "Print one JSON document: every reading, the unknown facts with their errors");
-  se->add_option("--sense-jobs", sense_o.sense_jobs, "Read at most N sensors at once (default 8)")->check(CLI::Range(1, 256));
+  se->add_option("--sense-jobs", sense_o.sense_jobs, "Read at most N sensors at once")->check(CLI::Range(1, 256));
 
   RunOptions run_o;
   auto* ru = app.add_subcommand("run", "Sense, plan, act through plugins, verify, replan until the goals hold");
@@ -195,9 +249,9 @@ int main(int argc, char** argv) {
       ->take_last()
       ->allow_extra_args(false);
   ru->add_option("--approval-ttl", run_o.approval_ttl,
-                 "How long an approval request this run files waits, and an approval lasts (e.g. 30m, 1h; default 1h)");
+                 "How long an approval request this run files waits, and an approval lasts (e.g. 30m, 1h)");
   ru->add_option("--approval-escalate-after", run_o.approval_escalate_after,
-                 "Escalate (the world's 'escalate:' action) when an approval request has waited this long (default 15m)");
+                 "Escalate (the world's 'escalate:' action) when an approval request has waited this long");
   ru->add_option("--max-steps", run_o.max_steps, "Carry out at most N actions in this invocation")->check(CLI::NonNegativeNumber);
   ru->add_flag("--resume", run_o.resume, "Continue the latest unfinished run of this world from the journal");
   ru->add_flag("--watch", run_o.watch,
@@ -216,9 +270,10 @@ int main(int argc, char** argv) {
   ru->add_option("--journal", run_o.journal, "The journal database (default: $GOAP_JOURNAL or ~/.local/state/goap/journal.db)");
   ru->add_option("--sensors", run_o.sensors_files, "A 'kind: sensors' file (default: <world>.sensors.yaml beside the world)");
   ru->add_option("--plugin-dir", run_o.plugin_dirs, "Also look for plugins here (repeatable)");
-  ru->add_option("--sense-jobs", run_o.sense_jobs, "Read at most N sensors at once (default 8)")->check(CLI::Range(1, 256));
+  ru->add_option("--sense-jobs", run_o.sense_jobs, "Read at most N sensors at once")->check(CLI::Range(1, 256));
   ru->add_option("--threads", run_o.threads, "Worker threads for planning goals at once (0: all cores)")->check(CLI::Range(0, 1024));
   add_state_options(*ru, run_o.state_file, run_o.set_lines);
+  ru->add_flag("--json", run_o.json, "Print one JSON event a line on stdout instead of the human lines (docs/operations.md)");
 
   HistoryOptions history_o;
   auto* hi = app.add_subcommand("history", "Past runs from the journal, or the steps of one run");
@@ -249,6 +304,19 @@ int main(int argc, char** argv) {
   add_allow_outside(*ap, common);
   for (auto* sub : {c, p, n, v, ba, ex, gr, se, ru}) add_allow_outside(*sub, common);
 
+  // An empty list is no default worth showing ("=[]"): those options say what they do without one;
+  // nor is a flag's (a flag is off unless given).
+  for (CLI::App* sub : app.get_subcommands({}))
+    for (CLI::Option* opt : sub->get_options())
+      if (opt->get_default_str() == "[]" || opt->get_type_size() == 0) opt->default_str("");
+
+  // `goap --version --json` (either order): CLI11's version flag knows no options of its own.
+  if (argc == 3 && ((std::string(argv[1]) == "--version" && std::string(argv[2]) == "--json") ||
+                    (std::string(argv[1]) == "--json" && std::string(argv[2]) == "--version"))) {
+    std::printf("%s\n", version_json().c_str());
+    return kOk;
+  }
+  if (mistyped(app, argc, argv)) return kUsage;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,5 +1,7 @@
 #include "exec/escalation.h"
 
+#include <nlohmann/json.hpp>
+
 #include "core/log.h"
 #include "exec/binding.h"
 #include "plugin_host/invoke.h"
@@ -43,7 +45,7 @@ void EscalationWindow::record(const std::string& world, const std::string& goal,
 
 Escalator::Escalator(const model::World& world, const plugin_host::PluginSet& plugins, Fleet& fleet, const Clock& clock,
                      Journal* journal, std::int64_t run_id, std::chrono::milliseconds grace,
-                     std::chrono::milliseconds fallback, std::FILE* out)
+                     std::chrono::milliseconds fallback, RunReport& report)
     : world_(world),
       plugins_(plugins),
       fleet_(fleet),
@@ -51,14 +53,16 @@ Escalator::Escalator(const model::World& world, const plugin_host::PluginSet& pl
       run_id_(run_id),
       grace_(grace),
       fallback_(fallback),
-      out_(out),
+      report_(report),
       window_(journal, clock, std::chrono::milliseconds(world.escalate_every_ms)) {}
 
 Escalated Escalator::escalate(const std::string& goal, EscalationCause cause, const std::string& reason, int& seq) {
   if (world_.escalate.empty()) return Escalated::no_action;
   if (!window_.due(world_.name, goal, cause)) {
-    std::fprintf(out_, "  escalation of '%s' (%s) already sent within %s: not again\n", goal.c_str(), to_string(cause),
-                 (std::to_string(world_.escalate_every_ms / 1000) + " s").c_str());
+    report_.emit("escalation_skipped",
+                 "  escalation of '" + goal + "' (" + to_string(cause) + ") already sent within " +
+                     std::to_string(world_.escalate_every_ms / 1000) + " s: not again",
+                 {{"goal", goal}, {"cause", to_string(cause)}, {"window_ms", world_.escalate_every_ms}});
     return Escalated::not_due;
   }
   // Recorded before it runs: a failing notifier is not retried every tick either.
@@ -91,7 +95,8 @@ Escalated Escalator::escalate(const std::string& goal, EscalationCause cause, co
     }
   }
   ++seq;
-  std::fprintf(out_, "escalating: '%s' is stuck (%s): %s\n", goal.c_str(), to_string(cause), a.name.c_str());
+  report_.emit("escalating", "escalating: '" + goal + "' is stuck (" + to_string(cause) + "): " + a.name,
+               {{"goal", goal}, {"cause", to_string(cause)}, {"action", a.name}, {"seq", seq}, {"reason", reason}});
   const std::int64_t step = journal_ && run_id_ ? journal_->step_started(run_id_, seq, a.name, goal, "") : 0;
   if (step) journal_->step_kind(step, "escalation");
   std::string message;
@@ -104,7 +109,9 @@ Escalated Escalator::escalate(const std::string& goal, EscalationCause cause, co
     message = std::string(plugin_host::to_string(r.outcome)) + (r.message.empty() ? "" : ": " + r.message);
     if (!r.ok()) result = Escalated::failed;
   }
-  std::fprintf(out_, "  escalation %s: %s\n", result == Escalated::done ? "sent" : "failed", message.c_str());
+  report_.emit("escalated", std::string("  escalation ") + (result == Escalated::done ? "sent" : "failed") + ": " + message,
+               {{"goal", goal}, {"cause", to_string(cause)}, {"action", a.name}, {"seq", seq},
+                {"status", result == Escalated::done ? "sent" : "failed"}, {"detail", message}});
   if (result == Escalated::failed) core::log::warn("escalation of '{}' ({}) failed: {}", goal, to_string(cause), message);
   if (step) journal_->step_finished(step, result == Escalated::done ? "done" : "failed", message);
   return result;

@@ -27,6 +27,7 @@
 #include <tuple>
 
 #include "exec/journal.h"
+#include "exec/run_report.h"
 #include "exec/seams.h"
 #include "model/world.h"
 #include "plugin_host/plugin_host.h"
@@ -64,7 +65,7 @@ class Escalator {
  public:
   Escalator(const model::World& world, const plugin_host::PluginSet& plugins, Fleet& fleet, const Clock& clock,
             Journal* journal, std::int64_t run_id, std::chrono::milliseconds grace, std::chrono::milliseconds fallback,
-            std::FILE* out);
+            RunReport& report);
   // `seq`: the run's step counter; an escalation that runs takes the next number.
   Escalated escalate(const std::string& goal, EscalationCause cause, const std::string& reason, int& seq);
 
@@ -75,7 +76,7 @@ class Escalator {
   Journal* journal_;
   std::int64_t run_id_;
   std::chrono::milliseconds grace_, fallback_;
-  std::FILE* out_;
+  RunReport& report_;
   EscalationWindow window_;
 };
 

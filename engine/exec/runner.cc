@@ -4,9 +4,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdarg>
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -25,6 +28,27 @@ namespace {
 
 using plugin_host::Invocation;
 using plugin_host::InvokeResult;
+using json = nlohmann::ordered_json;
+
+// printf into a string: the human lines keep the shape they had when they were printed directly.
+[[gnu::format(printf, 1, 2)]] std::string say(const char* format, ...) {
+  va_list args, again;
+  va_start(args, format);
+  va_copy(again, args);
+  const int n = std::vsnprintf(nullptr, 0, format, args);
+  va_end(args);
+  std::string out(n > 0 ? static_cast<std::size_t>(n) : 0, '\0');
+  if (n > 0) std::vsnprintf(out.data(), out.size() + 1, format, again);
+  va_end(again);
+  return out;
+}
+
+json unknown_json(const model::World& w, const std::vector<UnknownFact>& unknown) {
+  json out = json::array();
+  for (const UnknownFact& u : unknown)
+    out.push_back({{"fact", w.term_name(u.term)}, {"sensor", u.sensor}, {"plugin", u.plugin}, {"error", u.error}});
+  return out;
+}
 
 void plugin_log(void*, const std::string& plugin, const plugin_host::LogLine& l) {
   const auto level = l.level <= GOAP_LOG_TRACE ? core::log::Level::trace
@@ -137,22 +161,32 @@ struct Sensed {
 };
 
 Sensed sense_now(const model::World& w, const std::vector<load::SensorSpec>& specs, Fleet& fleet, model::State& belief,
-                 std::vector<UnknownFact>& unknown, std::FILE* out, bool report) {
+                 std::vector<UnknownFact>& unknown, RunReport& report, bool after_step) {
   Sensed s;
   if (specs.empty()) return s;
   s.readings = fleet.sense(w, specs);
   apply_readings(w, s.readings, belief);
   track_unknown(s.readings, unknown);
+  json values = json::object();
   for (const Reading& r : s.readings) {
-    if (r.ok) continue;
+    if (r.ok) {
+      values[w.term_name(r.term)] = w.fact(r.term.fact).value_name(r.value);
+      continue;
+    }
     ++s.failed;
-    std::fprintf(out, "  sensor %s failed: %s (unknown: nothing that reads it is done)\n", w.term_name(r.term).c_str(),
-                 r.error.c_str());
+    report.emit("sensor_failed",
+                say("  sensor %s failed: %s (unknown: nothing that reads it is done)", w.term_name(r.term).c_str(),
+                    r.error.c_str()),
+                {{"fact", w.term_name(r.term)}, {"sensor", r.sensor}, {"plugin", r.plugin}, {"error", r.error}});
   }
-  if (report)
-    std::fprintf(out, "sensed %zu fact%s%s\n", s.readings.size() - static_cast<std::size_t>(s.failed),
-                 s.readings.size() - static_cast<std::size_t>(s.failed) == 1 ? "" : "s",
-                 s.failed ? (", " + std::to_string(s.failed) + " sensor" + (s.failed == 1 ? "" : "s") + " failed").c_str() : "");
+  const std::size_t read = s.readings.size() - static_cast<std::size_t>(s.failed);
+  // After a step only the failures are told to people; the readings go to JSON either way.
+  report.emit("sensed",
+              after_step ? std::string()
+                         : say("sensed %zu fact%s%s", read, read == 1 ? "" : "s",
+                               s.failed ? (", " + std::to_string(s.failed) + " sensor" + (s.failed == 1 ? "" : "s") + " failed").c_str()
+                                        : ""),
+              {{"after_step", after_step}, {"facts", read}, {"failed", s.failed}, {"values", std::move(values)}});
   return s;
 }
 
@@ -216,15 +250,22 @@ std::string belief_text(const model::World& world, const model::State& state) {
 
 RunResult run(const model::World& world, model::State belief, const std::vector<load::SensorSpec>& sensors,
               const plugin_host::PluginSet& plugins, Journal* journal, const RunOptions& o, std::FILE* out) {
+  RunReport report(out);
+  return run(world, std::move(belief), sensors, plugins, journal, o, report);
+}
+
+RunResult run(const model::World& world, model::State belief, const std::vector<load::SensorSpec>& sensors,
+              const plugin_host::PluginSet& plugins, Journal* journal, const RunOptions& o, RunReport& report) {
   RunResult result;
   Clock& clock = o.clock != nullptr ? *o.clock : system_clock();
+  report.set_clock(&clock);
   PluginFleet plugin_fleet(plugins, o.sense, &plugin_log, nullptr);
   Fleet& fleet = o.fleet != nullptr ? *o.fleet : plugin_fleet;
   if (journal) journal->set_clock(&clock);
   // A run that acts takes `for` evidence from the journal's readings only, never from a state
   // file's or --set's `... for D` (exec/memory.h): a destructive step asks for evidence.
   if (!o.dry_run && !belief.held().empty()) {
-    std::fprintf(out, "note: 'for' durations given in --state/--set are ignored by a run; only sensed readings count\n");
+    report.emit("note", "note: 'for' durations given in --state/--set are ignored by a run; only sensed readings count");
     belief.clear_held();
   }
   PlannerOptions planner = o.planner;
@@ -243,7 +284,9 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     std::optional<RunRow> prior = journal->resumable_run(o.world_path);
     if (!o.resume) prior.reset();
     if (o.resume && !prior) {
-      std::fprintf(out, "nothing to resume: %s has no unfinished run in %s\n", world.name.c_str(), journal->path().c_str());
+      report.emit("nothing_to_resume",
+                  say("nothing to resume: %s has no unfinished run in %s", world.name.c_str(), journal->path().c_str()),
+                  {{"world", world.name}, {"journal", journal->path()}});
       result.status = RunStatus::nothing_to_resume;
       return result;
     }
@@ -266,23 +309,31 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
           if (!line.empty())
             if (auto l = load::parse_state_line("journal", line, world, sm, diags)) load::apply_state_lines(world, {*l}, restored);
         if (!diags.has_errors()) belief = std::move(restored);
-        else std::fprintf(out, "warning: the journal's belief no longer fits the world; starting from the world's state\n");
+        else report.emit("note", "warning: the journal's belief no longer fits the world; starting from the world's state");
       }
       for (const StepRow& s : journal->steps(prior->id)) {
         seq = std::max(seq, s.seq);
         if (s.kind != "escalation" && (s.status == "failed" || s.status == "effects-missing")) ++failures[s.action];
       }
-      std::fprintf(out, "resuming run %lld of %s: %d step%s journaled", static_cast<long long>(prior->id), world.name.c_str(),
-                   seq, seq == 1 ? "" : "s");
-      if (interrupted) std::fprintf(out, ", %d interrupted (goap stopped while it ran)", interrupted);
-      if (stopped) std::fprintf(out, "; stopped %d process%s it left running", stopped, stopped == 1 ? "" : "es");
-      std::fprintf(out, "\n");
+      std::string line = say("resuming run %lld of %s: %d step%s journaled", static_cast<long long>(prior->id),
+                             world.name.c_str(), seq, seq == 1 ? "" : "s");
+      if (interrupted) line += say(", %d interrupted (goap stopped while it ran)", interrupted);
+      if (stopped) line += say("; stopped %d process%s it left running", stopped, stopped == 1 ? "" : "es");
+      report.emit("run_started", line,
+                  {{"run_id", result.run_id}, {"world", world.name}, {"journal", journal->path()}, {"dry_run", false},
+                   {"resumed", true}, {"steps_journaled", seq}, {"interrupted", interrupted}, {"processes_stopped", stopped}});
     } else {
       result.run_id = journal->begin_run(world.name, o.world_path, false);
-      std::fprintf(out, "run %lld: %s (journal %s)\n", static_cast<long long>(result.run_id), world.name.c_str(),
-                   journal->path().c_str());
+      report.emit("run_started",
+                  say("run %lld: %s (journal %s)", static_cast<long long>(result.run_id), world.name.c_str(),
+                      journal->path().c_str()),
+                  {{"run_id", result.run_id}, {"world", world.name}, {"journal", journal->path()}, {"dry_run", false},
+                   {"resumed", false}});
     }
   }
+  if (!result.run_id)  // a dry run, or no journal: nothing to tell people, the start still for JSON
+    report.emit("run_started", "",
+                {{"run_id", nullptr}, {"world", world.name}, {"journal", nullptr}, {"dry_run", o.dry_run}, {"resumed", false}});
   for (const auto& [name, n] : failures)
     if (n >= o.failures_to_exclude) planner.without.push_back(name);
 
@@ -294,7 +345,7 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
   };
 
   std::vector<UnknownFact> unknown;  // facts no sensor could read (exec/sensing.h)
-  std::vector<Reading> latest = sense_now(world, sensors, fleet, belief, unknown, out, true).readings;
+  std::vector<Reading> latest = sense_now(world, sensors, fleet, belief, unknown, report, false).readings;
   std::string last_sensed = sensed_text(world, latest);
   if (journal && result.run_id) {
     journal->save_belief(result.run_id, belief_text(world, belief));
@@ -319,12 +370,13 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     row.approval = std::move(approval);
     journal->decided(result.run_id, row);
   };
-  Escalator escalator(world, plugins, fleet, clock, o.dry_run ? nullptr : journal, result.run_id, o.grace, o.fallback, out);
+  Escalator escalator(world, plugins, fleet, clock, o.dry_run ? nullptr : journal, result.run_id, o.grace, o.fallback, report);
   std::set<std::string> escalated;  // goals escalated in this run: one message per goal and run
 
   for (;;) {
     if (o.stop && o.stop() && !o.dry_run) {
-      std::fprintf(out, "stopping: asked to stop (signal) after %d step%s\n", result.steps, result.steps == 1 ? "" : "s");
+      report.emit("stopping", say("stopping: asked to stop (signal) after %d step%s", result.steps, result.steps == 1 ? "" : "s"),
+                  {{"reason", "signal"}, {"steps", result.steps}});
       return finish(RunStatus::stopped, "stopped", "stopped by a signal after " + std::to_string(result.steps) + " step" +
                                                        (result.steps == 1 ? "" : "s"));
     }
@@ -335,7 +387,10 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     PlannerOptions step_planner = planner;
     for (const BudgetUse& u : exhausted) {
       step_planner.without.push_back(u.ground);
-      if (said_exhausted.insert(u.ground).second) std::fprintf(out, "%s\n", exhausted_text(u, clock.now()).c_str());
+      if (said_exhausted.insert(u.ground).second)
+        report.emit("budget_exhausted", exhausted_text(u, clock.now()),
+                    {{"action", u.ground}, {"used", u.used}, {"max", u.max}, {"per_ms", u.per.count()},
+                     {"frees_at", iso_utc(u.frees_at)}});
     }
     const model::HeldFacts held = gather_evidence(world, journal, o.world_path, result.run_id, latest, clock.now());
     step_planner.held = &held;
@@ -347,13 +402,18 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     if (d->chosen < 0) {
       if (!waiting.empty()) {
         std::string ids, how;
+        json requests = json::array();
         for (const auto& [goal_name, id] : waiting) {
           ids += (ids.empty() ? "" : " ") + id;
-          how += "\n  " + id + " (goal '" + goal_name + "'): goap approve " + id + " --by NAME" +
-                 (journal && journal->path() != default_journal_path() ? " --journal " + journal->path() : "");
+          const std::string command = "goap approve " + id + " --by NAME" +
+                                      (journal && journal->path() != default_journal_path() ? " --journal " + journal->path() : "");
+          how += "\n  " + id + " (goal '" + goal_name + "'): " + command;
+          requests.push_back({{"request", id.empty() ? json() : json(id)}, {"goal", goal_name}, {"approve", command}});
         }
-        std::fprintf(out, "waiting for approval: nothing else can be done now (%d step%s in this run); approve with:%s\n",
-                     result.steps, result.steps == 1 ? "" : "s", how.c_str());
+        report.emit("waiting_for_approval",
+                    say("waiting for approval: nothing else can be done now (%d step%s in this run); approve with:%s",
+                        result.steps, result.steps == 1 ? "" : "s", how.c_str()),
+                    {{"steps", result.steps}, {"requests", std::move(requests)}});
         result.status = RunStatus::needs_approval;
         result.message = "waiting for approval: " + ids;
         for (const auto& w : waiting) result.waiting.push_back(w.second);
@@ -370,31 +430,43 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
         return result;
       }
       if (d->status == GoalStatus::satisfied) {
-        std::fprintf(out, "done: every relevant goal is met (%d step%s in this run)\n", result.steps, result.steps == 1 ? "" : "s");
+        report.emit("done", say("done: every relevant goal is met (%d step%s in this run)", result.steps, result.steps == 1 ? "" : "s"),
+                    {{"steps", result.steps}});
         return finish(o.dry_run ? RunStatus::dry_run : RunStatus::done, "done", "every relevant goal is met");
       }
       if (d->status == GoalStatus::unknown) {
         std::string why;
+        json goals = json::array();
         for (const GoalOutcome& g : d->goals)
-          if (g.status == GoalStatus::unknown || (g.status == GoalStatus::unsolvable && g.operators_unknown > 0))
+          if (g.status == GoalStatus::unknown || (g.status == GoalStatus::unsolvable && g.operators_unknown > 0)) {
             why += "\n  " + world.goal(g.goal).name + ": " + to_string(g.status) + " (" + g.reason + ")";
+            goals.push_back({{"goal", world.goal(g.goal).name}, {"status", to_string(g.status)}, {"reason", g.reason}});
+          }
         why += "\n  unknown facts:";
         for (const UnknownFact& u : unknown)
           why += "\n    " + world.term_name(u.term) + ": sensor " + u.sensor + " (" + u.plugin + "): " + u.error;
-        std::fprintf(out, "facts unknown: nothing can be done without guessing%s\n", why.c_str());
+        report.emit("facts_unknown", "facts unknown: nothing can be done without guessing" + why,
+                    {{"goals", std::move(goals)}, {"unknown", unknown_json(world, unknown)}});
         result.unknown = unknown;
         return finish(RunStatus::facts_unknown, "facts-unknown", "sensors failed to read facts a relevant goal needs" + why);
       }
       std::string why;
+      json goals = json::array(), budgets = json::array();
       for (const GoalOutcome& g : d->goals)
-        if (g.status == GoalStatus::unsolvable || g.status == GoalStatus::limit)
+        if (g.status == GoalStatus::unsolvable || g.status == GoalStatus::limit) {
           why += "\n  " + world.goal(g.goal).name + ": " + to_string(g.status) + (g.reason.empty() ? "" : " (" + g.reason + ")");
+          goals.push_back({{"goal", world.goal(g.goal).name}, {"status", to_string(g.status)}, {"reason", g.reason}});
+        }
       if (!planner.without.empty()) {
         why += "\n  left out after failing twice:";
         for (const auto& w : planner.without) why += " " + w;
       }
-      for (const BudgetUse& u : exhausted) why += "\n  " + exhausted_text(u, clock.now());
-      std::fprintf(out, "no recovery plan:%s\n", why.c_str());
+      for (const BudgetUse& u : exhausted) {
+        why += "\n  " + exhausted_text(u, clock.now());
+        budgets.push_back(u.ground);
+      }
+      report.emit("no_recovery_plan", "no recovery plan:" + why,
+                  {{"goals", std::move(goals)}, {"left_out", planner.without}, {"budgets_exhausted", std::move(budgets)}});
       // Tell a person (exec/escalation.h): each stuck goal, once per cause per window, and not
       // again in a run that already escalated it (an action given up for it).
       if (!o.dry_run)
@@ -416,28 +488,48 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     const GoalOutcome& chosen = d->goals[static_cast<std::size_t>(d->chosen)];
     const model::Goal& goal = world.goal(chosen.goal);
 
+    const auto planned = [&](std::string text, json steps) {
+      report.emit("planned", std::move(text),
+                  {{"goal", goal.name}, {"priority", goal.priority}, {"cost", chosen.cost}, {"dry_run", o.dry_run},
+                   {"steps", std::move(steps)}});
+    };
     if (o.dry_run) {
-      std::fprintf(out, "dry run: goal '%s' (priority %d): %zu step%s, cost %lld\n", goal.name.c_str(), goal.priority,
-                   chosen.plan.size(), chosen.plan.size() == 1 ? "" : "s", chosen.cost);
+      std::string text = say("dry run: goal '%s' (priority %d): %zu step%s, cost %lld", goal.name.c_str(), goal.priority,
+                             chosen.plan.size(), chosen.plan.size() == 1 ? "" : "s", chosen.cost);
+      json steps = json::array();
       for (std::size_t i = 0; i < chosen.plan.size(); ++i) {
         const PlanStep& s = chosen.plan[i];
         const model::Action& a = world.actions[s.action];
-        std::fprintf(out, "  %zu. %s%s\n", i + 1, s.name.c_str(),
-                     a.approval && !approved(o, a, s.name) ? ("  [needs approval: --approve " + a.name + "]").c_str() : "");
+        const bool needs = a.approval && !approved(o, a, s.name);
+        text += say("\n  %zu. %s%s", i + 1, s.name.c_str(), needs ? ("  [needs approval: --approve " + a.name + "]").c_str() : "");
+        json step{{"step", s.name}, {"action", a.name}, {"needs_approval", needs}};
         Bound b = bind_action(world, s, plugins, o);
         if (!b.error.empty()) {
-          std::fprintf(out, "       cannot run: %s\n", b.error.c_str());
-          continue;
+          text += "\n       cannot run: " + b.error;
+          step["cannot_run"] = b.error;
+        } else {
+          const std::vector<std::string> commands = describe(fleet, b);
+          for (const std::string& c : commands) text += "\n       $ " + c;
+          step["commands"] = commands;
         }
-        for (const std::string& c : describe(fleet, b)) std::fprintf(out, "       $ %s\n", c.c_str());
+        steps.push_back(std::move(step));
       }
-      std::fprintf(out, "dry run: nothing was executed\n");
+      planned(std::move(text), std::move(steps));
+      report.emit("dry_run_done", "dry run: nothing was executed");
       return finish(RunStatus::dry_run, "dry-run", "");
+    }
+    {
+      json steps = json::array();
+      for (const PlanStep& s : chosen.plan)
+        steps.push_back({{"step", s.name}, {"action", world.actions[s.action].name},
+                         {"needs_approval", world.actions[s.action].approval && !approved(o, world.actions[s.action], s.name)}});
+      planned("", std::move(steps));
     }
 
     const PlanStep step = chosen.plan.front();
     if (result.steps >= o.max_steps) {
-      std::fprintf(out, "stopping: --max-steps %d reached; next would be %s\n", o.max_steps, step.name.c_str());
+      report.emit("stopping", say("stopping: --max-steps %d reached; next would be %s", o.max_steps, step.name.c_str()),
+                  {{"reason", "max_steps"}, {"steps", result.steps}, {"max_steps", o.max_steps}, {"next", step.name}});
       return finish(RunStatus::step_limit, "step-limit", "--max-steps " + std::to_string(o.max_steps) + " reached");
     }
     // Nothing of a plan runs while a step it needs, now or later, waits for approval.
@@ -451,25 +543,36 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
         steps.push_back({s.name, a.approval && !approved(o, a, s.name), step_commands(world, s, plugins, fleet)});
       }
       const PlanGate gate = gate_plan(approvals, goal.name, steps);
-      for (const std::string& v : gate.voided) std::fprintf(out, "approval request %s: void\n", v.c_str());
+      for (const std::string& v : gate.voided) report.emit("approval_void", say("approval request %s: void", v.c_str()), {{"request", v}});
       if (gate.kind == PlanGate::Kind::declined) {
         for (const std::string& name : gate.declined) {
-          std::fprintf(out, "%s was declined by %s (request %s): planning around it\n", name.c_str(), gate.by.c_str(),
-                       gate.request.c_str());
+          report.emit("approval_declined",
+                      say("%s was declined by %s (request %s): planning around it", name.c_str(), gate.by.c_str(),
+                          gate.request.c_str()),
+                      {{"goal", goal.name}, {"step", name}, {"by", gate.by}, {"request", gate.request}});
           planner.without.push_back(name);
         }
         journal_decision(*d, "declined by " + gate.by + " (request " + gate.request + "): planning around it");
         continue;
       }
       if (gate.kind == PlanGate::Kind::waiting) {
-        std::fprintf(out, "goal '%s' waits for approval (request %s%s): its plan needs", goal.name.c_str(),
-                     gate.request.empty() ? "not filed: no journal" : gate.request.c_str(), gate.filed ? ", filed now" : "");
+        std::string text = say("goal '%s' waits for approval (request %s%s): its plan needs", goal.name.c_str(),
+                               gate.request.empty() ? "not filed: no journal" : gate.request.c_str(), gate.filed ? ", filed now" : "");
+        json needs = json::array(), actions = json::array();
         for (const PlannedStep& s : steps)
-          if (s.needs_approval) std::fprintf(out, " %s", s.name.c_str());
-        std::fprintf(out, "; nothing of it runs until then (or run with --approve");
+          if (s.needs_approval) {
+            text += " " + s.name;
+            needs.push_back(s.name);
+          }
+        text += "; nothing of it runs until then (or run with --approve";
         for (std::size_t i = 0; i < steps.size(); ++i)
-          if (steps[i].needs_approval) std::fprintf(out, " %s", world.actions[chosen.plan[i].action].name.c_str());
-        std::fprintf(out, ")\n");
+          if (steps[i].needs_approval) {
+            text += " " + world.actions[chosen.plan[i].action].name;
+            actions.push_back(world.actions[chosen.plan[i].action].name);
+          }
+        report.emit("goal_waits_for_approval", text + ")",
+                    {{"goal", goal.name}, {"request", gate.request.empty() ? json() : json(gate.request)}, {"filed", gate.filed},
+                     {"needs", std::move(needs)}, {"actions", std::move(actions)}});
         journal_decision(*d, "waiting: request " + (gate.request.empty() ? std::string("not filed") : gate.request));
         waiting.emplace_back(goal.name, gate.request);
         planner.skip_goals.push_back(chosen.goal);
@@ -478,7 +581,8 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       approved_steps = gate.approved_by;
       if (std::find(used_approvals.begin(), used_approvals.end(), gate.request) == used_approvals.end()) {
         used_approvals.push_back(gate.request);
-        std::fprintf(out, "goal '%s': approved by %s (request %s)\n", goal.name.c_str(), gate.by.c_str(), gate.request.c_str());
+        report.emit("approved", say("goal '%s': approved by %s (request %s)", goal.name.c_str(), gate.by.c_str(), gate.request.c_str()),
+                    {{"goal", goal.name}, {"by", gate.by}, {"request", gate.request}});
       }
     }
     {
@@ -494,16 +598,20 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     }
     Bound b = bind_action(world, step, plugins, o);
     if (!b.error.empty()) {
-      std::fprintf(out, "cannot carry out %s: %s; planning without it\n", step.name.c_str(), b.error.c_str());
+      report.emit("cannot_carry_out", say("cannot carry out %s: %s; planning without it", step.name.c_str(), b.error.c_str()),
+                  {{"goal", goal.name}, {"step", step.name}, {"error", b.error}});
       planner.without.push_back(step.name);
       continue;
     }
 
     ++seq;
     ++result.steps;
-    std::fprintf(out, "step %d: %s (goal '%s')\n", seq, step.name.c_str(), goal.name.c_str());
+    const std::vector<std::string> described = describe(fleet, b);
+    report.emit("step_started", say("step %d: %s (goal '%s')", seq, step.name.c_str(), goal.name.c_str()),
+                {{"seq", seq}, {"step", step.name}, {"action", world.actions[step.action].name}, {"goal", goal.name},
+                 {"commands", described}});
     std::string commands;
-    for (const std::string& c : describe(fleet, b)) commands += c + "\n";
+    for (const std::string& c : described) commands += c + "\n";
     const std::int64_t step_id = journal && result.run_id ? journal->step_started(result.run_id, seq, step.name, goal.name, commands) : 0;
 
     InvokeResult r;
@@ -514,14 +622,17 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     for (int attempt = 0; attempt <= o.retries; ++attempt) {
       if (attempt > 0) {
         const auto wait = o.backoff * (1LL << std::min(attempt - 1, 10));
-        std::fprintf(out, "  retrying in %s\n", seconds(static_cast<double>(wait.count())).c_str());
+        report.emit("retrying", "  retrying in " + seconds(static_cast<double>(wait.count())),
+                    {{"seq", seq}, {"step", step.name}, {"attempt", attempt + 1}, {"wait_ms", wait.count()}});
         clock.sleep_for(wait);
       }
       attempts = attempt + 1;
       r = fleet.act(*b.plugin, b.call);
       const std::string line = std::string(plugin_host::to_string(r.outcome)) + " in " + seconds(r.ms) +
                                (r.message.empty() ? "" : ": " + r.message);
-      std::fprintf(out, "  attempt %d: %s\n", attempts, line.c_str());
+      report.emit("attempt", say("  attempt %d: %s", attempts, line.c_str()),
+                  {{"seq", seq}, {"step", step.name}, {"attempt", attempts}, {"outcome", plugin_host::to_string(r.outcome)},
+                   {"ms", std::round(r.ms * 1000) / 1000}, {"plugin_message", r.message}});
       history += (history.empty() ? "" : "\n") + ("attempt " + std::to_string(attempts) + ": " + line);
       if (step_id) {
         journal->attempt_output(step_id, attempts, plugin_host::to_string(r.outcome), attempt_text(r));
@@ -533,15 +644,15 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
     const model::State before = belief;
     const auto expected = expected_effects(world, step, before);
     std::string status, message;
+    std::vector<std::string> missing, verified;
     if (r.ok()) {
       for (const auto& [t, v] : expected) belief.set(t, v, world.fact(t.fact));
     }
-    Sensed s = sense_now(world, sensors, fleet, belief, unknown, out, false);
+    Sensed s = sense_now(world, sensors, fleet, belief, unknown, report, true);
     last_sensed = sensed_text(world, s.readings);
     latest = s.readings;
     if (journal && result.run_id) remember_readings(world, *journal, o.world_path, result.run_id, s.readings);
     if (r.ok()) {
-      std::vector<std::string> missing, verified;
       const auto verify = [&] {
         missing.clear();
         verified.clear();
@@ -585,7 +696,12 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       message = std::string(plugin_host::to_string(r.outcome)) + " after " + std::to_string(attempts) + " attempt" +
                 (attempts == 1 ? "" : "s") + ": " + r.message;
     }
-    std::fprintf(out, "  %s: %s\n", status.c_str(), message.c_str());
+    json effects = json::array();
+    for (const auto& [t, v] : expected) effects.push_back(world.state_line_text(t, v));
+    report.emit("step_finished", say("  %s: %s", status.c_str(), message.c_str()),
+                {{"seq", seq}, {"step", step.name}, {"goal", goal.name}, {"status", status}, {"attempts", attempts},
+                 {"outcome", plugin_host::to_string(r.outcome)}, {"effects", std::move(effects)}, {"verified", verified},
+                 {"missing", missing}, {"detail", message}});
     // An approval is good for one carrying-out: used once each step it approved is done.
     for (const auto& [approved_step, request] : approved_steps)
       if (approved_step == step.name && status == "done" && journal)
@@ -598,7 +714,8 @@ RunResult run(const model::World& world, model::State belief, const std::vector<
       ++result.failed_steps;
       const int n = ++failures[step.name];
       if (n >= o.failures_to_exclude) {
-        std::fprintf(out, "  %s failed %d times: not choosing it again in this run\n", step.name.c_str(), n);
+        report.emit("given_up", say("  %s failed %d times: not choosing it again in this run", step.name.c_str(), n),
+                    {{"step", step.name}, {"goal", goal.name}, {"failures", n}});
         planner.without.push_back(step.name);
         if (escalated.insert(goal.name).second)
           escalator.escalate(goal.name, EscalationCause::given_up,

@@ -39,6 +39,7 @@
 
 #include "exec/goal_planner.h"
 #include "exec/journal.h"
+#include "exec/run_report.h"
 #include "exec/seams.h"
 #include "exec/sensing.h"
 #include "load/sensor_loader.h"
@@ -88,8 +89,11 @@ struct RunResult {
   std::vector<std::string> waiting;  // needs_approval: the approval requests waited on
 };
 
-// `belief`: the state to start from (world state plus --state/--set). Progress goes to `out`.
+// `belief`: the state to start from (world state plus --state/--set). Progress goes to `report`
+// (exec/run_report.h: human lines or JSON events), or as human lines to `out`.
 // Throws only for journal failures (a full or broken disk): the caller reports them.
+RunResult run(const model::World& world, model::State belief, const std::vector<load::SensorSpec>& sensors,
+              const plugin_host::PluginSet& plugins, Journal* journal, const RunOptions& options, RunReport& report);
 RunResult run(const model::World& world, model::State belief, const std::vector<load::SensorSpec>& sensors,
               const plugin_host::PluginSet& plugins, Journal* journal, const RunOptions& options, std::FILE* out);
 

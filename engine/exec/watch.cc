@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
 #include "core/log.h"
 
 namespace goap::exec {
@@ -30,6 +32,12 @@ std::chrono::milliseconds WatchSchedule::next_sleep(bool good) {
 }
 
 WatchSummary watch_loop(WatchSchedule& schedule, Clock& clock, const WatchHooks& hooks, std::FILE* out, int max_iterations) {
+  RunReport report(out);
+  return watch_loop(schedule, clock, hooks, report, max_iterations);
+}
+
+WatchSummary watch_loop(WatchSchedule& schedule, Clock& clock, const WatchHooks& hooks, RunReport& report,
+                        int max_iterations) {
   WatchSummary s;
   const auto stop = [&] { return hooks.stop_requested && hooks.stop_requested(); };
   const auto reload_wanted = [&] { return hooks.reload_requested && hooks.reload_requested(); };
@@ -42,17 +50,21 @@ WatchSummary watch_loop(WatchSchedule& schedule, Clock& clock, const WatchHooks&
     ++s.iterations;
     const auto sleep = schedule.next_sleep(r);
     if (stop() || (max_iterations > 0 && s.iterations >= max_iterations)) break;
-    std::fprintf(out, "watch: %s; next run in %.1f s%s\n", iteration_was_good(r) ? "all relevant goals hold" : "not done",
-                 static_cast<double>(sleep.count()) / 1000.0,
-                 schedule.factor() > 1 ? (" (backoff x" + std::to_string(schedule.factor()) + ")").c_str() : "");
-    std::fflush(out);
+    char line[160];
+    std::snprintf(line, sizeof line, "watch: %s; next run in %.1f s%s", iteration_was_good(r) ? "all relevant goals hold" : "not done",
+                  static_cast<double>(sleep.count()) / 1000.0,
+                  schedule.factor() > 1 ? (" (backoff x" + std::to_string(schedule.factor()) + ")").c_str() : "");
+    report.set_clock(&clock);
+    report.emit("watch_sleep", line,
+                {{"good", iteration_was_good(r)}, {"sleep_ms", sleep.count()}, {"backoff", schedule.factor()}, {"runs", s.iterations}});
     // A reload ends the sleep: the changed world is used at once.
     clock.sleep_for(sleep, [&] { return stop() || reload_wanted(); });
   }
   s.stopped = stop();
   if (s.stopped) {
-    std::fprintf(out, "watch: stopping (signal); %d run%s\n", s.iterations, s.iterations == 1 ? "" : "s");
-    std::fflush(out);
+    report.set_clock(&clock);
+    report.emit("watch_stopped", "watch: stopping (signal); " + std::to_string(s.iterations) + " run" + (s.iterations == 1 ? "" : "s"),
+                {{"runs", s.iterations}});
   }
   return s;
 }

@@ -70,6 +70,9 @@ struct WatchSummary {
 };
 
 // Runs until a stop request. `max_iterations` > 0 bounds it (tests).
+// What it tells (the sleeps, the stop) goes to `report` (exec/run_report.h), or to `out` as lines.
+WatchSummary watch_loop(WatchSchedule& schedule, Clock& clock, const WatchHooks& hooks, RunReport& report,
+                        int max_iterations = 0);
 WatchSummary watch_loop(WatchSchedule& schedule, Clock& clock, const WatchHooks& hooks, std::FILE* out,
                         int max_iterations = 0);
 
