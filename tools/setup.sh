@@ -128,7 +128,9 @@ install_packages() {
     return
   fi
   local all=("${missing[@]}")
-  say "packages: installing ${all[*]} ($what)"
+  local verb=installing
+  ((dry_run)) && verb="would install"
+  say "packages: $verb ${all[*]} ($what)"
 
   local sudo=()
   if [[ "$(id -u)" != 0 ]]; then
