@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tools/setup.sh: install what goap needs on Debian 12, then configure and build it.
 #
-#   tools/setup.sh              packages, then build/ (release): build/goap and the tests
+#   tools/setup.sh              what building and running need, then build/ (release): build/goap
+#   tools/setup.sh --test       also what the tests need (tools/test.sh passes it)
 #   tools/setup.sh --sanitize   packages, then build-asan/ (debug, ASan + UBSan)
 #   tools/setup.sh --tsan       packages, then build-tsan/ (debugoptimized, ThreadSanitizer)
 #   tools/setup.sh --no-build   packages only
@@ -16,24 +17,37 @@
 # GOAP_BUILD_TARGETS (ninja targets to build, space-separated; default everything).
 set -euo pipefail
 
-# The TOOLCHAIN.md install line, plus SQLite (the run journal), libcurl (the plugins' HTTP(S)
-# client, engine/plugin_api/http.h), the compilers and what the
-# tests run (python3, git). clang builds the libFuzzer targets in tools/fuzz; their runtimes are
-# only a Recommends of clang's packages, so they are named here in case recommends are off.
+# What building and running goap need: the TOOLCHAIN.md install line without Graphviz and
+# without libboost-graph-dev and libboost-filesystem-dev (goap uses only header-only Boost: the
+# headers are libboost-dev's; those two add only the compiled libraries and ICU), plus
+# SQLite (the run journal), libcurl (the plugins' HTTP(S) client, engine/plugin_api/http.h), the
+# C++ compiler and python3 (the build embeds the schema and writes the man pages with it), and
+# ca-certificates (HTTPS probes; only a Recommends of libcurl).
+# doctest-dev: the unit tests are part of the default build. Installed without recommends: the
+# README's Run command may be typed on a machine whose disk just filled.
 PACKAGES=(
   meson ninja-build pkg-config
-  libboost-dev libboost-graph-dev libboost-filesystem-dev
+  libboost-dev
   libyaml-cpp-dev libtbb-dev libspdlog-dev libfmt-dev
-  doctest-dev libcli11-dev nlohmann-json3-dev graphviz
-  libsqlite3-dev libcurl4-openssl-dev
-  g++ clang libclang-rt-14-dev python3 git
+  doctest-dev libcli11-dev nlohmann-json3-dev
+  libsqlite3-dev libcurl4-openssl-dev ca-certificates
+  g++ python3
 )
-# What a few end-to-end tests drive, installed without recommends: headless Chromium (the HTML
-# report and Mermaid tests), OpenSSH (the plugins' ssh tests start their own sshd on 127.0.0.1)
-# and Node with npm (ajv-cli and mermaid, which those tests fetch with
+# What only the tests need (--test; tools/test.sh passes it), installed without recommends:
+# Graphviz (`dot` renders the pictures the export tests check; at run time goap only suggests
+# it: without it the HTML report says so in place of a picture), headless Chromium (the HTML
+# report and Mermaid tests), OpenSSH (the plugins' ssh tests start their own sshd on 127.0.0.1),
+# git (the sync-repo tests), clang and its fuzzer runtime (tools/fuzz: libFuzzer; the runtime
+# is only a Recommends of clang's packages), and what `dpkg-buildpackage -b` needs for the
+# package test (tests/package: debhelper, build-essential; systemd provides the unit folder's
+# pkg-config file), and Node with npm (ajv-cli and mermaid, which those tests fetch with
 # `npm ci` from committed lock files). Node counts as present when the `node` and `npm` commands
 # exist: a NodeSource nodejs bundles npm and conflicts with Debian's npm package.
-TEST_PACKAGES=(chromium openssh-server openssh-client openssl)
+TEST_PACKAGES=(
+  graphviz chromium openssh-server openssh-client openssl git
+  clang libclang-rt-14-dev
+  debhelper build-essential systemd
+)
 NODE_PACKAGES=(nodejs npm)
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -43,14 +57,16 @@ die() {
 }
 
 usage() {
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 sanitize=0
 build=1
 dry_run=0
+with_tests=0
 for arg in "$@"; do
   case "$arg" in
+    --test) with_tests=1 ;;
     --sanitize) sanitize=1 ;;
     --tsan) sanitize=2 ;;
     --no-build) build=0 ;;
@@ -88,7 +104,7 @@ installed() {
 
 install_packages() {
   if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
-    die "dpkg-query/apt-get not found: this script installs packages on Debian 12 only. Install by hand: ${PACKAGES[*]} ${TEST_PACKAGES[*]} ${NODE_PACKAGES[*]}"
+    die "dpkg-query/apt-get not found: this script installs packages on Debian 12 only. Install by hand: ${PACKAGES[*]} (and for the tests: ${TEST_PACKAGES[*]} ${NODE_PACKAGES[*]})"
   fi
   if [[ -r /etc/os-release ]]; then
     # shellcheck disable=SC1091
@@ -96,22 +112,25 @@ install_packages() {
     [[ "$os_id" == "debian:12" ]] || say "warning: this is '$os_id', not Debian 12; package names may differ"
   fi
 
-  local missing=() extras=() p
-  for p in "${PACKAGES[@]}"; do
+  local missing=() p
+  local wanted=("${PACKAGES[@]}")
+  ((with_tests)) && wanted+=("${TEST_PACKAGES[@]}")
+  for p in "${wanted[@]}"; do
     installed "$p" || missing+=("$p")
   done
-  for p in "${TEST_PACKAGES[@]}"; do
-    installed "$p" || extras+=("$p")
-  done
-  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-    extras+=("${NODE_PACKAGES[@]}")
+  if ((with_tests)) && { ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; }; then
+    missing+=("${NODE_PACKAGES[@]}")
   fi
-  local all=("${missing[@]}" "${extras[@]}")
-  if ((${#all[@]} == 0)); then
-    say "packages: all installed"
+  local what="building and running"
+  ((with_tests)) && what="building, running and testing"
+  if ((${#missing[@]} == 0)); then
+    say "packages: all installed ($what)"
     return
   fi
-  say "packages: installing ${all[*]}"
+  local all=("${missing[@]}")
+  local verb=installing
+  ((dry_run)) && verb="would install"
+  say "packages: $verb ${all[*]} ($what)"
 
   local sudo=()
   if [[ "$(id -u)" != 0 ]]; then
@@ -122,13 +141,8 @@ install_packages() {
   # The lock timeout waits out a boot-time unattended-upgrades run instead of failing at once.
   local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300)
   run "${apt[@]}" update </dev/null || die "apt-get update failed (network? sources.list?)"
-  if ((${#missing[@]})); then
-    run "${apt[@]}" install "${missing[@]}" </dev/null || die "apt-get install failed for: ${missing[*]}"
-  fi
-  if ((${#extras[@]})); then
-    run "${apt[@]}" install --no-install-recommends "${extras[@]}" </dev/null ||
-      die "apt-get install failed for: ${extras[*]}"
-  fi
+  run "${apt[@]}" install --no-install-recommends "${missing[@]}" </dev/null ||
+    die "apt-get install failed for: ${missing[*]}"
   if ((!dry_run)); then
     for p in "${all[@]}"; do
       installed "$p" || die "package '$p' is still not installed after apt-get install"

@@ -42,6 +42,14 @@ jobs="${GOAP_JOBS:-2}"
 # The summary line is the contract; print it even when the build fails.
 summary() { printf '%d passed, %d failed\n' "$1" "$2"; }
 
+# What only the tests need (Graphviz, Chromium, OpenSSH, Node, debhelper...): the README's Run
+# command leaves it out, so the Test command (`tools/setup.sh && tools/test.sh`) gets it here.
+if ! "$root/tools/setup.sh" --test --no-build; then
+  say "installing the test packages failed"
+  summary 0 1
+  exit 1
+fi
+
 meson_args=(--print-errorlogs --num-processes "$jobs")
 if ((sanitize == 2)); then
   builddir="${GOAP_TSAN_BUILD_DIR:-build-tsan}"

@@ -15,8 +15,14 @@
 #include <filesystem>
 #include <set>
 
+// Where `meson install` puts the plugins: GOAP_PLUGIN_REL_DIR relative to the installed binary's
+// folder (so a moved prefix still finds them), GOAP_PLUGIN_INSTALL_DIR as configured (empty when
+// not set; the relative one is empty when libdir or bindir lies outside the prefix).
 #ifndef GOAP_PLUGIN_INSTALL_DIR
 #define GOAP_PLUGIN_INSTALL_DIR ""
+#endif
+#ifndef GOAP_PLUGIN_REL_DIR
+#define GOAP_PLUGIN_REL_DIR ""
 #endif
 
 namespace goap::plugin_host {
@@ -248,14 +254,24 @@ std::vector<std::string> search_dirs(const std::vector<std::string>& plugin_dirs
       start = colon + 1;
     }
   }
+  // The binary's real location (/proc/self/exe: symbolic links resolved), so that an install
+  // moved as a whole, or unpacked anywhere (dpkg -x), finds the plugins it came with.
+  bool beside = false;
   boost::dll::fs::error_code ec;
   const auto exe = boost::dll::program_location(ec);
   if (!ec) {
     const fs::path bin = fs::path(exe.string()).parent_path();
     dirs.push_back((bin / "plugins").string());
-    dirs.push_back((bin / ".." / "lib" / "goap" / "plugins").lexically_normal().string());
+    if (std::string_view(GOAP_PLUGIN_REL_DIR).size() > 0) {
+      const fs::path rel = (bin / GOAP_PLUGIN_REL_DIR).lexically_normal();
+      std::error_code e;
+      beside = fs::is_directory(rel, e);
+      dirs.push_back(rel.string());
+    }
   }
-  if (std::string_view(GOAP_PLUGIN_INSTALL_DIR).size() > 0) dirs.emplace_back(GOAP_PLUGIN_INSTALL_DIR);
+  // The configured folder only when the install beside the binary has none: a copy of a prefix
+  // must not also load the original's plugins (two plugins of one name).
+  if (!beside && std::string_view(GOAP_PLUGIN_INSTALL_DIR).size() > 0) dirs.emplace_back(GOAP_PLUGIN_INSTALL_DIR);
   return dirs;
 }
 

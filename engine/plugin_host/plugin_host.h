@@ -3,8 +3,12 @@
 // Search path, in order (earlier wins; a directory reached twice is searched once):
 //   1. every --plugin-dir
 //   2. GOAP_PLUGIN_PATH (':'-separated)
-//   3. beside the goap binary: <bindir>/plugins (the build tree, a portable install),
-//      <bindir>/../lib/goap/plugins, and the install's plugin directory
+//   3. beside the goap binary (its real path, from /proc/self/exe): <bindir>/plugins (the build
+//      tree, a portable install) and the install's plugin folder taken relative to <bindir>
+//      (<bindir>/../lib/<triplet>/goap/plugins as meson configured it), so that a prefix moved
+//      with `mv`, or a package unpacked with `dpkg -x`, finds its own plugins
+//   4. the plugin folder configured at build time (<prefix>/<libdir>/goap/plugins), only when
+//      the relative one of 3. does not exist (a lone copied binary still finds the install's)
 // In each directory, files named goap-plugin-<name>.so, there or one folder down
 // (build/plugins/<name>/goap-plugin-<name>.so).
 //
