@@ -3,6 +3,7 @@
 #
 #   tools/setup.sh              what building and running need, then build/ (release): build/goap
 #   tools/setup.sh --test       also what the tests need (tools/test.sh passes it)
+#   tools/setup.sh --lab        also what tools/lab.sh needs (Debian's OpenSSH server)
 #   tools/setup.sh --sanitize   packages, then build-asan/ (debug, ASan + UBSan)
 #   tools/setup.sh --tsan       packages, then build-tsan/ (debugoptimized, ThreadSanitizer)
 #   tools/setup.sh --no-build   packages only
@@ -22,7 +23,8 @@ set -euo pipefail
 # headers are libboost-dev's; those two add only the compiled libraries and ICU), plus
 # SQLite (the run journal), libcurl (the plugins' HTTP(S) client, engine/plugin_api/http.h), the
 # C++ compiler and python3 (the build embeds the schema and writes the man pages with it), and
-# ca-certificates (HTTPS probes; only a Recommends of libcurl).
+# ca-certificates (HTTPS probes; only a Recommends of libcurl), and what the bundled plugins run
+# (ssh for every step on a host, git for sync-repo).
 # doctest-dev: the unit tests are part of the default build. Installed without recommends: the
 # README's Run command may be typed on a machine whose disk just filled.
 PACKAGES=(
@@ -32,7 +34,10 @@ PACKAGES=(
   doctest-dev libcli11-dev nlohmann-json3-dev
   libsqlite3-dev libcurl4-openssl-dev ca-certificates
   g++ python3
+  openssh-client git
 )
+# What tools/lab.sh adds (--lab): the lab's hosts are real OpenSSH servers on 127.0.0.1.
+LAB_PACKAGES=(openssh-server)
 # What only the tests need (--test; tools/test.sh passes it), installed without recommends:
 # Graphviz (`dot` renders the pictures the export tests check; at run time goap only suggests
 # it: without it the HTML report says so in place of a picture), headless Chromium (the HTML
@@ -44,7 +49,7 @@ PACKAGES=(
 # `npm ci` from committed lock files). Node counts as present when the `node` and `npm` commands
 # exist: a NodeSource nodejs bundles npm and conflicts with Debian's npm package.
 TEST_PACKAGES=(
-  graphviz chromium openssh-server openssh-client openssl git
+  graphviz chromium openssh-server openssl
   clang libclang-rt-14-dev
   debhelper build-essential systemd
 )
@@ -57,16 +62,18 @@ die() {
 }
 
 usage() {
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 sanitize=0
 build=1
 dry_run=0
 with_tests=0
+with_lab=0
 for arg in "$@"; do
   case "$arg" in
     --test) with_tests=1 ;;
+    --lab) with_lab=1 ;;
     --sanitize) sanitize=1 ;;
     --tsan) sanitize=2 ;;
     --no-build) build=0 ;;
@@ -115,6 +122,7 @@ install_packages() {
   local missing=() p
   local wanted=("${PACKAGES[@]}")
   ((with_tests)) && wanted+=("${TEST_PACKAGES[@]}")
+  ((with_lab)) && wanted+=("${LAB_PACKAGES[@]}")
   for p in "${wanted[@]}"; do
     installed "$p" || missing+=("$p")
   done

@@ -216,13 +216,9 @@ goap::plugin::SshTarget ssh_target(const Call& c) {
           c.str("ssh_config")};
 }
 
-// The login that proves the new key: ssh_argv's call, with strict host-key checking said
-// explicitly so that no ssh config file can turn it off for this check.
-std::vector<std::string> login_argv(const Call& c) {
-  auto argv = goap::plugin::ssh_argv(ssh_target(c), {"true"});
-  argv.insert(argv.begin() + 1, {"-o", "StrictHostKeyChecking=yes"});
-  return argv;
-}
+// The login that proves the new key: ssh_argv's call, which says StrictHostKeyChecking=yes
+// itself, so no ssh config file can turn it off for this check.
+std::vector<std::string> login_argv(const Call& c) { return goap::plugin::ssh_argv(ssh_target(c), {"true"}); }
 
 std::vector<std::string> keygen_find_argv(const std::string& pattern, const std::string& file) {
   return {"ssh-keygen", "-F", pattern, "-f", file};

@@ -286,7 +286,7 @@ def test_ssh_rebuild_by_name_uses_the_id_and_rotates_the_host_key(env):
                  f"{f.doctl} compute droplet create web-1 --image debian-12-x64 --region fra1 --size s-1vcpu-1gb --wait --format ID --no-header",
                  f"{f.doctl} compute reserved-ip-action assign 192.0.2.10 <id> --wait",
                  f"ssh-keyscan -T 10 -p {f.lab.port} -- 127.0.0.1", "from token_file " + f.token_file,
-                 f"ssh -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 -p {f.lab.port} -i {f.lab.key}"]:
+                 f"ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=10 -p {f.lab.port} -i {f.lab.key}"]:
         check(want in dry, "the dry run shows " + want, dry)
     check(f.calls() == [], "a dry run calls no doctl")
     r = env.goap_run("run", "fleet.yaml", "--approve", "rebuild-vps")

@@ -698,7 +698,7 @@ def lab_up(lab):
     import secrets
     import subprocess
     if not os.access(SSHD, os.X_OK) or not shutil.which("ssh-keygen") or not shutil.which("git"):
-        die("the lab needs openssh-server, openssh-client and git (tools/setup.sh installs them)")
+        die("the lab needs openssh-server, openssh-client and git: run tools/setup.sh --lab --no-build")
     if os.path.exists(lab.p("lab.json")):
         die(f"a lab exists in {lab.dir}: `tools/lab.sh down` first (or --dir elsewhere)")
     for h in lab.hosts():
