@@ -1,6 +1,8 @@
 // The generic `command` plugin: run one argv (no shell), fail on a timeout or an unexpected exit
 // status. As a sensor it reports whether the command exits as expected ("true"/"false"), or
 // with `report: output` its trimmed output, for int and enum facts (e.g. `cat /run/provider`).
+// Over ssh, ssh's own failure (exit 255) makes the sensor fail (the fact is unknown), unless
+// `ssh_failure: false` says that it reads false (a sensor of whether the host answers).
 // With `host`, the argv runs on that host over ssh: the destination is checked and the argv goes
 // as one quoted string (argv_guard.h), so the remote shell runs exactly the argv shown.
 #include <algorithm>
@@ -36,6 +38,9 @@ constexpr goap_param_info kSenseParams[] = {
     {"timeout", "duration", "10s", "then the command's whole process group is killed"},
     {"expect_exit", "int-list", "0", "with report: exit, these statuses read as true"},
     {"report", "string", "exit", "exit: true when the status is expected, else false; output: the trimmed output"},
+    {"ssh_failure", "string", "unknown",
+     "with host: what ssh's own failure (exit 255: no connection, login or host key refused) reads as: unknown (the "
+     "sensor fails) or false (for a sensor of whether the host answers)"},
     {"cwd", "string", "", "working directory (default: goap's)"},
     GOAP_COMMAND_SSH_PARAMS
 };
@@ -60,7 +65,11 @@ std::string trim(std::string s) {
 Outcome handle(const Call& c) {
   auto argv = c.list("argv");
   if (argv.empty() || argv[0].empty()) return {GOAP_BAD_REQUEST, "'argv' is empty"};
-  if (!c.str("host").empty()) {
+  const bool over_ssh = !c.str("host").empty();
+  const std::string ssh_failure = c.op() == GOAP_OP_SENSE ? c.str("ssh_failure") : "unknown";
+  if (ssh_failure != "unknown" && ssh_failure != "false")
+    return {GOAP_BAD_REQUEST, "'ssh_failure' is '" + ssh_failure + "': unknown or false"};
+  if (over_ssh) {
     const goap::plugin::SshTarget t{c.str("ssh_user"), c.str("host"), c.integer("ssh_port"), c.str("ssh_identity"),
                                     c.str("ssh_known_hosts"), c.str("ssh_config")};
     argv = goap::plugin::ssh_argv(t, argv);
@@ -86,6 +95,14 @@ Outcome handle(const Call& c) {
       if (!expected) return Outcome::failed(r.summary() + ": " + goap::plugin::last_line(r.output));
       c.emit("value", trim(r.output));
       return Outcome::ok(r.summary());
+    }
+    // Over ssh, status 255 is ssh's own: the command never ran, so what it would have said is
+    // unknown, not false (a host that briefly refused a login still holds its data).
+    if (!expected && over_ssh && r.signal == 0 && r.exit_code == 255) {
+      const std::string why = "ssh failed (exit 255): " + goap::plugin::last_line(r.output);
+      if (ssh_failure == "unknown") return Outcome::failed(why);
+      c.emit("value", "false");
+      return Outcome::ok(why);
     }
     c.emit("value", expected ? "true" : "false");
     return Outcome::ok(r.summary());

@@ -179,8 +179,42 @@ def test_a_value_that_would_be_an_ssh_option_runs_nothing(env):
     check(lab.calls() == [["record"]], "the control case ran", json.dumps(lab.calls()), lab.log())
 
 
+def test_ssh_failure_is_unknown_except_where_it_is_the_answer(env):
+    """Over ssh, exit 255 is ssh's own failure: the command never ran. A sensor then fails (the
+    fact is unknown, never false on a guess), unless `ssh_failure: false` says that no answer is
+    the answer (whether the host is reachable)."""
+    lab = sshlab.SshLab(env)
+    ssh_world(env, lab, lab.user, "[true]")
+    marker = env.path("marker")
+    env.write("fleet.sensors.yaml", f"""kind: sensors
+sensors:
+  done($h):
+    plugin: command
+    with:
+{ssh_with(lab)}        argv: [test, -f, "{marker}"]
+        timeout: 20s
+""")
+    def reading():
+        doc = json.loads(env.goap_run("sense", "fleet.yaml", "--json").stdout)
+        return next(r for r in doc["readings"] if r["fact"] == "done(box)")
+    r = reading()
+    check(r["status"] != "unknown" and r["value"] == "false", "with sshd up the fact is read: false (no marker)", r)
+    open(marker, "w").close()
+    r = reading()
+    check(r["value"] == "true", "and true once the marker is there", r)
+    lab.stop()
+    r = reading()
+    check(r["status"] == "unknown" and r["value"] is None and "exit 255" in r.get("error", ""),
+          "ssh failing makes the fact unknown, not false", r)
+    # The same sensor with ssh_failure: false reads false: the question was whether it answers.
+    text = open(env.path("fleet.sensors.yaml")).read().replace("        timeout: 20s", "        ssh_failure: false\n        timeout: 20s")
+    env.write("fleet.sensors.yaml", text)
+    r = reading()
+    check(r["status"] != "unknown" and r["value"] == "false", "ssh_failure: false: it reads false", r)
+
 if __name__ == "__main__":
     sys.exit(main(sshlab.runnable([test_templates_fill_single_argv_elements_without_a_shell, test_timeout_kills_the_whole_process_group,
                    test_expected_exit_statuses, test_unexpected_exit_status_fails_with_the_last_output_line,
                    test_check_reports_parameters_the_plugin_does_not_take, test_over_ssh_the_remote_side_gets_exactly_the_argv,
-                   test_a_value_that_would_be_an_ssh_option_runs_nothing]), sys.argv[1]))
+                   test_a_value_that_would_be_an_ssh_option_runs_nothing,
+                   test_ssh_failure_is_unknown_except_where_it_is_the_answer]), sys.argv[1]))

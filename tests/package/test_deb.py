@@ -78,8 +78,26 @@ def main():
             shutil.copy2(src, os.path.join(copy, f))
     root = tempfile.mkdtemp(prefix="goap-deb-root-")
     try:
+        # dpkg-buildflags maps the copy's path away with -ffile-prefix-map=<copy>=. (reproducible
+        # builds). The copy's path differs between clones, and with it in every compile line ccache
+        # could never reuse an earlier package build's objects; stripped, every path on the line is
+        # relative to the build folder (ccache's base_dir does the rest). The .deb is the same but
+        # for the paths recorded in its debug information.
+        prefix_map = f"-ffile-prefix-map={copy}=."
         env = dict(os.environ, DEB_BUILD_OPTIONS=f"nocheck noautodbgsym parallel={os.environ.get('GOAP_JOBS', '2')}",
-                   LC_ALL="C.UTF-8")
+                   DEB_CFLAGS_STRIP=prefix_map, DEB_CXXFLAGS_STRIP=prefix_map, LC_ALL="C.UTF-8")
+        # debhelper names the compiler itself, so meson never wraps it in ccache; Debian's ccache
+        # puts same-named wrappers in /usr/lib/ccache. With the path gone from the compile lines,
+        # the folder need not be hashed either (CCACHE_NOHASHDIR): a repeat build from another
+        # clone reuses the objects. Without ccache installed this changes nothing.
+        if os.path.isdir("/usr/lib/ccache") and shutil.which("ccache"):
+            env["PATH"] = "/usr/lib/ccache:" + env.get("PATH", "")
+            env["CCACHE_NOHASHDIR"] = "1"
+            # debhelper gives the build a HOME of its own, and with it ccache's default folder:
+            # name the real one.
+            d = subprocess.run(["ccache", "-k", "cache_dir"], capture_output=True, text=True).stdout.strip()
+            if d:
+                env["CCACHE_DIR"] = d
         env.pop("MAKEFLAGS", None)
         log = os.path.join(work, "dpkg-buildpackage.log")
         with open(log, "w") as out:
