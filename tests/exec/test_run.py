@@ -416,7 +416,9 @@ def sanitized(binary):
 
 
 def test_a_plugin_logging_a_lot_does_not_make_goap_hold_it(env):
-    d = faulty_world(env, extra_actions='  chatty: {eff: [fixed], cost: 0, run: {plugin: faulty, with: {bytes: "300000000"}}}')
+    # 300 MB of log lines take longer than the plugin's default 3 s under a sanitizer on a busy
+    # machine; the test is about memory, so the step gets room.
+    d = faulty_world(env, extra_actions='  chatty: {eff: [fixed], cost: 0, run: {plugin: faulty, with: {bytes: "300000000", timeout: 120s}}}')
     p = subprocess.Popen([GOAP, "run", "f.yaml", "--plugin-dir", d, "--retries", "0", "--verify-ms", "0",
                           "--max-steps", "1"], env=env.env, cwd=env.dir, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL, start_new_session=True)
